@@ -1,0 +1,71 @@
+"""Where runs execute: a local process pool (default) or Dask.
+
+Both are :class:`concurrent.futures.Executor` objects, so the sweep loop does not care which it talks to.
+
+* ``process``: :class:`~concurrent.futures.ProcessPoolExecutor` with an explicit ``forkserver`` context (never
+  ``fork``: the parent may hold threads, e.g. tqdm's monitor or a Dask client; never a global
+  ``set_start_method``).
+* ``dask``: a ``distributed.Client``'s executor, on a new :class:`distributed.LocalCluster` (one single-threaded
+  worker process per ``--workers``) or on an existing scheduler (``--scheduler tcp://host:8786``); see
+  ``docs/cluster.md`` for SLURM/PBS with dask-jobqueue.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Literal
+
+from model.errors import UrbanizeError
+
+ExecutorKind = Literal["process", "dask"]
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover (not Linux)
+        return max(1, os.cpu_count() or 1)
+
+
+def start_method() -> str:
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+@contextlib.contextmanager
+def make_executor(
+    kind: str = "process", workers: int | None = None, scheduler: str | None = None
+) -> Iterator[Executor]:
+    """Open an executor and close it (and any cluster it started) on exit.
+
+    Args:
+        kind: ``process`` or ``dask``.
+        workers: worker processes (default: the CPUs this process may use). Ignored with ``scheduler``.
+        scheduler: address of a running Dask scheduler (``kind="dask"`` only).
+    """
+    n = workers or default_workers()
+    match kind:
+        case "process":
+            if scheduler:
+                raise UrbanizeError("--scheduler needs --executor dask")
+            with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context(start_method())) as ex:
+                yield ex
+        case "dask":
+            from distributed import Client, LocalCluster
+
+            if scheduler:
+                with Client(scheduler) as client:
+                    yield client.get_executor(pure=False)
+            else:
+                with (
+                    LocalCluster(
+                        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                    ) as cluster,
+                    Client(cluster) as client,
+                ):
+                    yield client.get_executor(pure=False)
+        case other:
+            raise UrbanizeError(f"unknown executor '{other}'; executors: process, dask")

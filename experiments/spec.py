@@ -1,0 +1,619 @@
+"""Sweep files: experiments as data (DESIGN.md section 7).
+
+A sweep file is a TOML document naming the city, the policy packages to compare, the parameters (fixed values,
+lists of levels or ranges; behavioural parameters by name, policy parameters as ``policy.param``), a sampler
+(``grid``, ``lhs``, ``sobol``, ``morris``), the sample size, replicates, months, outcomes and the root seed.
+It follows the XLRM framing of EMA Workbench: ranges are uncertainties, policy packages and their parameters are
+levers, ``outcomes`` are the metrics.
+
+:func:`load_spec` reads and validates a file before anything runs: every problem is reported, one line each
+(unknown parameter, range outside the parameter's valid range, sampler and sample size that do not fit), in one
+:class:`SpecError`. :meth:`SweepSpec.design` turns a valid spec into its design table, one row per design point.
+
+Example (``experiments/specs/hukou_threshold.toml``)::
+
+    name = "hukou_threshold"
+    city = "zhengzhou"
+    policies = ["rented_residence_hukou", "rented_residence_hukou+school_construction"]
+    households = 3000
+    months = 60
+    replicates = 10
+    seed = 20030101
+    sampler = "grid"
+    outcomes = ["hukou_conversions", "avg_class_size_primary"]
+
+    [parameters]
+    "rented_residence_hukou.contribution_years" = { min = 0, max = 8, step = 1 }
+    arrival_rate = 0.01
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import itertools
+import json
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from model.errors import UrbanizeError
+
+Sampler = Literal["grid", "lhs", "sobol", "morris"]
+SAMPLERS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
+
+TOP_KEYS = {
+    "name": "short name of the sweep",
+    "description": "free text",
+    "city": "one of the shipped cities",
+    "policies": "list of policy packages to compare (a package, a policy, or 'a+b' for several together)",
+    "households": "number of households in each run",
+    "months": "months to simulate (or give 'years')",
+    "years": "years to simulate (or give 'months')",
+    "replicates": "runs per design point, each with its own seed stream",
+    "seed": "root seed every run's seed is spawned from",
+    "sampler": "grid, lhs, sobol or morris",
+    "samples": "sample size: design points (lhs), base sample N (sobol), trajectories (morris)",
+    "morris_levels": "grid levels of the Morris design (even, default 4)",
+    "common_random_numbers": "replicate r of every point shares one seed (default true)",
+    "outcomes": "indicator names the report analyses",
+    "report_months": "months at which the report tabulates outcomes (default: the last)",
+    "parameters": "table of parameters: fixed value, list of levels, or {min, max[, step | levels]}",
+}
+
+
+class SpecError(UrbanizeError):
+    """A sweep file with one or more problems; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: Sequence[str], source: str = "") -> None:
+        self.problems = list(problems)
+        self.source = source
+        prefix = f"{source}: " if source else ""
+        super().__init__("; ".join(prefix + p for p in self.problems))
+
+    def lines(self) -> list[str]:
+        prefix = f"{self.source}: " if self.source else ""
+        return [prefix + p for p in self.problems]
+
+
+@dataclass(frozen=True)
+class Range:
+    """A continuous (or integer) range ``[lo, hi]``; ``levels`` set when a grid should step through it."""
+
+    lo: float
+    hi: float
+    levels: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter of a sweep: exactly one of ``value``, ``values`` or ``range`` is set."""
+
+    name: str
+    kind: type
+    value: Any = None
+    values: tuple[Any, ...] | None = None
+    range: Range | None = None
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.values is None and self.range is None
+
+    def to_json(self) -> Any:
+        if self.values is not None:
+            return list(self.values)
+        if self.range is not None:
+            out: dict[str, Any] = {"min": self.range.lo, "max": self.range.hi}
+            if self.range.levels is not None:
+                out["levels_list"] = list(self.range.levels)
+            return out
+        return self.value
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A validated sweep. Build with :func:`load_spec` or :func:`parse_spec`."""
+
+    name: str
+    city: str
+    policies: tuple[str, ...]
+    households: int
+    months: int
+    replicates: int
+    seed: int
+    sampler: str
+    samples: int | None
+    outcomes: tuple[str, ...]
+    parameters: tuple[ParamSpec, ...] = ()
+    description: str = ""
+    morris_levels: int = 4
+    common_random_numbers: bool = True
+    report_months: tuple[int, ...] = ()
+    _design: Any = field(default=None, compare=False, repr=False)
+
+    # --- identity -----------------------------------------------------------------------------------------
+    def canonical(self) -> dict[str, Any]:
+        """A JSON-able dict that identifies the sweep (what must match for a resume)."""
+        return {
+            "name": self.name,
+            "city": self.city,
+            "policies": list(self.policies),
+            "households": self.households,
+            "months": self.months,
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "sampler": self.sampler,
+            "samples": self.samples,
+            "morris_levels": self.morris_levels if self.sampler == "morris" else None,
+            "common_random_numbers": self.common_random_numbers,
+            "parameters": {p.name: p.to_json() for p in self.parameters},
+        }
+
+    def fingerprint(self) -> str:
+        text = json.dumps(self.canonical(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.canonical()
+        out.update(
+            description=self.description,
+            outcomes=list(self.outcomes),
+            report_months=list(self.report_months),
+        )
+        return out
+
+    # --- design -------------------------------------------------------------------------------------------
+    @property
+    def varied(self) -> list[ParamSpec]:
+        return [p for p in self.parameters if not p.is_fixed]
+
+    @property
+    def sampled(self) -> list[ParamSpec]:
+        """Parameters the sampler draws (ranges without grid levels, for lhs/sobol/morris)."""
+        if self.sampler == "grid":
+            return []
+        return [p for p in self.parameters if p.range is not None and p.range.levels is None]
+
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem of the sampled parameters."""
+        ps = self.sampled
+        return {
+            "num_vars": len(ps),
+            "names": [p.name for p in ps],
+            "bounds": [[float(p.range.lo), float(p.range.hi)] for p in ps],  # type: ignore[union-attr]
+        }
+
+    def design(self) -> Design:
+        """The design table: one row per design point (``point``, ``policies``, then every parameter)."""
+        if self._design is None:
+            object.__setattr__(self, "_design", _build_design(self))
+        return self._design
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.design().points) * self.replicates
+
+
+@dataclass(frozen=True)
+class Design:
+    """Design points of a sweep and, for sampling designs, the raw sample matrix (one row per sample)."""
+
+    points: pd.DataFrame  # point, policies, sample (index into `sample`, -1 for none), one column per parameter
+    sample: np.ndarray | None  # raw sampler output, before rounding integer parameters
+
+
+def _build_design(spec: SweepSpec) -> Design:
+    grid_params = [p for p in spec.parameters if p.values is not None or (p.range and p.range.levels)]
+    grid_levels = [list(p.values if p.values is not None else p.range.levels) for p in grid_params]  # type: ignore[union-attr]
+    fixed = {p.name: p.value for p in spec.parameters if p.is_fixed}
+    sampled = spec.sampled
+    sample: np.ndarray | None = None
+    if spec.sampler == "grid":
+        rows_x: list[dict[str, Any]] = [{}]
+    else:
+        sample = _draw_sample(spec)
+        rows_x = []
+        for row in sample:
+            rows_x.append({p.name: _as_kind(p.kind, v) for p, v in zip(sampled, row, strict=True)})
+    records = []
+    point = 0
+    for policies in spec.policies:
+        for combo in itertools.product(*grid_levels):
+            for s_idx, xs in enumerate(rows_x):
+                rec: dict[str, Any] = {"point": point, "policies": policies, "sample": s_idx if sample is not None else -1}
+                rec.update(fixed)
+                rec.update({p.name: v for p, v in zip(grid_params, combo, strict=True)})
+                rec.update(xs)
+                records.append(rec)
+                point += 1
+    columns = ["point", "policies", "sample"] + [p.name for p in spec.parameters]
+    return Design(pd.DataFrame.from_records(records, columns=columns), sample)
+
+
+def _draw_sample(spec: SweepSpec) -> np.ndarray:
+    # The sample's own seed comes from the root seed, so the design is part of the spec's identity.
+    seed = int(np.random.SeedSequence(spec.seed, spawn_key=(2**31 - 1,)).generate_state(1)[0])
+    problem = spec.problem()
+    n = int(spec.samples or 0)
+    match spec.sampler:
+        case "lhs":
+            from SALib.sample import latin
+
+            return latin.sample(problem, n, seed=seed)
+        case "sobol":
+            from SALib.sample import sobol
+
+            return sobol.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)
+        case "morris":
+            from SALib.sample import morris
+
+            return morris.sample(problem, n, num_levels=spec.morris_levels, seed=seed)
+        case other:
+            raise SpecError([f"sampler '{other}' draws no sample"])
+
+
+def _as_kind(kind: type, v: Any) -> Any:
+    if kind is int:
+        return int(round(float(v)))
+    if kind is bool:
+        return bool(round(float(v)))
+    return float(v)
+
+
+# --- parsing and validation ---------------------------------------------------------------------------------
+def load_spec(path: str | Path) -> SweepSpec:
+    """Read and validate a sweep file.
+
+    Raises:
+        SpecError: listing every problem found, one line each.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError([f"no such sweep file '{path}'"])
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError([f"not valid TOML: {exc}"], source=str(path)) from None
+    return parse_spec(data, source=str(path), default_name=path.stem)
+
+
+def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "sweep") -> SweepSpec:
+    """Validate a sweep given as a dict (the parsed TOML). See :func:`load_spec`."""
+    problems: list[str] = []
+    p = problems.append
+
+    for key in data:
+        if key not in TOP_KEYS:
+            p(f"unknown key '{key}'{_did_you_mean(key, TOP_KEYS)}; valid keys: {', '.join(TOP_KEYS)}")
+
+    name = str(data.get("name", default_name))
+    city = _check_city(data.get("city"), p)
+    policies = _check_policies(data.get("policies", ["status_quo"]), p)
+    households = _positive_int(data, "households", p, default=1000)
+    if "months" in data and "years" in data:
+        p("give either 'months' or 'years', not both")
+    if "years" in data:
+        years = _positive_int(data, "years", p, default=1)
+        months = years * 12
+    else:
+        months = _positive_int(data, "months", p, default=None)
+    replicates = _positive_int(data, "replicates", p, default=1)
+    seed = data.get("seed")
+    if seed is None:
+        p("missing 'seed' (the root seed every run's seed is spawned from), e.g. seed = 12345")
+        seed = 0
+    elif isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        p(f"'seed' must be a non-negative integer, got {seed!r}")
+        seed = 0
+
+    sampler = data.get("sampler", "grid")
+    if sampler not in SAMPLERS:
+        p(f"unknown sampler {sampler!r}{_did_you_mean(str(sampler), SAMPLERS)}; samplers: {', '.join(SAMPLERS)}")
+        sampler = "grid"
+    samples = data.get("samples")
+    morris_levels = data.get("morris_levels", 4)
+    crn = data.get("common_random_numbers", True)
+    if not isinstance(crn, bool):
+        p(f"'common_random_numbers' must be true or false, got {crn!r}")
+        crn = True
+
+    active = {pkg: _active_policies(pkg) for pkg in policies}
+    raw_params = data.get("parameters", {})
+    if not isinstance(raw_params, Mapping):
+        p("'parameters' must be a table ([parameters]) of name = value, [levels] or {min, max}")
+        raw_params = {}
+    params = [ps for ps in (_check_param(k, v, sampler, active, p) for k, v in raw_params.items()) if ps]
+
+    _check_sampler(sampler, samples, morris_levels, params, p)
+    outcomes = _check_outcomes(data.get("outcomes"), p)
+
+    report_months = data.get("report_months", [])
+    if not isinstance(report_months, list) or not all(
+        isinstance(m, int) and not isinstance(m, bool) and 0 <= m <= (months or 0) for m in report_months
+    ):
+        p(f"'report_months' must be a list of months between 0 and {months}, got {report_months!r}")
+        report_months = []
+
+    if problems:
+        raise SpecError(problems, source=source)
+    return SweepSpec(
+        name=name,
+        description=str(data.get("description", "")),
+        city=city,
+        policies=tuple(policies),
+        households=int(households),
+        months=int(months),  # type: ignore[arg-type]
+        replicates=int(replicates),
+        seed=int(seed),
+        sampler=sampler,
+        samples=int(samples) if samples is not None else None,
+        outcomes=tuple(outcomes),
+        parameters=tuple(params),
+        morris_levels=int(morris_levels),
+        common_random_numbers=crn,
+        report_months=tuple(int(m) for m in report_months),
+    )
+
+
+def _did_you_mean(word: str, options: Any) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _positive_int(data: Mapping[str, Any], key: str, p: Any, default: int | None) -> int | None:
+    if key not in data:
+        if default is None:
+            p(f"missing '{key}'")
+        return default
+    v = data[key]
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        p(f"'{key}' must be a positive integer, got {v!r}")
+        return default or 1
+    return v
+
+
+def _check_city(city: Any, p: Any) -> str:
+    from model.city import list_cities
+
+    cities = list_cities()
+    if city is None:
+        p(f"missing 'city'; cities: {', '.join(cities)}")
+        return ""
+    if city not in cities:
+        p(f"unknown city {city!r}{_did_you_mean(str(city), cities)}; cities: {', '.join(cities)}")
+    return str(city)
+
+
+def package_label(entry: Any) -> str:
+    """Canonical label of one policy package entry: a name, 'a,b' / 'a+b', or a list of names -> 'a+b'."""
+    if isinstance(entry, str):
+        items = entry.replace(",", "+").split("+")
+    else:
+        items = [str(x) for x in entry]
+    return "+".join(s.strip() for s in items if s.strip())
+
+
+def registry_spec(label: str) -> list[str]:
+    """The names the policy registry expands for a package label."""
+    return [s for s in label.split("+") if s]
+
+
+def _active_policies(label: str) -> set[str] | None:
+    from policies import registry
+
+    try:
+        return set(registry.expand(registry_spec(label)))
+    except UrbanizeError:
+        return None
+
+
+def _check_policies(raw: Any, p: Any) -> list[str]:
+    from policies import registry
+
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        p(f"'policies' must be a non-empty list of packages, got {raw!r}")
+        return ["status_quo"]
+    labels = []
+    for entry in raw:
+        if not (isinstance(entry, str) or (isinstance(entry, list) and all(isinstance(x, str) for x in entry))):
+            p(f"'policies' entries must be names or lists of names, got {entry!r}")
+            continue
+        label = package_label(entry)
+        try:
+            registry.expand(registry_spec(label))
+        except UrbanizeError as exc:
+            p(str(exc))
+        labels.append(label or "status_quo")
+    return labels
+
+
+def _param_info(name: str, active: Mapping[str, set[str] | None], p: Any) -> Any:
+    """The ParamInfo of a behavioural ('arrival_rate') or policy ('policy.param') parameter, or None."""
+    from model.params import BehaviourParams, describe
+    from policies import registry
+
+    if "." not in name:
+        infos = {i.name: i for i in describe(BehaviourParams)}
+        if name not in infos:
+            p(
+                f"unknown parameter '{name}'{_did_you_mean(name, infos)}; behavioural parameters are listed by "
+                f"'urbanize list params', policy parameters are written 'policy.param'"
+            )
+            return None
+        return infos[name]
+    pol, _, pname = name.partition(".")
+    classes = registry.available()
+    if pol not in classes:
+        p(f"unknown policy '{pol}' in parameter '{name}'{_did_you_mean(pol, classes)}")
+        return None
+    infos = {i.name: i for i in classes[pol].param_infos()}
+    if pname not in infos:
+        valid = ", ".join(f"{pol}.{n}" for n in infos) or "none"
+        p(f"unknown parameter '{name}'{_did_you_mean(pname, infos)}; parameters of policy '{pol}': {valid}")
+        return None
+    inactive = [pkg for pkg, act in active.items() if act is not None and pol not in act]
+    if inactive:
+        p(
+            f"parameter '{name}' sets policy '{pol}', which is not active in package '{inactive[0]}'; "
+            f"add '{pol}' to that package (e.g. '{inactive[0]}+{pol}')"
+        )
+        return None
+    return infos[name.partition(".")[2]]
+
+
+_BAD = object()  # marks a value that failed validation (its problem is already recorded)
+
+
+def _check_value(info: Any, name: str, value: Any, p: Any) -> Any:
+    from model.params import coerce
+
+    try:
+        v = coerce(info, value, "")
+    except UrbanizeError as exc:
+        p(str(exc).replace(f"parameter '{info.name}'", f"parameter '{name}'"))
+        return _BAD
+    if isinstance(v, float) and not math.isfinite(v):
+        p(f"parameter '{name}' must be finite, got {value!r}")
+        return _BAD
+    if isinstance(v, int | float) and not isinstance(v, bool) and not _inside(info, v):
+        p(f"parameter '{name}' = {value!r} is outside its valid range {info.range_text()} {info.unit}".rstrip())
+        return _BAD
+    return v
+
+
+def _inside(info: Any, v: float) -> bool:
+    return (info.lo is None or v >= info.lo) and (info.hi is None or v <= info.hi)
+
+
+def _check_param(name: str, raw: Any, sampler: str, active: Mapping[str, set[str] | None], p: Any) -> ParamSpec | None:
+    info = _param_info(name, active, p)
+    if info is None:
+        return None
+    kind = info.kind
+    if isinstance(raw, list):
+        if not raw:
+            p(f"parameter '{name}': empty list of levels")
+            return None
+        if sampler in ("sobol", "morris"):
+            p(
+                f"parameter '{name}': sampler '{sampler}' analyses ranges, not lists; "
+                f"give it as {{ min = ..., max = ... }} or a fixed value"
+            )
+            return None
+        values = [_check_value(info, name, v, p) for v in raw]
+        if any(v is _BAD for v in values):
+            return None
+        if len(set(values)) != len(values):
+            p(f"parameter '{name}': repeated levels in {raw!r}")
+            return None
+        return ParamSpec(name, kind, values=tuple(values))
+    if isinstance(raw, Mapping):
+        return _check_range(name, raw, info, sampler, p)
+    v = _check_value(info, name, raw, p)
+    return None if v is _BAD else ParamSpec(name, kind, value=v)
+
+
+def _check_range(name: str, raw: Mapping[str, Any], info: Any, sampler: str, p: Any) -> ParamSpec | None:
+    keys = set(raw)
+    unknown = sorted(keys - {"min", "max", "step", "levels"})
+    if unknown or not {"min", "max"} <= keys:
+        p(f"parameter '{name}': a range is {{ min = ..., max = ... }} with optional 'step' or 'levels', got {dict(raw)!r}")
+        return None
+    lo, hi = raw["min"], raw["max"]
+    if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in (lo, hi)):
+        p(f"parameter '{name}': range bounds must be numbers, got min = {lo!r}, max = {hi!r}")
+        return None
+    if info.kind is bool:
+        p(f"parameter '{name}' is true/false; give it as [true, false] or a fixed value, not a range")
+        return None
+    if not lo < hi:
+        p(f"parameter '{name}': range min ({lo}) must be below max ({hi})")
+        return None
+    if not (_inside(info, lo) and _inside(info, hi)):
+        p(
+            f"parameter '{name}': range [{lo:g}, {hi:g}] is outside its valid range "
+            f"{info.range_text()} {info.unit}".rstrip()
+        )
+        return None
+    levels = None
+    if "step" in raw and "levels" in raw:
+        p(f"parameter '{name}': give 'step' or 'levels', not both")
+        return None
+    if "step" in raw:
+        step = raw["step"]
+        if not isinstance(step, int | float) or isinstance(step, bool) or step <= 0:
+            p(f"parameter '{name}': 'step' must be a positive number, got {step!r}")
+            return None
+        n = int(math.floor((hi - lo) / step + 1e-9)) + 1
+        levels = tuple(_as_kind(info.kind, lo + i * step) for i in range(n))
+    elif "levels" in raw:
+        k = raw["levels"]
+        if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+            p(f"parameter '{name}': 'levels' must be an integer >= 2, got {k!r}")
+            return None
+        levels = tuple(dict.fromkeys(_as_kind(info.kind, x) for x in np.linspace(lo, hi, k)))
+    if levels is not None and sampler in ("sobol", "morris"):
+        p(f"parameter '{name}': sampler '{sampler}' samples the range itself; drop 'step'/'levels'")
+        return None
+    if levels is None and sampler == "grid":
+        p(
+            f"parameter '{name}': sampler 'grid' needs levels for a range; add 'step' or 'levels', "
+            f"or use sampler 'lhs', 'sobol' or 'morris'"
+        )
+        return None
+    return ParamSpec(name, info.kind, range=Range(float(lo), float(hi), levels))
+
+
+def _check_sampler(sampler: str, samples: Any, morris_levels: Any, params: list[ParamSpec], p: Any) -> None:
+    ranges = [ps for ps in params if ps.range is not None and ps.range.levels is None]
+    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int) or samples < 1):
+        p(f"'samples' must be a positive integer, got {samples!r}")
+        return
+    match sampler:
+        case "grid":
+            if samples is not None:
+                p(
+                    "sampler 'grid' takes no 'samples' (its size is the product of the levels); "
+                    "remove 'samples' or use sampler 'lhs', 'sobol' or 'morris'"
+                )
+        case "lhs" | "sobol" | "morris":
+            if not ranges:
+                p(f"sampler '{sampler}' needs at least one parameter range {{ min = ..., max = ... }}")
+            if samples is None:
+                what = {"lhs": "design points", "sobol": "base sample N, a power of two", "morris": "trajectories"}
+                p(f"sampler '{sampler}' needs 'samples' ({what[sampler]})")
+            elif sampler == "sobol" and (samples < 2 or samples & (samples - 1)):
+                lo = 1 << max(1, samples.bit_length() - 1)
+                p(f"sampler 'sobol' needs 'samples' to be a power of two >= 2, got {samples}; try {lo} or {lo * 2}")
+            elif sampler in ("lhs", "morris") and samples < 2:
+                p(f"sampler '{sampler}' needs 'samples' >= 2, got {samples}")
+            if sampler == "morris" and (
+                isinstance(morris_levels, bool) or not isinstance(morris_levels, int) or morris_levels < 2
+            ):
+                p(f"'morris_levels' must be an integer >= 2, got {morris_levels!r}")
+    if sampler != "morris" and morris_levels != 4:
+        p(f"'morris_levels' applies to sampler 'morris' only (sampler is '{sampler}')")
+
+
+def _check_outcomes(raw: Any, p: Any) -> list[str]:
+    from model.indicators import list_indicators
+
+    known = [n for n, _ in list_indicators()]
+    if raw is None:
+        return ["registration_rate", "hukou_conversions", "settlement_intention"]
+    if not isinstance(raw, list) or not raw or not all(isinstance(x, str) for x in raw):
+        p(f"'outcomes' must be a non-empty list of indicator names, got {raw!r}")
+        return []
+    for name in raw:
+        if known and name not in known:
+            p(f"unknown outcome '{name}'{_did_you_mean(name, known)}; see 'urbanize list indicators'")
+    return list(raw)

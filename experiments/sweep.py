@@ -1,0 +1,201 @@
+"""Run a sweep: every (design point, replicate) once, resumably, on any executor.
+
+:func:`run_sweep` writes the manifest before the first run, skips runs whose file already exists (so a sweep
+killed partway resumes where it stopped, with nothing duplicated or lost), submits the rest to a
+:class:`concurrent.futures.Executor` with a bounded number in flight, writes each result as it arrives and
+records a run that raised as failed without stopping the others. A tqdm bar shows runs done, failed and the ETA.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from experiments.executors import default_workers, make_executor
+from experiments.runner import RunConfig, RunFn, RunOutcome, execute
+from experiments.seeds import run_id, spawn_key
+from experiments.spec import SweepSpec
+from experiments.storage import SweepDir, code_version, package_versions
+
+
+@dataclass
+class SweepResult:
+    """Counts and timings of one invocation of :func:`run_sweep`."""
+
+    out: Path
+    total: int
+    skipped: int = 0  # finished before this invocation
+    done: int = 0
+    failed: int = 0
+    failed_before: int = 0  # failed earlier and not retried
+    resumed: bool = False
+    wall_seconds: float = 0.0
+    model_seconds: float = 0.0
+    worker_seconds: float = 0.0
+    parent_seconds: float = 0.0  # time the coordinating process spent handling results
+    errors: list[str] = field(default_factory=list)
+
+
+def build_manifest(spec: SweepSpec) -> dict[str, Any]:
+    design = spec.design()
+    return {
+        "format": 1,
+        "fingerprint": spec.fingerprint(),
+        "spec": spec.to_json(),
+        "root_seed": spec.seed,
+        "n_points": len(design.points),
+        "n_runs": spec.n_runs,
+        "design": design.points.to_dict(orient="records"),
+        "sample": None if design.sample is None else design.sample.tolist(),
+        "code_version": code_version(),
+        "packages": package_versions(),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv),
+    }
+
+
+def run_configs(spec: SweepSpec) -> list[RunConfig]:
+    """One config per run, ordered by point then replicate."""
+    params = [p.name for p in spec.parameters]
+    configs = []
+    for row in spec.design().points.to_dict(orient="records"):
+        point = int(row["point"])
+        values = tuple((name, row[name]) for name in params)
+        for rep in range(spec.replicates):
+            configs.append(
+                RunConfig(
+                    run_id=run_id(point, rep),
+                    point=point,
+                    replicate=rep,
+                    city=spec.city,
+                    policies=row["policies"],
+                    households=spec.households,
+                    months=spec.months,
+                    seed_entropy=spec.seed,
+                    seed_spawn_key=spawn_key(point, rep, spec.common_random_numbers),
+                    params=values,
+                )
+            )
+    return configs
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: str | Path,
+    *,
+    executor: str = "process",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    run_fn: RunFn | None = None,
+    retry_failed: bool = False,
+    progress: bool = True,
+    pool: Executor | None = None,
+) -> SweepResult:
+    """Run (or resume) a sweep into ``out``.
+
+    Args:
+        spec: a validated sweep.
+        out: output folder; may hold part of the same sweep (resumed), never a different one.
+        executor: ``process`` or ``dask`` (ignored when ``pool`` is given).
+        workers: worker processes (default: all CPUs available).
+        scheduler: address of a running Dask scheduler.
+        run_fn: replaces :func:`experiments.runner.run_one` (must be picklable; for tests and custom models).
+        retry_failed: run again the runs recorded as failed by an earlier invocation.
+        progress: show a tqdm bar on stderr.
+        pool: an executor to use as is (not closed here).
+
+    Raises:
+        CliError: ``out`` holds a different sweep.
+    """
+    t_start = time.perf_counter()
+    folder = SweepDir(Path(out))
+    configs = run_configs(spec)
+    resumed = folder.prepare(build_manifest(spec))
+    finished = folder.finished_ids()
+    failed_before = folder.failed_ids() - finished
+    skip = finished | (set() if retry_failed else failed_before)
+    todo = [c for c in configs if c.run_id not in skip]
+    result = SweepResult(
+        out=folder.root, total=len(configs), skipped=len(finished & {c.run_id for c in configs}),
+        failed_before=0 if retry_failed else len(failed_before), resumed=resumed,
+    )
+    if todo:
+        n_workers = workers or default_workers()
+        if pool is not None:
+            _drive(pool, todo, folder, result, run_fn, n_workers, progress)
+        else:
+            with make_executor(executor, n_workers, scheduler) as ex:
+                _drive(ex, todo, folder, result, run_fn, n_workers, progress)
+    result.wall_seconds = time.perf_counter() - t_start
+    return result
+
+
+def _drive(
+    ex: Executor, todo: list[RunConfig], folder: SweepDir, result: SweepResult,
+    run_fn: RunFn | None, n_workers: int, progress: bool,
+) -> None:
+    from tqdm import tqdm
+
+    max_inflight = max(2, 2 * n_workers)
+    pending = iter(todo)
+    inflight: dict[Future, RunConfig] = {}
+    bar = tqdm(
+        total=result.total, initial=result.skipped, unit="run", disable=not progress, dynamic_ncols=True,
+        desc="sweep", file=sys.stderr,
+    )
+    bar.set_postfix(failed=result.failed_before, refresh=False)
+
+    def submit_more() -> None:
+        while len(inflight) < max_inflight:
+            cfg = next(pending, None)
+            if cfg is None:
+                return
+            inflight[ex.submit(execute, cfg, run_fn)] = cfg
+
+    try:
+        submit_more()
+        while inflight:
+            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+            for fut in done:
+                cfg = inflight.pop(fut)
+                t0 = time.perf_counter()
+                try:
+                    outcome = fut.result()
+                except Exception as exc:  # noqa: BLE001  (the worker itself died or could not unpickle)
+                    outcome = RunOutcome(cfg.run_id, cfg.point, cfg.replicate, error=f"{type(exc).__name__}: {exc}")
+                _record(folder, cfg, outcome, result)
+                result.parent_seconds += time.perf_counter() - t0
+                bar.update(1)
+                bar.set_postfix(failed=result.failed + result.failed_before, refresh=False)
+            submit_more()
+    except BaseException:
+        for fut in inflight:
+            fut.cancel()
+        raise
+    finally:
+        bar.close()
+
+
+def _record(folder: SweepDir, cfg: RunConfig, outcome: RunOutcome, result: SweepResult) -> None:
+    result.model_seconds += outcome.model_seconds
+    result.worker_seconds += outcome.worker_seconds
+    if outcome.ok and outcome.frame is not None:
+        meta = {
+            "run_id": cfg.run_id, "point": cfg.point, "replicate": cfg.replicate,
+            "seed_entropy": cfg.seed_entropy, "seed_spawn_key": list(cfg.seed_spawn_key),
+            "model_seconds": outcome.model_seconds, "worker_seconds": outcome.worker_seconds,
+        }
+        folder.write_run(cfg.run_id, outcome.frame, meta)
+        result.done += 1
+    else:
+        folder.write_failure(cfg.run_id, {
+            "run_id": cfg.run_id, "point": cfg.point, "replicate": cfg.replicate, "policies": cfg.policies,
+            "params": dict(cfg.params), "error": outcome.error, "traceback": outcome.traceback,
+        })
+        result.failed += 1
+        result.errors.append(f"{cfg.run_id}: {outcome.error}")
