@@ -1,0 +1,34 @@
+"""The ``urbanize viz`` sub-command: serve the Solara app (see docs/app.md)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"port must be an integer, got {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be in 1-65535, got {port}")
+    return port
+
+
+def register(subparsers) -> None:
+    """Add ``viz`` to the ``urbanize`` command line."""
+    p = subparsers.add_parser(
+        "viz",
+        help="serve the interactive app (live city, twin run, analyst page) in your browser",
+        description="Serve the Solara app on HOST:PORT and print its address; open it in a browser. "
+        "Works offline. Ctrl-C stops it.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=_port, default=8765, help="port to listen on (default 8765)")
+    p.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from viz.server import serve
+
+    return serve(host=args.host, port=args.port)

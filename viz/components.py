@@ -1,0 +1,217 @@
+"""Solara components of the live page: sidebar controls, the city map, the indicator charts, the twin's effect.
+
+Components that show the run subscribe to Mesa's ``update_counter`` (bumped by SolaraViz after every step),
+so a Step re-renders them; figures are rendered to PNG once per (run, month, view) and cached.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+import solara
+from mesa.visualization.utils import update_counter
+
+from model.errors import UrbanizeError
+from viz import config as cfg
+from viz import plots
+from viz.twin import TwinRun
+
+#: View options of the session (module-level reactives are per browser session in solara).
+colour_by = solara.reactive("type")
+map_layer = solara.reactive("auto")
+
+
+def _label(info) -> str:
+    return f"{info.name} ({info.unit})" if info.unit else info.name
+
+
+@solara.component
+def ErrorBox(message: str):
+    solara.Error(message, icon=True, classes=["urbanize-error"])
+
+
+@solara.component
+def Controls(model: solara.Reactive, config: cfg.VizConfig):
+    """City, package, individual policies and parameters. Choices of city and policies restart the run at
+    month 0; parameter changes apply on Reset (so dragging a slider does not rebuild the city each tick)."""
+    _, set_version = solara.use_state(0)
+
+    def rebuild():
+        model.value = TwinRun(config)
+        set_version(lambda v: v + 1)
+
+    def on_city(value):
+        if value not in cfg.cities():
+            return
+        config.city = value
+        config.package = cfg.default_package(value)
+        config.policies = []
+        rebuild()
+
+    def on_package(value):
+        if value is None:
+            return
+        config.package = value
+        config.policies = []
+        rebuild()
+
+    def on_policy(name, on):
+        current = config.policies or cfg.package_members(config.package)
+        chosen = [p for p in cfg.policy_catalogue() if (p in current and p != name) or (p == name and on)]
+        config.policies = chosen
+        config.package = "custom" if chosen != cfg.package_members(config.package) else config.package
+        if not chosen:
+            config.package = "status_quo"
+        rebuild()
+
+    def on_twin(value):
+        config.twin = bool(value)
+        rebuild()
+
+    active = set(config.policies or cfg.package_members(config.package))
+    package_values = ["status_quo", *[p for p in cfg.packages() if p != "status_quo"]]
+    if config.package == "custom":
+        package_values.append("custom")
+    with solara.Card("City and policies"):
+        solara.Select("City", values=list(cfg.cities()), value=config.city, on_value=on_city)
+        solara.Select("Policy package", values=package_values, value=config.package, on_value=on_package)
+        solara.Checkbox(label="Twin run under status quo (same seed)", value=config.twin, on_value=on_twin)
+        with solara.Details("Individual policies (switch on or off)", expand=False):
+            for name, (pilot, summary) in cfg.policy_catalogue().items():
+                with solara.Tooltip(summary or name):
+                    solara.Checkbox(label=f"{name} ({pilot})" if pilot else name, value=name in active,
+                                    on_value=lambda on, name=name: on_policy(name, on))
+
+    with solara.Card("Parameters (apply on Reset)"):
+        def set_households(v):
+            config.households = int(v)
+            set_version(lambda x: x + 1)
+
+        solara.SliderInt("Households (agents)", value=int(config.households), min=cfg.HOUSEHOLDS_MIN,
+                         max=cfg.HOUSEHOLDS_MAX, step=100, on_value=set_households, thumb_label="always")
+
+        def set_seed(v):
+            config.seed = int(v)
+            set_version(lambda x: x + 1)
+
+        solara.InputInt("Seed", value=int(config.seed), on_value=set_seed)
+        for info in cfg.slider_infos():
+            lo = info.lo if info.lo is not None else info.default - 5
+            hi = info.hi if info.hi is not None else info.default + 5
+
+            def set_param(v, name=info.name):
+                config.behaviour[name] = v
+                set_version(lambda x: x + 1)
+
+            solara.SliderFloat(_label(info), value=float(config.behaviour.get(info.name, info.default)),
+                               min=float(lo), max=float(hi), step=(float(hi) - float(lo)) / 200,
+                               on_value=set_param)
+
+        def set_overrides(text):
+            config.overrides = text or ""
+            set_version(lambda x: x + 1)
+
+        solara.InputText("Overrides: name=value, ...", value=config.overrides, on_value=set_overrides,
+                         continuous_update=False)
+        try:
+            cfg.behaviour_kwargs(config)
+            cfg.check_households(config.households)
+        except UrbanizeError as exc:
+            ErrorBox(f"{exc} - the run keeps its last valid settings until this is fixed.")
+
+    with solara.Card("View"):
+        solara.ToggleButtonsSingle(value=colour_by, values=list(cfg.COLOUR_MODES))
+        solara.Select("Map layer", values=list(cfg.MAP_LAYERS), value=map_layer)
+
+
+@solara.component
+def CityMap(run: TwinRun):
+    update_counter.get()
+    key = (id(run), run.steps, run.month, colour_by.value, map_layer.value)
+
+    def render():
+        try:
+            return plots.png(plots.map_figure(run, colour_by.value, map_layer.value)), None
+        except Exception as exc:  # show, never blank the page
+            traceback.print_exc()
+            return None, f"could not draw the map: {type(exc).__name__}: {exc}"
+
+    image, error = solara.use_memo(render, list(key))
+    with solara.Div(classes=["urbanize-map"], style={"width": "100%"}):
+        if error:
+            ErrorBox(error)
+        else:
+            solara.Image(image, width="100%")
+
+
+@solara.component
+def IndicatorCharts(run: TwinRun):
+    update_counter.get()
+    key = (id(run), run.steps, run.month)
+
+    def render():
+        try:
+            return plots.png(plots.charts_figure(run)), None
+        except Exception as exc:
+            traceback.print_exc()
+            return None, f"could not draw the charts: {type(exc).__name__}: {exc}"
+
+    image, error = solara.use_memo(render, list(key))
+    with solara.Div(classes=["urbanize-charts"], style={"width": "100%"}):
+        if error:
+            ErrorBox(error)
+        else:
+            solara.Image(image, width="100%")
+
+
+def _fmt(v: float) -> str:
+    if v != v:  # NaN
+        return "-"
+    return f"{v:,.1f}" if abs(v) >= 100 else f"{v:,.3g}"
+
+
+@solara.component
+def PolicyEffect(run: TwinRun):
+    """The twin's message in numbers: each indicator now, under the policies and the status quo."""
+    update_counter.get()
+    table = plots.effect_table(run)
+    with solara.Div(classes=["urbanize-effect"], style={"overflow-x": "auto", "font-size": "0.85em"}):
+        solara.Markdown(f"**Month {run.month}** &nbsp; policies: {', '.join(run.active_policies) or '-'}")
+        if run.twin is None:
+            note = ("the chosen package is the status quo" if run.is_baseline
+                    else "twin run is off")
+            solara.Text(f"No twin: {note}.")
+        if table.empty:
+            return
+        lines = ["| indicator | unit | policies | status quo | difference |", "|:--|:--|--:|--:|--:|"]
+        for r in table.itertuples(index=False):
+            diff = r.difference
+            mark = "" if diff != diff else ("**" if abs(diff) > 1e-9 else "")
+            lines.append(f"| {r.indicator} | {r.unit} | {_fmt(r.policies)} | {_fmt(r[3])} | "
+                         f"{mark}{_fmt(diff) if diff == diff else '-'}{mark} |")
+        solara.Markdown("\n".join(lines))
+
+
+@solara.component
+def StatusLine(run: TwinRun):
+    update_counter.get()
+    text = (f"month {run.month} - {run.config.city} - {run.config.policy_spec()} - "
+            f"{getattr(run.main.pop, 'n', 0) if run.main is not None else 0:,} households - "
+            f"last step {run.step_seconds * 1000:.0f} ms")
+    solara.Text(text, classes=["urbanize-status"])
+
+
+@solara.component
+def LiveContent(run: TwinRun):
+    """The main area of the live page."""
+    update_counter.get()
+    if run.error:
+        ErrorBox(run.error)
+        solara.Info("Fix the setting in the sidebar; the page keeps working.")
+        if run.main is None:
+            return
+    StatusLine(run)
+    with solara.Columns([1, 1]):
+        CityMap(run)
+        PolicyEffect(run)
+    IndicatorCharts(run)

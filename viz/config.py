@@ -1,0 +1,169 @@
+"""What a browser session has chosen: city, policies, size, seed and parameters, plus catalogues for the UI.
+
+One :class:`VizConfig` per browser session, mutated by the sidebar controls and read by :class:`viz.twin.TwinRun`
+whenever the run is (re)built (SolaraViz's Reset rebuilds the model as ``TwinRun(config=...)``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from model.errors import ParameterError, UrbanizeError
+
+#: Behavioural parameters that get a slider on the live page (the rest are reachable through "overrides").
+MAIN_PARAMS = (
+    "arrival_rate",
+    "ht_elasticity",
+    "access_pull",
+    "family_share",
+    "job_finding",
+    "settle_const",
+    "hukou_const",
+    "leave_const",
+)
+HOUSEHOLDS_MIN, HOUSEHOLDS_MAX = 200, 20000
+#: Above this many household agents the map shows per-district layers instead of households.
+POINT_LIMIT = 3000
+COLOUR_MODES = ("type", "registration", "school", "housing")
+MAP_LAYERS = ("auto", "households", "districts")
+
+
+@dataclass
+class VizConfig:
+    """Settings of one session's run (mutable: the sidebar edits it, Reset reads it)."""
+
+    city: str = "changshu"
+    package: str = "changshu_pilot"
+    policies: list[str] = field(default_factory=list)  # explicit selection; empty = the package's members
+    households: int = 2000
+    seed: int = 7
+    twin: bool = True
+    behaviour: dict[str, Any] = field(default_factory=dict)
+    overrides: str = ""  # "name=value, name=value" typed by the user
+
+    def policy_spec(self) -> str:
+        """The policies to run, as the model's spec string."""
+        return ",".join(self.policies) if self.policies else self.package
+
+    def copy(self) -> VizConfig:
+        return VizConfig(self.city, self.package, list(self.policies), self.households, self.seed, self.twin,
+                         dict(self.behaviour), self.overrides)
+
+
+def parse_overrides(text: str) -> dict[str, Any]:
+    """Parse ``"arrival_rate=0.01, hukou_const=-1"`` into a dict of behavioural parameters.
+
+    Values are checked by the model's own validation (types and ranges); this only checks the syntax and names.
+
+    Raises:
+        ParameterError: for malformed text or an unknown parameter name.
+    """
+    out: dict[str, Any] = {}
+    known = {p.name for p in behaviour_infos()}
+    for item in (s.strip() for s in text.replace(";", ",").split(",")):
+        if not item:
+            continue
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            raise ParameterError(f"cannot read '{item}': write overrides as name=value, separated by commas")
+        if name not in known:
+            raise ParameterError(f"unknown parameter '{name}'; valid parameters: {', '.join(sorted(known))}")
+        out[name] = value
+    return out
+
+
+def behaviour_kwargs(config: VizConfig) -> dict[str, Any]:
+    """Behavioural keyword arguments for the model, sliders first, typed overrides on top (validated)."""
+    from model.params import BehaviourParams, build
+
+    values = {**config.behaviour, **parse_overrides(config.overrides)}
+    typed = build(BehaviourParams, values)  # raises ParameterError with the valid range
+    return {k: getattr(typed, k) for k in values}
+
+
+# --- catalogues (cached: they do not change while the server runs) ---------------------------------------------
+@cache
+def cities() -> tuple[str, ...]:
+    from model.city import list_cities
+
+    return tuple(list_cities())
+
+
+@cache
+def city_display_name(name: str) -> str:
+    from model.city import load_city
+
+    try:
+        return load_city(name).display_name
+    except (UrbanizeError, OSError, ValueError, KeyError):
+        return name
+
+
+@cache
+def packages() -> dict[str, tuple[str, ...]]:
+    from policies import registry
+
+    return registry.packages()
+
+
+@cache
+def policy_catalogue() -> dict[str, tuple[str, str]]:
+    """{policy name: (pilot, summary)} for every registered policy except the baseline."""
+    from policies import registry
+
+    return {
+        name: (getattr(cls, "pilot", ""), getattr(cls, "summary", ""))
+        for name, cls in registry.available().items()
+        if name != registry.BASELINE
+    }
+
+
+def package_members(package: str) -> list[str]:
+    """Policies a package switches on (without the baseline)."""
+    from policies import registry
+
+    try:
+        names = registry.expand(package)
+    except UrbanizeError:
+        return []
+    return [n for n in names if n != registry.BASELINE]
+
+
+def default_package(city: str) -> str:
+    """The city's pilot package when there is one, else the status quo."""
+    pk = packages()
+    return f"{city}_pilot" if f"{city}_pilot" in pk else "status_quo"
+
+
+@cache
+def behaviour_infos() -> tuple:
+    from model.params import BehaviourParams, describe
+
+    return tuple(describe(BehaviourParams))
+
+
+def slider_infos() -> list:
+    """ParamInfo of the behavioural parameters with a slider, in MAIN_PARAMS order."""
+    by_name = {p.name: p for p in behaviour_infos()}
+    return [by_name[n] for n in MAIN_PARAMS if n in by_name]
+
+
+def check_households(value: Any) -> int:
+    """Validate the number of household agents for the app.
+
+    Raises:
+        ParameterError: for a non-integer or out-of-range value.
+    """
+    try:
+        n = int(float(value))
+    except (TypeError, ValueError):
+        raise ParameterError(f"households must be a whole number, got {value!r}") from None
+    if not HOUSEHOLDS_MIN <= n <= HOUSEHOLDS_MAX:
+        raise ParameterError(
+            f"households = {n} is outside the app's range [{HOUSEHOLDS_MIN}, {HOUSEHOLDS_MAX}]; "
+            "use 'urbanize run' for larger cities"
+        )
+    return n
