@@ -1,0 +1,65 @@
+# Set-up and entry points. Every target creates .venv with a suitable Python (>= 3.12) when it is missing:
+# first a python3.1x on PATH, then one installed through pyenv. No machine-specific paths.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.stamp-install
+
+find_python = $(shell for c in python3.14 python3.13 python3.12 python3; do \
+	  p=$$(command -v $$c 2>/dev/null) && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
+	done; \
+	root=$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv); \
+	for p in $$(ls -d $$root/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
+	done)
+
+.PHONY: setup demo test lint typecheck unit browser-deps viz bench baseline clean
+
+$(PY):
+	@py="$(find_python)"; \
+	if [ -z "$$py" ]; then echo "error: no Python >= 3.12 found on PATH or in pyenv; install one (e.g. 'pyenv install 3.12')" >&2; exit 2; fi; \
+	echo "creating $(VENV) with $$py"; $$py -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## The main job: one pilot city for ten years on the embedded default, written to out/demo
+demo: setup
+	$(VENV)/bin/urbanize run --city changshu --policies changshu_pilot --years 10 --households 5000 --seed 7 --out out/demo
+
+## Debian's Chromium for the browser tests (Playwright's own browser download does not work here)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+typecheck: setup
+	$(VENV)/bin/mypy model agents policies
+
+unit: setup
+	$(VENV)/bin/pytest -q -m "not browser"
+
+## Lint, type checks and the whole test suite (browser tests included)
+test: setup browser-deps lint typecheck
+	$(VENV)/bin/pytest -q
+
+viz: setup
+	$(VENV)/bin/urbanize viz
+
+bench: setup
+	$(PY) benchmarks/bench_model.py
+
+## Refresh the golden baseline (commit the new file with the reason)
+baseline: setup
+	$(PY) -m tests.baseline refresh
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,140 @@
+"""City profiles: the four pilot sites of the seed as data files (``model/cities/*.toml``).
+
+Each profile holds the seed's population figures (DESIGN.md section 6, checked against seed ch.2), the
+districts with their kind and a map, the labour market, housing tenure and starting registration. Figures not in
+the seed are marked "assumed" in the data file with the reasoning, so a user can replace them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from model.enums import DistrictKind, HouseholdType, Residence, parse_enum
+from model.errors import UnknownCityError
+
+CITY_DIR = Path(__file__).parent / "cities"
+TYPE_KEYS = tuple(t.label for t in HouseholdType)
+
+
+@dataclass(frozen=True)
+class District:
+    """One district of a city map."""
+
+    index: int
+    code: str
+    name: str
+    kind: DistrictKind
+    share: dict[str, float]  # share of each household type's persons living here
+    cells: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class CityProfile:
+    """Everything the model needs to build a city at the start of a run."""
+
+    name: str
+    display_name: str
+    year: int
+    residents: int
+    local_hukou_share: float
+    urban_hukou_share_of_locals: float
+    urban_poor_share_of_urban_locals: float
+    districts: tuple[District, ...]
+    width: int
+    height: int
+    economy: dict[str, float]
+    tenure: dict[str, dict[Residence, float]]
+    skill: dict[str, tuple[float, float, float]]
+    registration: dict[str, float]
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def migrant_share(self) -> float:
+        return 1.0 - self.local_hukou_share
+
+    def persons_by_type(self) -> dict[str, float]:
+        """Target persons of each household type at the start."""
+        locals_ = self.residents * self.local_hukou_share
+        urban_locals = locals_ * self.urban_hukou_share_of_locals
+        poor = urban_locals * self.urban_poor_share_of_urban_locals
+        return {
+            "migrant": self.residents * self.migrant_share,
+            "local_farmer": locals_ - urban_locals,
+            "urban_poor": poor,
+            "urban_resident": urban_locals - poor,
+        }
+
+
+def list_cities() -> list[str]:
+    """Names of the shipped city profiles."""
+    return sorted(p.stem for p in CITY_DIR.glob("*.toml"))
+
+
+def _check_shares(shares: dict[str, float], what: str, city: str) -> None:
+    total = sum(shares.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"city '{city}': {what} sums to {total:.4f}, not 1")
+
+
+@cache
+def load_city(name: str) -> CityProfile:
+    """Load and validate a city profile by name.
+
+    Raises:
+        UnknownCityError: if there is no such city.
+    """
+    key = str(name).strip().lower()
+    path = CITY_DIR / f"{key}.toml"
+    if not path.is_file():
+        raise UnknownCityError(f"unknown city '{name}'; valid cities: {', '.join(list_cities())}")
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    pop = raw["population"]
+    grid_rows = [row.replace(" ", "") for row in raw["map"]["rows"]]
+    height, width = len(grid_rows), len(grid_rows[0])
+    if any(len(r) != width for r in grid_rows):
+        raise ValueError(f"city '{key}': map rows differ in length")
+    districts = []
+    for i, d in enumerate(raw["districts"]):
+        share = {t: float(d["share"].get(t, 0.0)) for t in TYPE_KEYS}
+        cells = tuple(
+            (x, height - 1 - y)
+            for y, row in enumerate(grid_rows)
+            for x, ch in enumerate(row)
+            if ch == d["code"]
+        )
+        if not cells:
+            raise ValueError(f"city '{key}': district {d['code']} has no cells on the map")
+        districts.append(
+            District(
+                i, d["code"], d["name"], parse_enum(DistrictKind, d["kind"], "district kind"), share, cells
+            )
+        )
+    for t in TYPE_KEYS:
+        _check_shares({d.code: d.share[t] for d in districts}, f"district shares of {t}", key)
+    tenure: dict[str, dict[Residence, float]] = {}
+    for t in TYPE_KEYS:
+        tt = {k: float(v) for k, v in raw["tenure"][t].items() if k != "note"}
+        _check_shares(tt, f"tenure of {t}", key)
+        tenure[t] = {parse_enum(Residence, k, "residence"): v for k, v in tt.items()}
+    skill = {t: tuple(float(x) for x in raw["skill"][t]) for t in TYPE_KEYS}
+    return CityProfile(
+        name=key,
+        display_name=raw["display_name"],
+        year=int(raw["year"]),
+        residents=int(pop["residents"]),
+        local_hukou_share=float(pop["local_hukou_share"]),
+        urban_hukou_share_of_locals=float(pop["urban_hukou_share_of_locals"]),
+        urban_poor_share_of_urban_locals=float(pop["urban_poor_share_of_urban_locals"]),
+        districts=tuple(districts),
+        width=width,
+        height=height,
+        economy={k: float(v) for k, v in raw["economy"].items() if not isinstance(v, str)},
+        tenure=tenure,
+        skill=skill,  # type: ignore[arg-type]
+        registration={k: float(v) for k, v in raw["registration"].items() if not isinstance(v, str)},
+        raw=raw,
+    )

@@ -1,0 +1,395 @@
+"""The urbanization model: a city, its households and its policies, stepped month by month.
+
+``UrbanizationModel.step`` is the schedule of DESIGN.md section 3 and reads like it:
+
+1. policies act on the city;
+2. life events;
+3. arrivals;
+4. awareness spreads;
+5. households decide (settle, register, apply for permits, hukou and services, leave);
+6. services and the hukou office allocate;
+7. the ledger books the month and the indicators are collected.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+import mesa
+import numpy as np
+import pandas as pd
+from mesa.discrete_space import Cell, OrthogonalMooreGrid
+
+from agents.household import HOUSEHOLD_CLASSES, Household
+from model import arrivals, life
+from model.city import CityProfile, load_city
+from model.enums import HouseholdType, Registration, Residence
+from model.errors import ParameterError
+from model.indicators import Snapshot, registry
+from model.labour import LabourMarket
+from model.ledger import FiscalLedger
+from model.network import Awareness, SocialNetwork
+from model.params import BehaviourParams, build
+from model.policy_set import PolicySet
+from model.population import Population
+from model.synth import place_in_cells, starting_population
+from policies.registry import resolve
+
+AgentsMode = Literal["auto", "all", "lazy"]
+AUTO_AGENT_LIMIT = 20_000  # households: above this, Household objects are created on demand
+MAX_HOUSEHOLDS = 20_000_000
+
+
+class HukouOffice:
+    """Grants hukou to applicants after processing, within an annual quota reset each January."""
+
+    def __init__(self, model: UrbanizationModel) -> None:
+        self.model = model
+        self.processing_months = 6
+        self.quota_share = 1.0  # share of migrant households that may be granted hukou per year
+        self.quota_remaining = 0.0  # real households
+
+    def reset_quota(self) -> None:
+        pop = self.model.pop
+        migrants = float(pop.weight[pop.htype == HouseholdType.MIGRANT].sum())
+        self.quota_remaining = self.quota_share * migrants
+
+    def grant(self) -> None:
+        """Grant hukou to applicants who have waited long enough, longest-waiting first, within the quota."""
+        pop = self.model.pop
+        ready = np.flatnonzero(
+            (pop.reg == Registration.HUKOU_APPLICANT) & (pop.reg_months >= self.processing_months)
+        )
+        if ready.size == 0:
+            return
+        ready = ready[np.argsort(-pop.reg_months[ready], kind="stable")]
+        within = np.cumsum(pop.weight[ready]) <= self.quota_remaining + 1e-9
+        granted = ready[within]
+        self.quota_remaining -= float(pop.weight[granted].sum())
+        self.model.convert_to_urban_hukou(granted)
+
+
+class UrbanizationModel(mesa.Model):
+    """Agent-based model of urbanization and equal access to social services in a Chinese city.
+
+    Args:
+        city: one of ``model.city.list_cities()`` (changshu, jinnan, yanta, zhengzhou).
+        policies: a package or policy names, e.g. ``"status_quo"``, ``"yanta_pilot"`` or
+            ``"rented_residence_hukou,public_rental_housing"`` (always on top of the status quo baseline).
+        households: number of household agents (default 2,000); weights make the population real-sized.
+        scale: instead of ``households``, the share of real households simulated (1.0: one agent each).
+        rng: seed (int), ``numpy.random.SeedSequence`` or ``Generator``; every draw uses it.
+        policy_params: per-policy parameters, ``{"rented_residence_hukou": {"contribution_years": 3}}``.
+        agents: "auto" creates ``Household`` objects for every household up to 20,000 and on demand above;
+            "all" always; "lazy" only on demand (``model.household(uid)``).
+        **behaviour: any field of ``model.params.BehaviourParams`` (e.g. ``arrival_rate=0.01``).
+
+    Example:
+        >>> m = UrbanizationModel(city="changshu", policies="status_quo", households=500, rng=7)
+        >>> m.run(months=3)
+        >>> m.indicators()["residents"].iloc[-1] > 0
+        True
+    """
+
+    def __init__(
+        self,
+        city: str = "changshu",
+        policies: str | Sequence[str] = "status_quo",
+        households: int | None = 2000,
+        scale: float | None = None,
+        rng: Any = None,
+        policy_params: Mapping[str, Mapping[str, Any]] | None = None,
+        agents: AgentsMode = "auto",
+        **behaviour: Any,
+    ) -> None:
+        if isinstance(rng, np.random.SeedSequence):
+            rng = np.random.default_rng(rng)
+        super().__init__(rng=rng)
+        self.profile: CityProfile = load_city(city)
+        self.behaviour: BehaviourParams = build(BehaviourParams, behaviour)
+        if scale is not None:
+            if not 0 < float(scale) <= 1.0:
+                raise ParameterError(
+                    f"scale = {scale!r} must be in (0, 1]: the share of real households simulated"
+                )
+            households = None
+        elif households is not None:
+            if (
+                isinstance(households, bool)
+                or not float(households).is_integer()
+                or not 20 <= int(households) <= MAX_HOUSEHOLDS
+            ):
+                raise ParameterError(
+                    f"households = {households!r} must be a whole number from 20 to {MAX_HOUSEHOLDS:,}"
+                )
+            households = int(households)
+        if agents not in ("auto", "all", "lazy"):
+            raise ParameterError(f"agents = {agents!r} must be one of auto, all, lazy")
+        self.city = self.profile.name
+        self.policy_set = PolicySet(self, resolve(policies, policy_params))
+        self.month = 0
+        self.flows: dict[str, float] = defaultdict(float)
+        self.cumulative: dict[str, float] = defaultdict(float)
+        self.ledger = FiscalLedger()
+        self.hukou = HukouOffice(self)
+        self.labour = LabourMarket(self)
+        self.type_weight: dict[str, float] = {}
+        self.pop = Population()
+        self._agents_by_uid: dict[int, Household] = {}
+        self._build_map()
+        starting_population(self, households, scale)
+        self.network = SocialNetwork(self)
+        self.network.build(np.arange(self.pop.n))
+        topics = [p.awareness_topic for p in self.policy_set if p.awareness_topic]
+        self.awareness = Awareness(self, [t for t in topics if t])
+        self._initial_awareness(np.arange(self.pop.n), {"registration": 0.4, "hukou": 0.3})
+        self.services = self._make_services()
+        self.services.setup()
+        for policy in self.policy_set:
+            policy.setup(self)
+        self.hukou.reset_quota()
+        life.update_income(self)
+        self.labour.reference_ratio = max(self.labour.income_ratio(), 1e-9)
+        self.reference_access = self.migrant_access()
+        self._agents_mode = agents
+        self._eager_agents = agents == "all" or (agents == "auto" and self.pop.n <= AUTO_AGENT_LIMIT)
+        if self._eager_agents:
+            self._create_agents(np.arange(self.pop.n))
+        self._rows: list[dict[str, float]] = []
+        self.collect()
+
+    # --- construction helpers ------------------------------------------------------------------------------
+    def _build_map(self) -> None:
+        """The city map: a grid whose cells carry their district (a Mesa property layer)."""
+        p = self.profile
+        # a Cell class of our own: Mesa attaches property-layer accessors to the cell class
+        cell_class = type("CityCell", (Cell,), {"_mesa_properties": set()})
+        self.grid = OrthogonalMooreGrid(
+            (p.width, p.height), torus=False, random=self.random, cell_klass=cell_class
+        )
+        district = np.full((p.width, p.height), -1, dtype=np.int64)
+        for d in p.districts:
+            for x, y in d.cells:
+                district[x, y] = d.index
+        layer = self.grid.create_property_layer("district", default_value=-1, dtype=int)
+        layer.data = district
+        self.grid.create_property_layer("residents", default_value=0.0, dtype=float)
+        self.districts = p.districts
+        self.district_is_urban = np.array([d.kind.urban for d in p.districts])
+
+    def _make_services(self) -> Any:
+        try:
+            from model.service_catalog import CityServices
+        except ModuleNotFoundError as exc:
+            if exc.name != "model.service_catalog":
+                raise
+            from model.services import ServiceSet
+
+            return ServiceSet(self)
+        return CityServices(self)
+
+    def _initial_awareness(self, rows: np.ndarray, shares: Mapping[str, float]) -> None:
+        for topic, share in shares.items():
+            col = self.awareness.of(topic)
+            col[rows] = self.rng.random(rows.size) < share
+
+    def _create_agents(self, rows: np.ndarray) -> None:
+        for uid, t in zip(self.pop.uid[rows].tolist(), self.pop.htype[rows].tolist(), strict=True):
+            self._agents_by_uid[uid] = HOUSEHOLD_CLASSES[t](self, uid)
+
+    # --- the schedule ----------------------------------------------------------------------------------------
+    def step(self) -> None:
+        """One month (DESIGN.md section 3)."""
+        self.month += 1
+        self.flows = defaultdict(float)
+        self.act_policies()
+        self.life_events()
+        self.arrive()
+        self.spread_awareness()
+        self.decide()
+        self.allocate()
+        self.book_and_collect()
+
+    def act_policies(self) -> None:
+        """Phase 1: quotas reset in January; each policy acts."""
+        if self.month % 12 == 1:
+            self.hukou.reset_quota()
+        for policy in self.policy_set:
+            policy.act(self)
+
+    def life_events(self) -> None:
+        """Phase 2: ageing, births, deaths, jobs, hardship shocks, land requisition."""
+        life.age(self)
+        life.births(self)
+        dissolved = life.deaths(self)
+        self.depart(dissolved)
+        life.jobs(self)
+        life.shocks(self)
+        life.land_requisition(self)
+
+    def arrive(self) -> None:
+        """Phase 3: new migrant households arrive (Harris-Todaro, chain migration)."""
+        arrivals.arrive(self)
+
+    def spread_awareness(self) -> None:
+        """Phase 4: awareness spreads through ties, media and outreach."""
+        self.awareness.spread()
+
+    def decide(self) -> None:
+        """Phase 5: each household type decides; then households apply for services; some leave."""
+        rows_by_type = self.rows_by_type()
+        for cls, rows in zip(HOUSEHOLD_CLASSES, rows_by_type, strict=True):
+            cls.decide_settlement(self, rows)
+            cls.decide_registration(self, rows)
+            cls.decide_hukou_conversion(self, rows)
+        self.services.apply()
+        leaving = np.concatenate(
+            [
+                cls.decide_departure(self, rows)
+                for cls, rows in zip(HOUSEHOLD_CLASSES, rows_by_type, strict=True)
+            ]
+        )
+        self.depart(leaving)
+
+    def allocate(self) -> None:
+        """Phase 6: the hukou office and the services allocate."""
+        self.hukou.grant()
+        self.services.allocate()
+
+    def book_and_collect(self) -> None:
+        """Phase 7: book the month's costs; collect the indicators."""
+        self.services.book()
+        self.ledger.close_month()
+        self.collect()
+
+    # --- state changes used by decisions and policies ----------------------------------------------------------
+    def rows_by_type(self) -> list[np.ndarray]:
+        htype = self.pop.htype
+        return [np.flatnonzero(htype == t) for t in HouseholdType]
+
+    def move_state(self, rows: np.ndarray, state: Registration) -> None:
+        """Move households to a registration state (counting residence permits issued)."""
+        if rows.size == 0:
+            return
+        pop = self.pop
+        pop.reg[rows] = state
+        pop.reg_months[rows] = 0
+        if state is Registration.RESIDENCE_PERMIT:
+            self.cumulative["residence_permits"] += float((pop.persons()[rows] * pop.weight[rows]).sum())
+
+    def convert_to_urban_hukou(self, rows: np.ndarray) -> None:
+        """Grant local urban hukou (to migrant applicants or converting local farmers)."""
+        if rows.size == 0:
+            return
+        pop = self.pop
+        pw = pop.persons()[rows] * pop.weight[rows]
+        farmer = pop.reg[rows] == Registration.LOCAL_RURAL_HUKOU
+        self.cumulative["hukou_conversions_local_farmer"] += float(pw[farmer].sum())
+        self.cumulative["hukou_conversions_migrant"] += float(pw[~farmer].sum())
+        pop.reg[rows] = Registration.LOCAL_URBAN_HUKOU
+        pop.reg_months[rows] = 0
+        pop.hukou_local[rows] = True
+        pop.hukou_urban[rows] = True
+        pop.intends_settle[rows] = True
+
+    def relocate(self, rows: np.ndarray, districts: np.ndarray, residence: Residence) -> None:
+        """Move households to new districts and a new residence tenure."""
+        pop = self.pop
+        pop.district[rows] = districts
+        pop.residence[rows] = residence
+        pop.residence_months[rows] = 0
+        pop.cell_x[rows], pop.cell_y[rows] = place_in_cells(self.rng, self.profile, pop.district[rows])
+
+    def depart(self, rows: np.ndarray) -> None:
+        """Households leave the city (return migration or a household dissolved); their rows go."""
+        if rows.size == 0:
+            return
+        pop = self.pop
+        self.flows["departures"] += float((pop.persons()[rows] * pop.weight[rows]).sum())
+        removed = pop.remove(rows)
+        for uid in removed.tolist():
+            agent = self._agents_by_uid.pop(uid, None)
+            if agent is not None:
+                agent.remove()
+
+    def on_arrival(self, rows: np.ndarray) -> None:
+        """Set up state of arriving households (awareness through their ties, services, agents)."""
+        self._initial_awareness(rows, {"registration": 0.3, "hukou": 0.2})
+        self.services.on_arrival(rows)
+        if self._eager_agents:
+            self._create_agents(rows)
+
+    # --- questions -----------------------------------------------------------------------------------------
+    def registration_benefit(self) -> float:
+        """What registering unlocks under the active policies (0 under the status quo)."""
+        return self.policy_set.registration_incentive()
+
+    def access_index(self, rows: np.ndarray) -> np.ndarray:
+        """Each household's access to services, 0-1."""
+        return self.services.access_index(rows)
+
+    def migrant_access(self) -> float:
+        """Weighted mean access of households without local hukou."""
+        pop = self.pop
+        rows = np.flatnonzero(~pop.hukou_local)
+        if rows.size == 0:
+            return 0.0
+        w = pop.weight[rows]
+        return float((self.access_index(rows) * w).sum() / w.sum())
+
+    def household(self, uid: int) -> Household:
+        """The ``Household`` agent of ``uid`` (created on first use above workshop sizes).
+
+        Raises:
+            StaleHousehold: if the household has left or died out.
+        """
+        row = self.pop.row_of(uid)
+        agent = self._agents_by_uid.get(uid)
+        if agent is None:
+            agent = HOUSEHOLD_CLASSES[int(self.pop.htype[row])](self, uid)
+            self._agents_by_uid[uid] = agent
+        return agent
+
+    # --- running and results ---------------------------------------------------------------------------------
+    def collect(self) -> None:
+        """Compute every registered indicator for the current month."""
+        snap = Snapshot(self)
+        row: dict[str, float] = {"month": float(self.month)}
+        for name, ind in registry().items():
+            row[name] = float(ind.fn(snap))
+        self._rows.append(row)
+        counts = np.zeros((self.profile.width, self.profile.height))
+        np.add.at(counts, (self.pop.cell_x, self.pop.cell_y), snap.pw)
+        self.grid.residents.data = counts  # type: ignore[attr-defined]
+
+    def run(self, months: int, progress: Callable[[int], None] | None = None) -> UrbanizationModel:
+        """Advance ``months`` months (``progress(month)`` is called after each)."""
+        if isinstance(months, bool) or int(months) != months or months < 0:
+            raise ParameterError(f"months = {months!r} must be a non-negative whole number")
+        for _ in range(int(months)):
+            self.step()
+            if progress is not None:
+                progress(self.month)
+        for policy in self.policy_set:
+            policy.finalize(self)
+        return self
+
+    def indicators(self) -> pd.DataFrame:
+        """One row per month (row 0: the initial state), one column per indicator."""
+        df = pd.DataFrame(self._rows)
+        df["month"] = df["month"].astype(int)
+        return df
+
+    def parameters(self) -> dict[str, Any]:
+        """Every parameter of this run (for manifests)."""
+        from dataclasses import asdict
+
+        return {
+            "city": self.city,
+            "policies": self.policy_set.names,
+            "households": int(self.pop.n if not self._rows else self._initial_households),
+            "behaviour": asdict(self.behaviour),
+            "policy_params": {p.name: asdict(p.params) for p in self.policy_set},
+        }

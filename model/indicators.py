@@ -1,0 +1,335 @@
+"""Named indicators (DESIGN.md section 5): each a documented function of the model state.
+
+Indicators are reported each month in real-population terms (agents' ``weight`` times persons) and are
+aggregates over columns (weighted sums, ``np.bincount`` by group), never per-agent reporters. Register one
+with::
+
+    @indicator("registration_rate", "Share of migrants (non-local hukou) registered or beyond", "share")
+    def registration_rate(s: Snapshot) -> float: ...
+
+``Snapshot`` caches the arrays several indicators share, so a month's collection computes each once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.enums import HouseholdType, Job, Registration
+
+if TYPE_CHECKING:
+    from model.core import UrbanizationModel
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    doc: str
+    unit: str
+    fn: Callable[[Snapshot], float]
+
+
+_REGISTRY: dict[str, Indicator] = {}
+
+
+def indicator(name: str, doc: str, unit: str = "") -> Callable[[Callable[[Snapshot], float]], Callable]:
+    """Decorator registering ``fn(snapshot) -> float`` as indicator ``name``."""
+
+    def deco(fn: Callable[[Snapshot], float]) -> Callable[[Snapshot], float]:
+        _REGISTRY[name] = Indicator(name, doc, unit, fn)
+        return fn
+
+    return deco
+
+
+def registry() -> dict[str, Indicator]:
+    _load_extensions()
+    return dict(_REGISTRY)
+
+
+def list_indicators() -> list[tuple[str, str]]:
+    """(name, meaning) of every indicator, in column order."""
+    return [(i.name, f"{i.doc} [{i.unit}]" if i.unit else i.doc) for i in registry().values()]
+
+
+def _load_extensions() -> None:
+    try:  # service and fiscal indicators live with the services
+        import model.service_indicators  # noqa: F401
+    except ModuleNotFoundError as exc:
+        if exc.name != "model.service_indicators":
+            raise
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num / den) if den > 0 else float("nan")
+
+
+class Snapshot:
+    """Arrays shared by the indicators of one month (computed once, on first use)."""
+
+    def __init__(self, model: UrbanizationModel) -> None:
+        self.model = model
+        self.pop = model.pop
+
+    @cached_property
+    def persons(self) -> np.ndarray:
+        return self.pop.persons()
+
+    @cached_property
+    def pw(self) -> np.ndarray:
+        """Real persons each row stands for."""
+        return self.persons * self.pop.weight
+
+    @cached_property
+    def htype(self) -> np.ndarray:
+        return self.pop.htype
+
+    @cached_property
+    def by_type(self) -> np.ndarray:
+        return np.bincount(self.htype, weights=self.pw, minlength=4)
+
+    @cached_property
+    def nonlocal_(self) -> np.ndarray:
+        """Rows without local hukou (the seed's "migrants")."""
+        return ~self.pop.hukou_local
+
+    @cached_property
+    def migrant_pw(self) -> np.ndarray:
+        return self.pw * self.nonlocal_
+
+    @cached_property
+    def registered(self) -> np.ndarray:
+        reg = self.pop.reg
+        return (reg >= Registration.REGISTERED) & (reg <= Registration.HUKOU_APPLICANT)
+
+    @cached_property
+    def urban_district(self) -> np.ndarray:
+        return self.model.district_is_urban[self.pop.district]
+
+    def share(self, mask: np.ndarray, among: np.ndarray) -> float:
+        """Weighted-person share of ``mask`` among rows ``among``."""
+        among_pw = self.pw * among
+        return _ratio(float(among_pw @ mask), float(among_pw.sum()))
+
+
+# --- population ---------------------------------------------------------------------------------------------
+@indicator("residents", "Resident population", "persons")
+def residents(s: Snapshot) -> float:
+    return float(s.pw.sum())
+
+
+def _residents_of(t: HouseholdType) -> Callable[[Snapshot], float]:
+    def residents_of_type(s: Snapshot) -> float:
+        return float(s.by_type[int(t)])
+
+    residents_of_type.__doc__ = f"Residents living in {t.label} households"
+    return residents_of_type
+
+
+for _t in HouseholdType:
+    indicator(f"residents_{_t.label}", f"Residents in {_t.label.replace('_', ' ')} households", "persons")(
+        _residents_of(_t)
+    )
+
+
+@indicator("migrant_share", "Share of residents without local hukou (the seed's 'migrants')", "share")
+def migrant_share(s: Snapshot) -> float:
+    return _ratio(float(s.migrant_pw.sum()), float(s.pw.sum()))
+
+
+@indicator("local_hukou_share", "Share of residents holding local hukou", "share")
+def local_hukou_share(s: Snapshot) -> float:
+    return _ratio(float((s.pw * s.pop.hukou_local).sum()), float(s.pw.sum()))
+
+
+@indicator("urban_hukou_share_of_locals", "Share of local-hukou residents whose hukou is urban", "share")
+def urban_hukou_share_of_locals(s: Snapshot) -> float:
+    return s.share(s.pop.hukou_urban, s.pop.hukou_local)
+
+
+@indicator("urbanization_rate_residence", "Share of residents living in urban districts", "share")
+def urbanization_rate_residence(s: Snapshot) -> float:
+    return _ratio(float((s.pw * s.urban_district).sum()), float(s.pw.sum()))
+
+
+@indicator("urbanization_rate_hukou", "Share of residents holding urban hukou (local or elsewhere)", "share")
+def urbanization_rate_hukou(s: Snapshot) -> float:
+    return _ratio(float((s.pw * s.pop.hukou_urban).sum()), float(s.pw.sum()))
+
+
+@indicator(
+    "urbanization_gap", "Urbanization by residence minus by hukou (2010 national: 50.3 - 39.3 %)", "share"
+)
+def urbanization_gap(s: Snapshot) -> float:
+    return urbanization_rate_residence(s) - urbanization_rate_hukou(s)
+
+
+# --- registration and hukou --------------------------------------------------------------------------------
+@indicator(
+    "registration_rate", "Share of non-local-hukou residents registered, with a permit or applying", "share"
+)
+def registration_rate(s: Snapshot) -> float:
+    return s.share(s.registered, s.nonlocal_)
+
+
+def _split(
+    base: str, doc: str, mask_of: Callable[[Snapshot], np.ndarray], among_of: Callable[[Snapshot], np.ndarray]
+) -> None:
+    """Register ``base`` split by sex of the head and by the head's age group."""
+    groups: dict[str, Callable[[Snapshot], np.ndarray]] = {
+        "female_head": lambda s: s.pop.head_female,
+        "male_head": lambda s: ~s.pop.head_female,
+        "head_under_30": lambda s: s.pop.head_age < 30,
+        "head_30_44": lambda s: (s.pop.head_age >= 30) & (s.pop.head_age < 45),
+        "head_45_plus": lambda s: s.pop.head_age >= 45,
+    }
+    for suffix, group in groups.items():
+
+        def split_indicator(s: Snapshot, group: Callable = group) -> float:
+            return s.share(mask_of(s), among_of(s) & group(s))
+
+        indicator(f"{base}_{suffix}", f"{doc}, households with {suffix.replace('_', ' ')}", "share")(
+            split_indicator
+        )
+
+
+def _registered(s: Snapshot) -> np.ndarray:
+    return s.registered
+
+
+def _nonlocal(s: Snapshot) -> np.ndarray:
+    return s.nonlocal_
+
+
+_split("registration_rate", "Registration rate", _registered, _nonlocal)
+
+
+@indicator("residence_permit_holders", "Residents holding a residence permit (permit or applying)", "persons")
+def residence_permit_holders(s: Snapshot) -> float:
+    reg = s.pop.reg
+    return float(s.pw[(reg == Registration.RESIDENCE_PERMIT) | (reg == Registration.HUKOU_APPLICANT)].sum())
+
+
+@indicator("residence_permits", "Residence permits issued since the start, cumulative", "persons")
+def residence_permits(s: Snapshot) -> float:
+    return s.model.cumulative["residence_permits"]
+
+
+@indicator("hukou_applicants", "Residents in households waiting for a hukou decision", "persons")
+def hukou_applicants(s: Snapshot) -> float:
+    return float(s.pw[s.pop.reg == Registration.HUKOU_APPLICANT].sum())
+
+
+@indicator(
+    "hukou_conversions", "Conversions to local urban hukou since the start (migrants and farmers)", "persons"
+)
+def hukou_conversions(s: Snapshot) -> float:
+    c = s.model.cumulative
+    return c["hukou_conversions_migrant"] + c["hukou_conversions_local_farmer"]
+
+
+@indicator("hukou_conversions_migrant", "Migrants converted to local urban hukou since the start", "persons")
+def hukou_conversions_migrant(s: Snapshot) -> float:
+    return s.model.cumulative["hukou_conversions_migrant"]
+
+
+@indicator(
+    "hukou_conversions_local_farmer", "Local farmers converted to urban hukou since the start", "persons"
+)
+def hukou_conversions_local_farmer(s: Snapshot) -> float:
+    return s.model.cumulative["hukou_conversions_local_farmer"]
+
+
+@indicator(
+    "awareness_registration", "Share of non-local-hukou residents aware of the registration system", "share"
+)
+def awareness_registration(s: Snapshot) -> float:
+    return s.share(s.model.awareness.of("registration"), s.nonlocal_)
+
+
+@indicator("awareness_hukou", "Share of non-local-hukou residents aware of a hukou pathway", "share")
+def awareness_hukou(s: Snapshot) -> float:
+    return s.share(s.model.awareness.of("hukou"), s.nonlocal_)
+
+
+# --- flows --------------------------------------------------------------------------------------------------
+def _flow(key: str) -> Callable[[Snapshot], float]:
+    def flow(s: Snapshot) -> float:
+        return s.model.flows[key]
+
+    return flow
+
+
+for _key, _doc in (
+    ("arrivals", "Persons arriving in new migrant households this month"),
+    ("departures", "Persons leaving the city this month (return migration, dissolved households)"),
+    ("births", "Births this month"),
+    ("deaths", "Deaths this month"),
+):
+    indicator(_key, _doc, "persons/month")(_flow(_key))
+
+
+@indicator(
+    "return_migration_rate", "Departures this month as a share of non-local-hukou residents", "1/month"
+)
+def return_migration_rate(s: Snapshot) -> float:
+    return _ratio(s.model.flows["departures"], float(s.migrant_pw.sum()))
+
+
+# --- settlement and work ------------------------------------------------------------------------------------
+def _intends(s: Snapshot) -> np.ndarray:
+    return s.pop.intends_settle
+
+
+def _migrant_type(s: Snapshot) -> np.ndarray:
+    return (s.htype == HouseholdType.MIGRANT) & s.nonlocal_
+
+
+@indicator(
+    "settlement_intention",
+    "Share of migrants (non-local hukou) intending to settle (CMDS 2015: 57 %)",
+    "share",
+)
+def settlement_intention(s: Snapshot) -> float:
+    return s.share(_intends(s), _migrant_type(s))
+
+
+_split("settlement_intention", "Settlement intention", _intends, _migrant_type)
+
+
+@indicator("unemployment_rate_migrant", "Share of migrant heads of working age without a job", "share")
+def unemployment_rate_migrant(s: Snapshot) -> float:
+    return s.model.labour.unemployment(HouseholdType.MIGRANT)
+
+
+@indicator("unemployment_rate_local", "Share of local heads of working age without a job", "share")
+def unemployment_rate_local(s: Snapshot) -> float:
+    pop = s.pop
+    mask = (pop.head_age < 60) & pop.hukou_local
+    return _ratio(
+        float((pop.weight[mask] * (pop.job[mask] == Job.NONE)).sum()), float(pop.weight[mask].sum())
+    )
+
+
+@indicator("formal_job_share_migrant", "Share of employed migrant heads with a formal contract", "share")
+def formal_job_share_migrant(s: Snapshot) -> float:
+    pop = s.pop
+    mask = _migrant_type(s) & (pop.job != Job.NONE)
+    return _ratio(float(pop.weight[mask & (pop.job == Job.FORMAL)].sum()), float(pop.weight[mask].sum()))
+
+
+@indicator(
+    "income_ratio_migrant_local", "Mean income per person of migrants over that of local residents", "ratio"
+)
+def income_ratio_migrant_local(s: Snapshot) -> float:
+    pop = s.pop
+    w = pop.weight
+    mig = _migrant_type(s)
+    loc = pop.hukou_local
+    per_mig = _ratio(float((pop.income * w)[mig].sum()), float(s.pw[mig].sum()))
+    per_loc = _ratio(float((pop.income * w)[loc].sum()), float(s.pw[loc].sum()))
+    return _ratio(per_mig, per_loc)

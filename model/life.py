@@ -1,0 +1,147 @@
+"""Life events (schedule phase 2): ageing, births, deaths, jobs found and lost, hardship shocks, land loss.
+
+Children are kept in age bands; a child leaves a band of width ``w`` years with chance ``1/(12 w)`` a month, so
+band sizes follow ageing on average. Every draw uses ``model.rng``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
+from model.synth import KID_BAND_YEARS, KID_BANDS
+
+if TYPE_CHECKING:
+    from model.core import UrbanizationModel
+
+SKILL_JOB_FINDING = np.array([0.7, 1.0, 1.3])  # relative job-finding chance by skill (assumed)
+SKILL_FORMAL = np.array([0.35, 0.65, 1.0])  # relative chance a new job is formal, by skill (assumed)
+SKILL_WAGE = np.array([0.85, 1.0, 1.4])  # wage multiplier by skill (assumed)
+ELDER_PENSION = {True: 1500.0, False: 120.0}  # yuan/month, urban employee vs new rural pension (assumed)
+
+
+def age(model: UrbanizationModel) -> None:
+    """Ageing: heads age a month; children move up the age bands; 18-year-olds become adults; heads reaching
+    60 become elders."""
+    pop, rng = model.pop, model.rng
+    pop.head_age[:] += 1.0 / 12.0
+    # oldest band first, so a child moves at most one band a month; only rows with children in a band draw
+    bands = [pop.col(b) for b in KID_BANDS] + [pop.adults]
+    for j in range(len(KID_BANDS) - 1, -1, -1):
+        src, dst = bands[j], bands[j + 1]
+        idx = np.flatnonzero(src)
+        moving = rng.binomial(src[idx], 1.0 / (12 * KID_BAND_YEARS[j])).astype(src.dtype)
+        src[idx] -= moving
+        dst[idx] += moving
+    retiring = (pop.head_age >= 60.0) & (pop.head_age - 1.0 / 12.0 < 60.0) & (pop.adults > 0)
+    pop.adults[retiring] -= 1
+    pop.elders[retiring] += 1
+    pop.months_resident[:] += 1
+    pop.reg_months[:] += 1
+    pop.residence_months[:] += 1
+    pop.hardship[:] = np.maximum(pop.hardship - 1, 0)
+
+
+def births(model: UrbanizationModel) -> None:
+    """Births to households whose head is 20-40 with two adults (monthly chance ``fertility``)."""
+    pop = model.pop
+    at_risk = (pop.head_age >= 20) & (pop.head_age < 40) & (pop.adults >= 2)
+    born = at_risk & (model.rng.random(pop.n) < model.behaviour.fertility)
+    pop.kids_0_2[born] += 1
+    model.flows["births"] += float(pop.weight[born].sum())
+
+
+def deaths(model: UrbanizationModel) -> np.ndarray:
+    """Deaths of adults and elders; returns rows of households left with nobody to head them.
+
+    Such a household dissolves: its deaths are counted here; its remaining children are counted as departures
+    (they join relatives elsewhere) by the caller that removes the rows.
+    """
+    pop, rng, b = model.pop, model.rng, model.behaviour
+    dead = 0.0
+    for col, p in ((pop.elders, b.mortality_elder), (pop.adults, b.mortality_adult)):
+        # Binomial(k, p) deaths, drawn exactly but only where at least one death happens (rare): given at
+        # least one, the first death is member J (a truncated geometric draw) and each later member dies
+        # independently, so the count is 1 + Binomial(k - J, p).
+        k = col.astype(np.int64)
+        p_any = 1.0 - (1.0 - p) ** k
+        idx = np.flatnonzero(rng.random(k.size) < p_any)
+        if p <= 0 or idx.size == 0:
+            continue
+        u = rng.random(idx.size)
+        first = np.ceil(np.log1p(-u * p_any[idx]) / np.log1p(-p)).astype(np.int64)
+        first = np.clip(first, 1, k[idx])
+        counts = 1 + rng.binomial(k[idx] - first, p)
+        col[idx] -= counts.astype(col.dtype)
+        dead += float((counts * pop.weight[idx]).sum())
+    model.flows["deaths"] += dead
+    return np.flatnonzero((pop.adults == 0) & (pop.elders == 0))
+
+
+def jobs(model: UrbanizationModel) -> None:
+    """Job finding and loss for heads of working age; contributions accrue in formal jobs; income follows.
+
+    A new job is formal with chance ``formal_share_skill`` x a skill factor, halved for rural hukou (informal
+    work is the norm for rural migrants); social-insurance contributions accrue only while formally employed
+    and the count of *successive* months restarts after a break (seed ch.2 III: "successive number of years").
+    """
+    pop, rng, b = model.pop, model.rng, model.behaviour
+    n = pop.n
+    working_age = pop.head_age < 60
+    u = rng.random(n)
+    job = pop.job
+    unemployed = working_age & (job == Job.NONE)
+    find = unemployed & (u < b.job_finding * SKILL_JOB_FINDING[pop.skill])
+    informal_loss = 1.5 * b.job_loss
+    lose = working_age & (
+        ((job == Job.FORMAL) & (u < b.job_loss)) | ((job == Job.INFORMAL) & (u < informal_loss))
+    )
+    lose |= ~working_age & (job != Job.NONE)
+    formal_chance = b.formal_share_skill * SKILL_FORMAL[pop.skill] * np.where(pop.hukou_urban, 1.0, 0.5)
+    new_formal = rng.random(n) < formal_chance
+    job[find] = np.where(new_formal[find], Job.FORMAL, Job.INFORMAL)
+    job[lose] = Job.NONE
+    formal = job == Job.FORMAL
+    pop.contrib_months[formal] += 1
+    pop.contrib_months[~formal] = 0
+    update_income(model)
+
+
+def update_income(model: UrbanizationModel) -> None:
+    """Household income: the head's wage by job and skill, a second earner's informal wage, pensions."""
+    pop = model.pop
+    wages = model.labour.wages()
+    head = np.where(pop.job == Job.FORMAL, wages[2], np.where(pop.job == Job.INFORMAL, wages[1], 0.0))
+    head = head * SKILL_WAGE[pop.skill]
+    second = np.where(pop.adults >= 2, 0.6 * wages[1], 0.0)
+    pension = pop.elders * np.where(pop.hukou_urban, ELDER_PENSION[True], ELDER_PENSION[False])
+    income = head + second + pension
+    income = np.where(pop.hardship > 0, 0.4 * income, income)
+    poor = pop.htype == HouseholdType.URBAN_POOR
+    pop.income[:] = np.where(poor, 0.55 * income, income)
+
+
+def shocks(model: UrbanizationModel) -> None:
+    """Hardship shocks (illness, accident, disaster) lasting about six months (seed ch.2 III: one-off aid)."""
+    pop = model.pop
+    hit = (pop.hardship == 0) & (model.rng.random(pop.n) < model.behaviour.hardship_rate)
+    pop.hardship[hit] = 6
+    model.flows["hardship_shocks"] += float(pop.weight[hit].sum())
+
+
+def land_requisition(model: UrbanizationModel) -> None:
+    """Urban expansion requisitions farmers' land; half of those hit are resettled into new-town apartments."""
+    pop, rng = model.pop, model.rng
+    rate = model.behaviour.land_requisition_rate / 12.0
+    farming = (pop.reg == Registration.LOCAL_RURAL_HUKOU) & pop.land
+    hit = np.flatnonzero(farming & (rng.random(pop.n) < rate))
+    if hit.size == 0:
+        return
+    pop.land[hit] = False
+    moved = hit[rng.random(hit.size) < 0.5]
+    new_towns = [d.index for d in model.profile.districts if d.kind is DistrictKind.NEW_TOWN]
+    if moved.size and new_towns:
+        model.relocate(moved, rng.choice(new_towns, size=moved.size), Residence.RESETTLEMENT)
+        pop.homestead[moved] = False

@@ -1,0 +1,236 @@
+"""The social network and the spread of awareness (DESIGN.md sections 2, 3 step 4 and 9).
+
+Ties are hometown ties (migrants from the same origin community, villagers of the same village) and
+neighbourhood ties (households in the same district). They carry awareness of policies and chain migration.
+
+At scale the ties are generated with numpy and kept as an edge list in row space (re-mapped whenever rows
+move); the monthly spread is one sparse matrix product. ``to_networkx()`` gives a networkx graph (nodes are
+household uids) for analysis and inspection at workshop sizes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from model.core import UrbanizationModel
+
+HOMETOWN, NEIGHBOUR = 0, 1
+TIE_KINDS = {HOMETOWN: "hometown", NEIGHBOUR: "neighbourhood"}
+
+
+def ties_within_groups(
+    rng: np.random.Generator,
+    groups: np.ndarray,
+    rows: np.ndarray,
+    k: int,
+    candidates: np.ndarray | None = None,
+    candidate_groups: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, ``k`` random partners among ``candidates`` of the same group (no self-ties).
+
+    Args:
+        groups: group id of each row in ``rows``.
+        candidates / candidate_groups: possible partners (default: ``rows`` themselves).
+    """
+    if candidates is None:
+        candidates, candidate_groups = rows, groups
+    assert candidate_groups is not None
+    order = np.argsort(candidate_groups, kind="stable")
+    sorted_groups = candidate_groups[order]
+    uniq, start, size = np.unique(sorted_groups, return_index=True, return_counts=True)
+    pos = np.searchsorted(uniq, groups)
+    found = (pos < uniq.size) & (uniq[np.minimum(pos, uniq.size - 1)] == groups)
+    src = np.repeat(rows[found], k)
+    g_start = np.repeat(start[pos[found]], k)
+    g_size = np.repeat(size[pos[found]], k)
+    pick = g_start + (rng.random(src.size) * g_size).astype(np.int64)
+    dst = candidates[order[pick]]
+    keep = src != dst
+    return src[keep], dst[keep]
+
+
+class SocialNetwork:
+    """Undirected ties between households, stored once per tie as pairs of household uids.
+
+    Storing uids (not rows) means rows can move without touching the ties; each month the ties are mapped to
+    rows once, and ties to households that have gone are dropped then.
+    """
+
+    def __init__(self, model: UrbanizationModel) -> None:
+        self.model = model
+        self._src = np.empty(1024, dtype=np.int64)
+        self._dst = np.empty(1024, dtype=np.int64)
+        self._kind = np.empty(1024, dtype=np.int8)
+        self.size = 0
+
+    @property
+    def src_uid(self) -> np.ndarray:
+        return self._src[: self.size]
+
+    @property
+    def dst_uid(self) -> np.ndarray:
+        return self._dst[: self.size]
+
+    @property
+    def kind(self) -> np.ndarray:
+        return self._kind[: self.size]
+
+    # --- building ---------------------------------------------------------------------------------------
+    def add(self, src_rows: np.ndarray, dst_rows: np.ndarray, kind: int) -> None:
+        """Add ties between households at the given rows."""
+        uid = self.model.pop.uid
+        k = src_rows.size
+        need = self.size + k
+        if need > self._src.size:
+            cap = max(need, int(self._src.size * 1.5))
+            for name in ("_src", "_dst", "_kind"):
+                old = getattr(self, name)
+                new = np.empty(cap, dtype=old.dtype)
+                new[: self.size] = old[: self.size]
+                setattr(self, name, new)
+        self._src[self.size : need] = uid[src_rows]
+        self._dst[self.size : need] = uid[dst_rows]
+        self._kind[self.size : need] = kind
+        self.size = need
+
+    def build(self, rows: np.ndarray, k_hometown: int = 3, k_neighbour: int = 2) -> None:
+        """Tie ``rows`` to others of their hometown and of their district."""
+        pop, rng = self.model.pop, self.model.rng
+        all_rows = np.arange(pop.n)
+        s, d = ties_within_groups(rng, pop.hometown[rows], rows, k_hometown, all_rows, pop.hometown)
+        self.add(s, d, HOMETOWN)
+        s, d = ties_within_groups(
+            rng,
+            pop.district[rows].astype(np.int64),
+            rows,
+            k_neighbour,
+            all_rows,
+            pop.district.astype(np.int64),
+        )
+        self.add(s, d, NEIGHBOUR)
+
+    def rows(self, drop_gone_below: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """Current rows of both ends of every tie.
+
+        Ties to households that have gone map to row ``n`` (one past the last) until more than
+        ``drop_gone_below`` of all ties are such, when they are dropped for good (the default drops them now).
+        """
+        pop = self.model.pop
+        s = pop.rows_of(self.src_uid)
+        d = pop.rows_of(self.dst_uid)
+        gone = (s < 0) | (d < 0)
+        n_gone = int(np.count_nonzero(gone))
+        if n_gone and n_gone > drop_gone_below * self.size:
+            alive = ~gone
+            keep = self.size - n_gone
+            for name in ("_src", "_dst", "_kind"):
+                arr = getattr(self, name)
+                arr[:keep] = arr[: self.size][alive]
+            self.size = keep
+            return s[alive], d[alive]
+        if n_gone:
+            s[gone] = pop.n
+            d[gone] = pop.n
+        return s, d
+
+    # --- use ---------------------------------------------------------------------------------------------
+    def adjacency(self) -> sp.csr_matrix:
+        """Symmetric adjacency matrix over current rows."""
+        n = self.model.pop.n
+        s, d = self.rows()
+        data = np.ones(2 * s.size, dtype=np.float32)
+        return sp.csr_matrix((data, (np.concatenate([s, d]), np.concatenate([d, s]))), shape=(n, n))
+
+    def aware_neighbours(self, aware: np.ndarray, topics: np.ndarray | None = None) -> np.ndarray:
+        """Count of aware ties per household for each topic column of ``aware`` (n x T).
+
+        Only the columns in ``topics`` are counted (others are left at zero).
+        """
+        n, t = aware.shape
+        s, d = self.rows(drop_gone_below=0.05)  # ties to gone households point at row n, which is never aware
+        out = np.zeros((n, t))
+        col = np.zeros(n + 1, dtype=bool)
+        for j in range(t) if topics is None else topics:
+            col[:n] = aware[:, j]
+            # only ties pointing at an unaware household matter: count those
+            both = np.zeros(n + 1)
+            for a, b in ((s, d), (d, s)):
+                hit = np.flatnonzero(~col[b] & col[a])
+                both += np.bincount(b[hit], minlength=n + 1)
+            out[:, j] = both[:n]
+        return out
+
+    def degree(self) -> np.ndarray:
+        n = self.model.pop.n
+        s, d = self.rows()
+        return np.bincount(s, minlength=n) + np.bincount(d, minlength=n)
+
+    def to_networkx(self) -> nx.Graph:
+        """The network as a networkx graph; nodes are household uids with their type as attribute."""
+        pop = self.model.pop
+        self.rows()
+        g = nx.Graph()
+        g.add_nodes_from((int(u), {"htype": int(t)}) for u, t in zip(pop.uid, pop.htype, strict=True))
+        g.add_edges_from(
+            (int(a), int(b), {"kind": TIE_KINDS[int(k)]})
+            for a, b, k in zip(self.src_uid, self.dst_uid, self.kind, strict=True)
+        )
+        return g
+
+
+class Awareness:
+    """Which households know of which policy topic, and how they learn (schedule phase 4).
+
+    Topics are the registration system, the hukou pathway and one per policy that declares an
+    ``awareness_topic``. Each month an unaware household learns a topic with chance
+    ``1 - (1 - contact)^(aware ties) * (1 - media) * (1 - outreach)``, where ``outreach`` is what policies
+    (community service centres, notices) add for the month through :meth:`boost`.
+    """
+
+    BASE_TOPICS = ("registration", "hukou")
+
+    def __init__(self, model: UrbanizationModel, topics: list[str]) -> None:
+        self.model = model
+        self.topics = list(dict.fromkeys([*self.BASE_TOPICS, *topics]))
+        self.index = {t: i for i, t in enumerate(self.topics)}
+        model.pop.add_matrix("aware", len(self.topics))
+        self._outreach = np.zeros(0)
+
+    def matrix(self) -> np.ndarray:
+        return self.model.pop.matrix("aware")
+
+    def of(self, topic: str) -> np.ndarray:
+        """Awareness column of one topic (a view: writes go through)."""
+        return self.matrix()[:, self.index[topic]]
+
+    def boost(self, topic: str, rows: np.ndarray | slice, chance: float | np.ndarray) -> None:
+        """Add an outreach chance this month for ``rows`` to learn ``topic``."""
+        n = self.model.pop.n
+        if self._outreach.shape != (n, len(self.topics)):
+            self._outreach = np.zeros((n, len(self.topics)))
+        col = self._outreach[:, self.index[topic]]
+        col[rows] = 1 - (1 - col[rows]) * (1 - np.asarray(chance))
+
+    def spread(self) -> None:
+        b = self.model.behaviour
+        aware = self.matrix()
+        n = aware.shape[0]
+        if n == 0:
+            return
+        # only topics some household still does not know need counting, and only for those households
+        pending = np.flatnonzero(~aware.all(axis=0))
+        counts = self.model.network.aware_neighbours(aware, pending)
+        log_keep = np.log1p(-b.awareness_contact) if b.awareness_contact < 1 else -np.inf
+        outreach = self._outreach if self._outreach.shape == aware.shape else None
+        for j in pending:
+            unaware = np.flatnonzero(~aware[:, j])
+            stay = np.exp(counts[unaware, j] * log_keep) * (1 - b.awareness_media)
+            if outreach is not None:
+                stay *= 1 - outreach[unaware, j]
+            aware[unaware, j] = self.model.rng.random(unaware.size) >= stay
+        self._outreach = np.zeros(0)

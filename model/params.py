@@ -1,0 +1,314 @@
+"""Typed, validated parameter objects.
+
+Every behavioural coefficient of the model is a field of :class:`BehaviourParams` with a default, a unit, a
+valid range and a one-line meaning (DESIGN.md section 3: "decision rules are explicit and documented, typically
+random-utility (logit) choices whose coefficients are parameters with defaults, units and ranges"). Policies
+declare their own parameter classes the same way (see ``policies.base``).
+
+Use :func:`param` to declare a field and :func:`validate` (called from ``__post_init__``) to check a whole
+object. :func:`describe` lists fields for ``urbanize list`` and the sweep validator.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from model.errors import ParameterError
+
+
+def param(default: Any, unit: str, lo: float | None, hi: float | None, doc: str) -> Any:
+    """Declare a documented, range-checked dataclass field.
+
+    Args:
+        default: Default value (its type is the field's type: int, float or bool).
+        unit: Unit in words ("1/month", "yuan/month", "logit", "share").
+        lo: Smallest valid value (inclusive), or None for unbounded.
+        hi: Largest valid value (inclusive), or None for unbounded.
+        doc: One line saying what the parameter means and, where known, its source.
+    """
+    return field(default=default, metadata={"unit": unit, "range": (lo, hi), "doc": doc})
+
+
+@dataclass(frozen=True)
+class ParamInfo:
+    """Description of one parameter, for listings and validation."""
+
+    name: str
+    default: Any
+    unit: str
+    lo: float | None
+    hi: float | None
+    doc: str
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+    def range_text(self) -> str:
+        lo = "-inf" if self.lo is None else f"{self.lo:g}"
+        hi = "inf" if self.hi is None else f"{self.hi:g}"
+        return f"[{lo}, {hi}]"
+
+
+def describe(cls_or_obj: Any) -> list[ParamInfo]:
+    """List the documented fields of a parameter dataclass."""
+    out = []
+    for f in dataclasses.fields(cls_or_obj):
+        lo, hi = f.metadata.get("range", (None, None))
+        out.append(
+            ParamInfo(f.name, f.default, f.metadata.get("unit", ""), lo, hi, f.metadata.get("doc", ""))
+        )
+    return out
+
+
+def coerce(info: ParamInfo, value: Any, owner: str) -> Any:
+    """Convert ``value`` (possibly a string from the command line) to the parameter's type, or raise."""
+    kind = info.kind
+    try:
+        if kind is bool:
+            if isinstance(value, str):
+                low = value.strip().lower()
+                if low not in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
+                    raise ValueError(value)
+                return low in {"true", "1", "yes", "on"}
+            if isinstance(value, bool | int) and value in (0, 1):
+                return bool(value)
+            raise ValueError(value)
+        if kind is int:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            as_float = float(value)
+            if not as_float.is_integer():
+                raise ValueError(value)
+            return int(as_float)
+        if kind is float:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return float(value)
+        if kind is str:
+            return str(value)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"{owner}parameter '{info.name}' must be a {kind.__name__}, got {value!r}; "
+            f"valid range {info.range_text()} {info.unit}"
+        ) from None
+    return value
+
+
+def validate(obj: Any, owner: str = "") -> None:
+    """Check every field of a parameter dataclass against its type and range.
+
+    Raises:
+        ParameterError: naming the first offending field, its value and its valid range.
+    """
+    for info in describe(obj):
+        value = getattr(obj, info.name)
+        typed = coerce(info, value, owner)
+        if typed != value or type(typed) is not type(value):
+            object.__setattr__(obj, info.name, typed)
+            value = typed
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ParameterError(f"{owner}parameter '{info.name}' must be finite, got {value!r}")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if (info.lo is not None and value < info.lo) or (info.hi is not None and value > info.hi):
+                raise ParameterError(
+                    f"{owner}parameter '{info.name}' = {value!r} is outside its valid range "
+                    f"{info.range_text()} {info.unit}; pick a value inside it"
+                )
+
+
+def build(cls: type, values: dict[str, Any] | None, owner: str = "") -> Any:
+    """Build a parameter object from a dict, rejecting unknown names with the list of valid ones."""
+    values = dict(values or {})
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ParameterError(
+            f"unknown {owner}parameter '{unknown[0]}'; valid {owner}parameters: {', '.join(sorted(known))}"
+        )
+    infos = {i.name: i for i in describe(cls)}
+    typed = {k: coerce(infos[k], v, owner) for k, v in values.items()}
+    return cls(**typed)
+
+
+@dataclass(frozen=True)
+class BehaviourParams:
+    """Behavioural coefficients of households and the city (DESIGN.md section 3).
+
+    Defaults are assumptions chosen so the status quo is plausible against the calibration targets of
+    DESIGN.md section 6 (CMDS 2015: 57 % of migrants intend to settle; 22 % of migrants returned over
+    1998-2015); each is a lever for sensitivity analysis.
+    """
+
+    # --- arrivals (Harris-Todaro) ---
+    arrival_rate: float = param(
+        0.0065,
+        "share of migrant households/month",
+        0.0,
+        0.1,
+        "Monthly inflow of new migrant households, as a share of the migrant households present, when the "
+        "expected urban income equals its reference value (assumed; gives ~8 %/yr gross inflow)",
+    )
+    ht_elasticity: float = param(
+        1.5,
+        "1/log-ratio",
+        0.0,
+        10.0,
+        "Harris-Todaro elasticity of the inflow to the log ratio of expected urban income "
+        "(wage x employment chance) to origin income, measured against the city's reference ratio",
+    )
+    access_pull: float = param(
+        0.5,
+        "relative",
+        0.0,
+        5.0,
+        "Extra inflow per unit of migrants' service access index (share of services open to migrants)",
+    )
+    chain_share: float = param(
+        0.7,
+        "share",
+        0.0,
+        1.0,
+        "Share of new arrivals who follow a tie to a household already here (chain migration)",
+    )
+    family_share: float = param(
+        0.35,
+        "share",
+        0.0,
+        1.0,
+        "Share of arriving migrant households that come as families (with spouse and children)",
+    )
+    # --- life events ---
+    fertility: float = param(
+        0.01,
+        "births/household-month",
+        0.0,
+        0.05,
+        "Monthly chance of a birth in a household whose head is 20-40 with a spouse present (assumed)",
+    )
+    mortality_adult: float = param(
+        0.0003, "1/person-month", 0.0, 0.01, "Monthly death chance of an adult under 60"
+    )
+    mortality_elder: float = param(
+        0.004, "1/person-month", 0.0, 0.05, "Monthly death chance of an elder (60+)"
+    )
+    job_finding: float = param(
+        0.25, "1/month", 0.0, 1.0, "Monthly chance an unemployed head finds a job (before skill effects)"
+    )
+    job_loss: float = param(0.008, "1/month", 0.0, 0.5, "Monthly chance an employed head loses the job")
+    formal_share_skill: float = param(
+        0.6,
+        "share",
+        0.0,
+        1.0,
+        "Chance a new job is formal (with contract and social insurance) for a high-skill head; "
+        "scaled down for lower skill and for rural hukou",
+    )
+    hardship_rate: float = param(
+        0.003,
+        "1/household-month",
+        0.0,
+        0.1,
+        "Monthly chance of a hardship shock (illness, accident, disaster) that lasts about six months",
+    )
+    wage_growth: float = param(0.06, "1/year", -0.1, 0.3, "Annual growth of urban wages")
+    origin_income_growth: float = param(0.05, "1/year", -0.1, 0.3, "Annual growth of origin (rural) income")
+    land_requisition_rate: float = param(
+        0.01,
+        "1/year",
+        0.0,
+        0.5,
+        "Annual share of local farmers' land requisitioned by urban expansion (they move to resettlement "
+        "apartments)",
+    )
+    # --- awareness ---
+    awareness_contact: float = param(
+        0.02, "1/tie-month", 0.0, 1.0, "Monthly chance that one aware tie makes a household aware of a policy"
+    )
+    awareness_media: float = param(
+        0.003, "1/month", 0.0, 1.0, "Monthly chance of learning of a policy from media and notices"
+    )
+    # --- registration decisions (logit) ---
+    register_const: float = param(
+        -4.5, "logit/month", -15.0, 5.0, "Baseline monthly log-odds that an unregistered migrant registers"
+    )
+    register_benefit: float = param(
+        1.5,
+        "logit per unit",
+        0.0,
+        10.0,
+        "Log-odds gain of registering per unit of benefit registration unlocks (services linked to it)",
+    )
+    register_aware: float = param(
+        1.5, "logit", 0.0, 10.0, "Log-odds gain of registering when aware of the registration system"
+    )
+    permit_const: float = param(
+        -2.5, "logit/month", -15.0, 5.0, "Monthly log-odds that an eligible registered migrant takes a permit"
+    )
+    hukou_const: float = param(
+        -2.0, "logit/month", -15.0, 5.0, "Monthly log-odds that an eligible migrant applies for local hukou"
+    )
+    hukou_settle: float = param(
+        2.0, "logit", 0.0, 10.0, "Log-odds gain of applying for hukou when the household intends to settle"
+    )
+    hukou_land_tie: float = param(
+        -1.0,
+        "logit",
+        -10.0,
+        0.0,
+        "Log-odds change of applying for hukou when the household still holds land rights at origin",
+    )
+    farmer_convert_const: float = param(
+        -5.5,
+        "logit/month",
+        -15.0,
+        5.0,
+        "Monthly log-odds that an eligible local farmer converts to local urban hukou",
+    )
+    # --- settlement (logit) ---
+    settle_const: float = param(
+        -0.8, "logit", -10.0, 10.0, "Baseline log-odds of intending to settle for good"
+    )
+    settle_years: float = param(
+        0.12, "logit/year", 0.0, 2.0, "Log-odds gain of intending to settle per year of residence"
+    )
+    settle_family: float = param(
+        0.5, "logit", -5.0, 5.0, "Log-odds gain of intending to settle for a household with children here"
+    )
+    settle_formal: float = param(
+        0.5, "logit", -5.0, 5.0, "Log-odds gain of intending to settle with a formal job"
+    )
+    settle_access: float = param(
+        1.0,
+        "logit per unit",
+        0.0,
+        10.0,
+        "Log-odds gain of intending to settle per unit of the household's access to services",
+    )
+    leave_const: float = param(
+        -4.6,
+        "logit/month",
+        -15.0,
+        0.0,
+        "Baseline monthly log-odds that a migrant household returns to origin (about 6 %/yr before the settlement and job effects)",
+    )
+    leave_unemployed: float = param(
+        1.2, "logit", 0.0, 10.0, "Log-odds gain of leaving when the head is unemployed"
+    )
+    leave_settle: float = param(
+        -1.5, "logit", -10.0, 0.0, "Log-odds change of leaving when the household intends to settle"
+    )
+    leave_unschooled: float = param(
+        1.0, "logit", 0.0, 10.0, "Log-odds gain of leaving when a child of compulsory age has no school place"
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+def behaviour_param_names() -> list[str]:
+    """Names of every behavioural parameter (the keywords ``UrbanizationModel`` accepts besides its own)."""
+    return [f.name for f in dataclasses.fields(BehaviourParams)]

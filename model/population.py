@@ -1,0 +1,220 @@
+"""Column-wise household state (DESIGN.md section 9).
+
+All household state lives in numpy arrays owned by the model, one row per household agent. Decision rules are
+vectorized over rows; ``agents.Household`` objects are thin views that read and write their row.
+
+Rows move: when households leave or die out, the last rows fill the holes so the active block stays
+contiguous (``pop.n`` rows). A household's identity is its ``uid``, which never changes; ``row_of(uid)`` finds
+its current row, and listeners registered with ``on_move`` (the social network, the agent registry) are told
+how rows moved so that nothing keeps a stale row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Column:
+    dtype: Any
+    default: Any
+    doc: str
+
+
+#: The core columns. Services and policies add their own with ``Population.add_column``.
+COLUMNS: dict[str, Column] = {
+    "uid": Column(np.int64, -1, "stable household id"),
+    "htype": Column(np.int8, 0, "HouseholdType"),
+    "weight": Column(np.float64, 1.0, "real households this agent stands for"),
+    "head_female": Column(np.bool_, False, "sex of the household head"),
+    "head_age": Column(np.float32, 30.0, "age of the head, years"),
+    "adults": Column(np.int16, 1, "adults 18-59 (head included when under 60)"),
+    "elders": Column(np.int16, 0, "members aged 60+"),
+    "kids_0_2": Column(np.int16, 0, "children aged 0-2"),
+    "kids_3_5": Column(np.int16, 0, "children aged 3-5"),
+    "kids_6_11": Column(np.int16, 0, "children aged 6-11 (primary school age)"),
+    "kids_12_14": Column(np.int16, 0, "children aged 12-14 (junior middle school age)"),
+    "kids_15_17": Column(np.int16, 0, "children aged 15-17"),
+    "hukou_urban": Column(np.bool_, False, "hukou type is urban (non-agricultural)"),
+    "hukou_local": Column(np.bool_, False, "hukou is registered in this city"),
+    "reg": Column(np.int8, 0, "Registration state"),
+    "reg_months": Column(np.int16, 0, "months in the current registration state"),
+    "months_resident": Column(np.int16, 0, "months lived in the city"),
+    "job": Column(np.int8, 0, "Job of the head"),
+    "income": Column(np.float32, 0.0, "household income, yuan/month"),
+    "skill": Column(np.int8, 0, "Skill level of the head"),
+    "contrib_months": Column(np.int16, 0, "successive months of social-insurance contributions"),
+    "residence": Column(np.int8, 0, "Residence tenure"),
+    "residence_months": Column(np.int16, 0, "months at the current residence"),
+    "district": Column(np.int16, 0, "district index"),
+    "cell_x": Column(np.int16, 0, "map cell column (within the district)"),
+    "cell_y": Column(np.int16, 0, "map cell row (within the district)"),
+    "land": Column(np.bool_, False, "holds contracted farmland (here for farmers, at origin for migrants)"),
+    "homestead": Column(np.bool_, False, "holds a rural homestead plot"),
+    "hometown": Column(np.int32, 0, "origin community id (network ties)"),
+    "settle_taste": Column(np.float32, 0.0, "persistent logistic taste for settling (random utility)"),
+    "intends_settle": Column(np.bool_, False, "intends to settle in the city for good"),
+    "hardship": Column(np.int8, 0, "months left of a hardship shock (illness, accident, disaster)"),
+    "arrived_month": Column(np.int16, 0, "model month of arrival (0 = present at start)"),
+    "unschooled": Column(np.int16, 0, "children of compulsory age without a school place"),
+}
+
+
+class StaleHousehold(LookupError):
+    """Raised when a handle refers to a household that has left or died out."""
+
+
+class Population:
+    """A growable column store of households with stable ids."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.n = 0
+        self._cap = max(16, int(capacity))
+        self._cols: dict[str, np.ndarray] = {}
+        self._schema: dict[str, Column] = {}
+        self._matrices: dict[str, np.ndarray] = {}
+        self._row_of = np.full(self._cap, -1, dtype=np.int64)
+        self._next_uid = 0
+        self._listeners: list[Callable[[np.ndarray, np.ndarray, np.ndarray], None]] = []
+        for name, col in COLUMNS.items():
+            self.add_column(name, col.dtype, col.default, col.doc)
+
+    # --- schema -------------------------------------------------------------------------------------------
+    def add_column(self, name: str, dtype: Any, default: Any = 0, doc: str = "") -> None:
+        """Add a column (idempotent for the same dtype); existing rows get ``default``."""
+        if name in self._cols:
+            if np.dtype(self._schema[name].dtype) != np.dtype(dtype):
+                raise ValueError(f"column '{name}' already exists with dtype {self._schema[name].dtype}")
+            return
+        self._schema[name] = Column(dtype, default, doc)
+        self._cols[name] = np.full(self._cap, default, dtype=dtype)
+
+    def add_matrix(self, name: str, width: int, dtype: Any = np.bool_) -> None:
+        """Add a 2-D column block (e.g. awareness of each policy topic)."""
+        self._matrices[name] = np.zeros((self._cap, width), dtype=dtype)
+
+    def matrix(self, name: str) -> np.ndarray:
+        return self._matrices[name][: self.n]
+
+    @property
+    def columns(self) -> dict[str, Column]:
+        return dict(self._schema)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        cols = self.__dict__.get("_cols")
+        if cols is not None and name in cols:
+            return cols[name][: self.__dict__["n"]]
+        raise AttributeError(f"Population has no column '{name}'")
+
+    def col(self, name: str) -> np.ndarray:
+        return self._cols[name][: self.n]
+
+    # --- derived --------------------------------------------------------------------------------------
+    def persons(self) -> np.ndarray:
+        """Persons per household row (int)."""
+        return (
+            self.adults
+            + self.elders
+            + self.kids_0_2
+            + self.kids_3_5
+            + self.kids_6_11
+            + self.kids_12_14
+            + self.kids_15_17
+        ).astype(np.int64)
+
+    def children(self) -> np.ndarray:
+        return (self.kids_0_2 + self.kids_3_5 + self.kids_6_11 + self.kids_12_14 + self.kids_15_17).astype(
+            np.int64
+        )
+
+    # --- rows and ids -----------------------------------------------------------------------------------
+    def _grow(self, need: int) -> None:
+        if need <= self._cap:
+            return
+        new_cap = max(need, int(self._cap * 1.5))
+        for name, arr in self._cols.items():
+            new = np.full(new_cap, self._schema[name].default, dtype=arr.dtype)
+            new[: self.n] = arr[: self.n]
+            self._cols[name] = new
+        for name, mat in self._matrices.items():
+            newm = np.zeros((new_cap, mat.shape[1]), dtype=mat.dtype)
+            newm[: self.n] = mat[: self.n]
+            self._matrices[name] = newm
+        self._cap = new_cap
+
+    def append(self, k: int, **values: Any) -> np.ndarray:
+        """Add ``k`` households; columns not given take their defaults. Returns the new rows."""
+        start = self.n
+        self._grow(start + k)
+        rows = np.arange(start, start + k)
+        for name, arr in self._cols.items():
+            arr[start : start + k] = self._schema[name].default
+        for mat in self._matrices.values():
+            mat[start : start + k] = 0
+        for name, value in values.items():
+            if name not in self._cols:
+                raise KeyError(f"unknown column '{name}'")
+            self._cols[name][start : start + k] = value
+        uids = np.arange(self._next_uid, self._next_uid + k, dtype=np.int64)
+        self._next_uid += k
+        self._cols["uid"][start : start + k] = uids
+        if self._next_uid > self._row_of.size:
+            grown = np.full(max(self._next_uid, int(self._row_of.size * 1.5)), -1, dtype=np.int64)
+            grown[: self._row_of.size] = self._row_of
+            self._row_of = grown
+        self._row_of[uids] = rows
+        self.n = start + k
+        return rows
+
+    def remove(self, rows: np.ndarray) -> np.ndarray:
+        """Remove households at ``rows``; the last rows fill the holes. Returns the removed uids.
+
+        Listeners receive ``(removed_rows, moved_from, moved_to)`` before the arrays shrink.
+        """
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        if rows.size == 0:
+            return np.empty(0, dtype=np.int64)
+        if rows[0] < 0 or rows[-1] >= self.n:
+            raise IndexError("row out of range")
+        removed_uids = self._cols["uid"][rows].copy()
+        new_n = self.n - rows.size
+        holes = rows[rows < new_n]
+        tail = np.arange(new_n, self.n)
+        tail_keep = tail[~np.isin(tail, rows, assume_unique=True)]
+        # holes and tail_keep have the same length: each surviving tail row fills one hole
+        for arr in self._cols.values():
+            arr[holes] = arr[tail_keep]
+        for mat in self._matrices.values():
+            mat[holes] = mat[tail_keep]
+        for listener in self._listeners:
+            listener(rows, tail_keep, holes)
+        self._row_of[removed_uids] = -1
+        self._row_of[self._cols["uid"][holes]] = holes
+        self.n = new_n
+        return removed_uids
+
+    def on_move(self, listener: Callable[[np.ndarray, np.ndarray, np.ndarray], None]) -> None:
+        """Register ``listener(removed_rows, moved_from, moved_to)`` called on every removal."""
+        self._listeners.append(listener)
+
+    def row_of(self, uid: int) -> int:
+        """Current row of household ``uid``.
+
+        Raises:
+            StaleHousehold: if the household has left or died out.
+        """
+        row = int(self._row_of[uid]) if 0 <= uid < self._row_of.size else -1
+        if row < 0:
+            raise StaleHousehold(f"household {uid} is no longer in the city")
+        return row
+
+    def rows_of(self, uids: np.ndarray) -> np.ndarray:
+        """Rows of many uids (-1 for households no longer present). Every uid must have been issued."""
+        return self._row_of[np.asarray(uids, dtype=np.int64)]
+
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self._cols.values()) + sum(m.nbytes for m in self._matrices.values())

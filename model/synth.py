@@ -1,0 +1,221 @@
+"""Synthetic households: the starting population and new arrivals.
+
+Household composition is drawn per type from simple assumed distributions (sizes: migrants about 1.9 persons,
+local households about 3); the weights are then set per type so that weighted persons match the city profile's
+figures exactly (DESIGN.md section 6: composition within one percentage point of the seed).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.city import TYPE_KEYS, CityProfile
+from model.enums import HouseholdType, Job, Registration, Residence, Skill
+
+if TYPE_CHECKING:
+    from model.core import UrbanizationModel
+
+#: Child age bands and their widths in years (bands of DESIGN.md section 2).
+KID_BANDS = ("kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17")
+KID_BAND_YEARS = np.array([3.0, 3.0, 6.0, 3.0, 3.0])
+
+#: Assumed mean persons per household, used to turn persons into households.
+MEAN_SIZE = {"migrant": 1.9, "local_farmer": 3.3, "urban_poor": 2.6, "urban_resident": 2.9}
+N_HOMETOWNS = 400  # origin communities of migrants (chain-migration ties)
+
+
+def household_counts(profile: CityProfile, households: int | None, scale: float | None) -> dict[str, int]:
+    """Agents per household type for a requested size.
+
+    ``households`` fixes the total number of agents; ``scale`` is the share of real households simulated
+    (1.0 = one agent per real household). Each type gets at least 5 agents.
+    """
+    persons = profile.persons_by_type()
+    real = {t: persons[t] / MEAN_SIZE[t] for t in TYPE_KEYS}
+    total_real = sum(real.values())
+    if scale is not None:
+        target = total_real * scale
+    elif households is not None:
+        target = float(households)
+    else:
+        target = 2000.0
+    counts = {t: max(5, int(round(target * real[t] / total_real))) for t in TYPE_KEYS}
+    return counts
+
+
+def _draw_kids(rng: np.random.Generator, n_kids: np.ndarray, band_p: np.ndarray) -> np.ndarray:
+    """Distribute each household's children over the age bands; returns (k, 5) counts."""
+    owners = np.repeat(np.arange(n_kids.size), n_kids)
+    bands = rng.choice(5, size=owners.size, p=band_p)
+    out = np.zeros((n_kids.size, 5), dtype=np.int64)
+    np.add.at(out, (owners, bands), 1)
+    return out
+
+
+def compose(rng: np.random.Generator, htype: str, k: int, family_share: float) -> dict[str, np.ndarray]:
+    """Draw ``k`` household compositions of one type (columns: head, adults, elders, children)."""
+    band_p = KID_BAND_YEARS / KID_BAND_YEARS.sum()
+    if htype == "migrant":
+        family = rng.random(k) < family_share
+        couple = rng.random(k) < 0.3
+        adults = np.where(family | couple, 2, 1)
+        n_kids = np.where(family, 1 + rng.poisson(0.3, k), 0)
+        elders = np.where(family & (rng.random(k) < 0.05), 1, 0)
+        head_age = np.clip(rng.normal(31, 8, k), 18, 59)
+        # younger heads have younger children: shift band probabilities
+        band_p = np.array([0.25, 0.22, 0.33, 0.12, 0.08])
+    elif htype == "local_farmer":
+        adults = 2 + (rng.random(k) < 0.25)
+        n_kids = rng.poisson(0.8, k)
+        elders = rng.binomial(2, 0.30, k)
+        head_age = np.clip(rng.normal(45, 10, k), 20, 59)
+    elif htype == "urban_poor":
+        adults = 1 + (rng.random(k) < 0.6)
+        n_kids = rng.poisson(0.6, k)
+        elders = rng.binomial(2, 0.30, k)
+        head_age = np.clip(rng.normal(46, 10, k), 20, 59)
+    elif htype == "urban_resident":
+        adults = 2 - (rng.random(k) < 0.1)
+        n_kids = rng.poisson(0.55, k)
+        elders = rng.binomial(2, 0.30, k)
+        head_age = np.clip(rng.normal(44, 10, k), 20, 59)
+    else:
+        raise ValueError(f"unknown household type '{htype}'")
+    kids = _draw_kids(rng, n_kids.astype(np.int64), band_p)
+    out: dict[str, np.ndarray] = {
+        "adults": adults.astype(np.int16),
+        "elders": elders.astype(np.int16),
+        "head_age": head_age.astype(np.float32),
+        "head_female": rng.random(k) < (0.25 if htype == "migrant" else 0.3),
+    }
+    for j, band in enumerate(KID_BANDS):
+        out[band] = kids[:, j].astype(np.int16)
+    return out
+
+
+def _choice(rng: np.random.Generator, options: dict, k: int) -> np.ndarray:
+    keys = list(options)
+    p = np.array([options[o] for o in keys], dtype=float)
+    idx = rng.choice(len(keys), size=k, p=p / p.sum())
+    return np.array([int(keys[i]) for i in range(len(keys))])[idx]
+
+
+def draw_districts(rng: np.random.Generator, profile: CityProfile, htype: str, k: int) -> np.ndarray:
+    shares = np.array([d.share[htype] for d in profile.districts])
+    return rng.choice(len(shares), size=k, p=shares / shares.sum()).astype(np.int16)
+
+
+def place_in_cells(
+    rng: np.random.Generator, profile: CityProfile, district: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Random map cell of each household inside its district."""
+    x = np.zeros(district.size, dtype=np.int16)
+    y = np.zeros(district.size, dtype=np.int16)
+    for d in profile.districts:
+        mask = district == d.index
+        if mask.any():
+            cells = np.array(d.cells)
+            pick = rng.integers(0, len(cells), int(mask.sum()))
+            x[mask] = cells[pick, 0]
+            y[mask] = cells[pick, 1]
+    return x, y
+
+
+def new_households(
+    model: UrbanizationModel, htype: str, k: int, weight: float, *, arriving: bool
+) -> dict[str, np.ndarray]:
+    """Column values for ``k`` new households of one type (the starting population or arrivals)."""
+    rng = model.rng
+    profile = model.profile
+    econ = profile.economy
+    cols: dict[str, np.ndarray] = compose(rng, htype, k, model.behaviour.family_share)
+    t = HouseholdType[htype.upper()]
+    cols["htype"] = np.full(k, int(t), dtype=np.int8)
+    cols["weight"] = np.full(k, weight)
+    local = t is not HouseholdType.MIGRANT
+    cols["hukou_local"] = np.full(k, local)
+    cols["hukou_urban"] = np.full(k, t in (HouseholdType.URBAN_POOR, HouseholdType.URBAN_RESIDENT))
+    skill_p = np.array(profile.skill[htype])
+    cols["skill"] = rng.choice(3, size=k, p=skill_p / skill_p.sum()).astype(np.int8)
+    if t is HouseholdType.URBAN_POOR:
+        cols["skill"] = np.minimum(cols["skill"], int(Skill.MID)).astype(np.int8)
+    # residence and district: tenure first; urban-village renters live in urban villages, dormitories in parks
+    residence = _choice(rng, {int(r): p for r, p in profile.tenure[htype].items()}, k).astype(np.int8)
+    district = draw_districts(rng, profile, htype, k)
+    kinds = np.array([int(d.kind) for d in profile.districts])
+    for res, kind_name in ((Residence.URBAN_VILLAGE_RENTAL, 1), (Residence.DORMITORY, 3)):
+        want = residence == int(res)
+        pool = np.flatnonzero(kinds == kind_name)
+        if pool.size and want.any():
+            district[want] = rng.choice(pool, size=int(want.sum())).astype(np.int16)
+    cols["residence"] = residence
+    cols["district"] = district
+    cols["cell_x"], cols["cell_y"] = place_in_cells(rng, profile, district)
+    # jobs: employment and formality (formal jobs carry social-insurance contributions)
+    employed = rng.random(k) < (0.7 if arriving else econ["employment_rate"])
+    formal_share = econ["formal_share_local"] if local else econ["formal_share_migrant"]
+    formal = rng.random(k) < formal_share * (0.6 + 0.4 * cols["skill"])
+    job = np.where(employed, np.where(formal, int(Job.FORMAL), int(Job.INFORMAL)), int(Job.NONE))
+    if t is HouseholdType.URBAN_POOR:
+        job = np.where(job == int(Job.FORMAL), int(Job.INFORMAL), job)
+    cols["job"] = job.astype(np.int8)
+    # time in the city and registration state
+    if arriving:
+        months = np.zeros(k, dtype=np.int16)
+        cols["arrived_month"] = np.full(k, model.month, dtype=np.int16)
+    elif local:
+        months = np.full(k, 12 * 30, dtype=np.int16)
+    else:
+        months = np.minimum(rng.exponential(48.0, k), 12 * 20).astype(np.int16)
+    cols["months_resident"] = months
+    cols["residence_months"] = np.minimum(months, rng.exponential(30.0, k)).astype(np.int16)
+    contributing = cols["job"] == int(Job.FORMAL)
+    cols["contrib_months"] = np.where(
+        contributing, (rng.random(k) * np.minimum(months, 120)).astype(np.int16), 0
+    )
+    if t is HouseholdType.MIGRANT:
+        reg = np.full(k, int(Registration.UNREGISTERED), dtype=np.int8)
+        if not arriving:
+            u = rng.random(k)
+            r = profile.registration
+            reg[u < r["registered"] + r["residence_permit"]] = int(Registration.REGISTERED)
+            reg[u < r["residence_permit"]] = int(Registration.RESIDENCE_PERMIT)
+        cols["reg"] = reg
+        cols["land"] = rng.random(k) < 0.8  # contracted land at origin
+        cols["homestead"] = rng.random(k) < 0.9
+        hometown_p = 1.0 / np.arange(1, N_HOMETOWNS + 1) ** 0.8
+        cols["hometown"] = rng.choice(N_HOMETOWNS, size=k, p=hometown_p / hometown_p.sum()).astype(np.int32)
+    elif t is HouseholdType.LOCAL_FARMER:
+        cols["reg"] = np.full(k, int(Registration.LOCAL_RURAL_HUKOU), dtype=np.int8)
+        resettled = residence == int(Residence.RESETTLEMENT)
+        cols["land"] = ~resettled & (rng.random(k) < 0.85)
+        cols["homestead"] = ~resettled
+        cols["hometown"] = (10_000 + district.astype(np.int32) * 100 + rng.integers(0, 20, k)).astype(
+            np.int32
+        )
+    else:
+        cols["reg"] = np.full(k, int(Registration.LOCAL_URBAN_HUKOU), dtype=np.int8)
+        cols["hometown"] = (20_000 + district.astype(np.int32) * 100 + rng.integers(0, 20, k)).astype(
+            np.int32
+        )
+    cols["reg_months"] = np.minimum(months, rng.integers(0, 36, k)).astype(np.int16)
+    cols["settle_taste"] = rng.logistic(0.0, 1.0, k).astype(np.float32)
+    return cols
+
+
+def starting_population(model: UrbanizationModel, households: int | None, scale: float | None) -> None:
+    """Create the starting population with per-type weights matching the profile's persons exactly."""
+    profile = model.profile
+    counts = household_counts(profile, households, scale)
+    targets = profile.persons_by_type()
+    model.type_weight = {}
+    for htype in TYPE_KEYS:
+        k = counts[htype]
+        cols = new_households(model, htype, k, 1.0, arriving=False)
+        persons = int(cols["adults"].sum() + cols["elders"].sum() + sum(cols[b].sum() for b in KID_BANDS))
+        weight = targets[htype] / persons
+        cols["weight"] = np.full(k, weight)
+        model.type_weight[htype] = weight
+        model.pop.append(k, **cols)

@@ -1,0 +1,82 @@
+"""The status quo: rules of the land before any pilot (seed ch.2, "current situation" columns).
+
+* Registration in the migrant information system is voluntary and unlinked to services (Zhengzhou: data
+  "restricted to only internal public security purposes").
+* A residence permit needs registration for some months and a job.
+* Hukou for migrants needs privately owned housing and a formal job (Yanta: "privately owned houses as
+  pre-requisite for migrants to get urban Hukou"), within an annual quota, after processing.
+* Local farmers convert to urban hukou only once their land has been requisitioned.
+
+Usage::
+
+    UrbanizationModel(city="yanta", policies="status_quo")     # this policy alone
+    UrbanizationModel(city="yanta", policies="yanta_pilot")    # the baseline plus Yanta's pilot measures
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.enums import Job, Registration, Residence
+from model.params import param, validate
+from policies.base import Policy, Transition
+from policies.registry import register, register_package
+
+if TYPE_CHECKING:
+    from model.core import UrbanizationModel
+
+
+@register
+class StatusQuo(Policy):
+    name = "status_quo"
+    pilot = "all"
+    summary = (
+        "Baseline rules: voluntary registration, hukou only with owned housing, farmers convert on land loss"
+    )
+
+    @dataclass(frozen=True)
+    class Params:
+        permit_registered_months: int = param(
+            6, "months", 0, 120, "Months registered before a migrant may take a residence permit (assumed)"
+        )
+        hukou_processing_months: int = param(
+            6, "months", 0, 60, "Months between a hukou application and the grant (assumed)"
+        )
+        hukou_quota_per_year: float = param(
+            0.02,
+            "share of migrant households/year",
+            0.0,
+            1.0,
+            "Annual quota of hukou grants as a share of migrant households present in January (assumed)",
+        )
+
+        def __post_init__(self) -> None:
+            validate(self, "status_quo ")
+
+    def setup(self, model: UrbanizationModel) -> None:
+        model.hukou.processing_months = self.params.hukou_processing_months
+        model.hukou.quota_share = self.params.hukou_quota_per_year
+
+    def eligible(
+        self, model: UrbanizationModel, transition: Transition, rows: np.ndarray
+    ) -> np.ndarray | None:
+        pop = model.pop
+        match transition:
+            case Transition.REGISTER:
+                return np.ones(rows.size, dtype=bool)
+            case Transition.RESIDENCE_PERMIT:
+                return (pop.reg_months[rows] >= self.params.permit_registered_months) & (
+                    pop.job[rows] != Job.NONE
+                )
+            case Transition.APPLY_HUKOU:
+                return (pop.residence[rows] == Residence.OWNED) & (pop.job[rows] == Job.FORMAL)
+            case Transition.FARMER_CONVERSION:
+                return ~pop.land[rows] & (pop.reg[rows] == Registration.LOCAL_RURAL_HUKOU)
+            case _:
+                raise ValueError(f"unknown transition {transition!r}")
+
+
+register_package("status_quo", ["status_quo"])
