@@ -1,11 +1,19 @@
 """Pluggable city policies (DESIGN.md section 4).
 
-Importing this package registers the shipped policies and packages; see ``policies.registry`` for lookup and
-``policies.base`` for the protocol a policy follows.
+Importing this package registers every policy module in it (each module registers its classes with
+``policies.registry.register`` and its packages with ``register_package``); see ``policies.base`` for the
+protocol a policy follows and ``docs/policies.md`` for the catalogue.
 """
 
-from policies import status_quo  # noqa: F401  (registers the baseline)
+import importlib
+import pkgutil
+
 from policies.base import Policy, Transition
 from policies.registry import available, packages, register, register_package, resolve
+
+_INFRASTRUCTURE = {"base", "registry"}
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if _info.name not in _INFRASTRUCTURE and not _info.name.startswith("_"):
+        importlib.import_module(f"policies.{_info.name}")
 
 __all__ = ["Policy", "Transition", "available", "packages", "register", "register_package", "resolve"]
