@@ -117,7 +117,7 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
             cfg.behaviour_kwargs(config)
             cfg.check_households(config.households)
         except UrbanizeError as exc:
-            ErrorBox(f"{exc} - the run keeps its last valid settings until this is fixed.")
+            ErrorBox(f"{exc} - fix it, then press Reset.")
 
     with solara.Card("View"):
         solara.ToggleButtonsSingle(value=colour_by, values=list(cfg.COLOUR_MODES))
@@ -207,7 +207,7 @@ def LiveContent(run: TwinRun):
     update_counter.get()
     if run.error:
         ErrorBox(run.error)
-        solara.Info("Fix the setting in the sidebar; the page keeps working.")
+        solara.Info("Fix the setting in the sidebar (Parameters) and press Reset; the page keeps working.")
         if run.main is None:
             return
     StatusLine(run)

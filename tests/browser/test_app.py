@@ -1,0 +1,174 @@
+"""The app in a real browser (Debian's Chromium, offline): live page, policies, stepping, twin, analyst page."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+
+# --- helpers ----------------------------------------------------------------------------------------------------
+def open_live(app: Page, url: str) -> None:
+    app.goto(url)
+    expect(app.get_by_role("button", name="Step")).to_be_visible()
+    expect(app.locator(".urbanize-charts img")).to_be_visible()
+    expect(app.locator(".urbanize-map img")).to_be_visible()
+
+
+def status(app: Page) -> str:
+    return app.locator(".urbanize-status").inner_text()
+
+
+def month(app: Page) -> int:
+    m = re.search(r"month (\d+)", status(app))
+    assert m, status(app)
+    return int(m.group(1))
+
+
+def img_src(app: Page, css: str) -> str:
+    for _ in range(20):  # the <img> node is replaced on every render: retry when it detaches
+        try:
+            return app.locator(css).first.get_attribute("src", timeout=5000) or ""
+        except Exception:
+            time.sleep(0.1)
+    return ""
+
+
+def wait_src_change(app: Page, css: str, before: str, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = img_src(app, css)
+        if now and now != before:
+            return now
+        time.sleep(0.05)
+    raise AssertionError(f"{css} did not change within {timeout} s")
+
+
+def choose(app: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the Vuetify select labelled ``label``."""
+    app.locator(".v-select").filter(has=app.locator("label", has_text=re.compile(f"^{re.escape(label)}$"))).first.click()
+    app.locator(".menuable__content__active .v-list-item").filter(
+        has_text=re.compile(f"^{re.escape(option)}$")).first.click()
+
+
+def step(app: Page, times: int = 1) -> None:
+    for _ in range(times):
+        before = month(app)
+        app.get_by_role("button", name="Step").click()
+        expect(app.locator(".urbanize-status")).to_contain_text(f"month {before + 1} ")
+
+
+def shot(app: Page, artifacts, name: str) -> None:
+    app.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+
+
+def packages_with_effect() -> list[str]:
+    from policies import registry
+
+    return [p for p in registry.packages() if p != "status_quo"]
+
+
+# --- tests -------------------------------------------------------------------------------------------------
+def test_live_page_renders_offline(app, app_url, artifacts):
+    open_live(app, app_url)
+    expect(app.get_by_text("Time: 0.0")).to_be_visible()
+    assert month(app) == 0
+    expect(app.locator(".urbanize-error")).to_have_count(0)
+    shot(app, artifacts, "live_initial")
+    assert app.external == [], f"the page tried to reach the network: {app.external[:5]}"
+
+
+def test_step_changes_month_and_charts(app, app_url, artifacts):
+    open_live(app, app_url)
+    charts = img_src(app, ".urbanize-charts img")
+    city_map = img_src(app, ".urbanize-map img")
+    step(app)
+    assert month(app) == 1
+    expect(app.get_by_text("Time: 1.0")).to_be_visible()
+    wait_src_change(app, ".urbanize-charts img", charts)
+    wait_src_change(app, ".urbanize-map img", city_map)
+    # play a few months, then pause and wait for the counter to hold still
+    app.get_by_role("button", name="▶").click()
+    expect(app.locator(".urbanize-status")).to_contain_text(re.compile(r"month ([3-9]|\d\d+) "), timeout=30_000)
+    app.get_by_role("button", name="❚❚").click()
+    held = -1
+    for _ in range(40):
+        time.sleep(0.25)
+        now = month(app)
+        if now == held:
+            break
+        held = now
+    assert held >= 3
+    shot(app, artifacts, "live_after_steps")
+    app.get_by_role("button", name="Reset").click()
+    expect(app.locator(".urbanize-status")).to_contain_text("month 0 ")
+
+
+def test_choose_city_and_policy(app, app_url, artifacts):
+    open_live(app, app_url)
+    choose(app, "City", "yanta")
+    expect(app.locator(".urbanize-status")).to_contain_text("yanta")
+    assert month(app) == 0
+    choose(app, "Policy package", "status_quo")
+    expect(app.locator(".urbanize-status")).to_contain_text("yanta - status_quo -")
+    extra = [p for p in packages_with_effect() if p.startswith("yanta")] or packages_with_effect()
+    if extra:
+        choose(app, "Policy package", extra[0])
+        expect(app.locator(".urbanize-status")).to_contain_text(f"yanta - {extra[0]} -")
+    # colour by registration state
+    app.get_by_role("button", name="registration").click()
+    expect(app.locator(".urbanize-map img")).to_be_visible()
+    step(app)
+    shot(app, artifacts, "live_yanta")
+    expect(app.locator(".urbanize-error")).to_have_count(0)
+
+
+def test_parameter_out_of_range_shows_message(app, app_url, artifacts):
+    open_live(app, app_url)
+    box = app.get_by_label("Overrides: name=value, ...")
+    box.fill("arrival_rate=5")
+    box.press("Enter")
+    expect(app.locator(".urbanize-error").first).to_contain_text("outside its valid range")
+    app.get_by_role("button", name="Reset").click()
+    expect(app.locator(".urbanize-error").first).to_contain_text("arrival_rate")
+    shot(app, artifacts, "live_bad_parameter")
+    box.fill("")
+    box.press("Enter")
+    app.get_by_role("button", name="Reset").click()
+    expect(app.locator(".urbanize-error")).to_have_count(0)
+    expect(app.locator(".urbanize-charts img")).to_be_visible()
+
+
+def test_analyst_page_renders_a_sweep(app, app_url, artifacts, small_sweep, tmp_path):
+    from experiments.analysis import summarize
+    from experiments.storage import load_design, open_runs
+
+    app.goto(app_url + "analyst")
+    folder = app.get_by_label("Sweep or comparison folder")
+    # a folder that holds no sweep: a clear message, not a blank page
+    folder.fill(str(tmp_path))
+    app.get_by_role("button", name="Open").click()
+    expect(app.locator(".urbanize-error")).to_contain_text("holds no sweep")
+    folder.fill(str(tmp_path / "nowhere"))
+    app.get_by_role("button", name="Open").click()
+    expect(app.locator(".urbanize-error")).to_contain_text("does not exist")
+    shot(app, artifacts, "analyst_bad_folder")
+
+    folder.fill(str(small_sweep))
+    app.get_by_role("button", name="Open").click()
+    expect(app.locator(".urbanize-analyst-chart img")).to_be_visible()
+    expect(app.get_by_text("Paired differences from the baseline")).to_be_visible()
+    expect(app.locator(".urbanize-error")).to_have_count(0)
+    # the page's numbers are the report's numbers
+    design, _ = load_design(small_sweep)
+    runs = open_runs(small_sweep)
+    table = summarize(runs, design, ["registration_rate"], None)
+    body = app.locator("body").inner_text()
+    for mean in table["mean"]:
+        assert f"{mean:.4g}" in body
+    shot(app, artifacts, "analyst_sweep")
+    assert app.external == []
