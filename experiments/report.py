@@ -69,8 +69,8 @@ def _csv(df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def _point_label(row: pd.Series, varied: Sequence[str]) -> str:
-    parts = [str(row["policies"])] + [f"{p}={row[p]:g}" if isinstance(row[p], float) else f"{p}={row[p]}" for p in varied]
+def _point_label(row: pd.Series, varied: Sequence[str], show_policies: bool = True) -> str:
+    parts = [str(row["policies"])] * show_policies + [f"{p}={row[p]:g}" if isinstance(row[p], float) else f"{p}={row[p]}" for p in varied]
     return ", ".join(parts)
 
 
@@ -84,7 +84,8 @@ def plot_trajectories(df: pd.DataFrame, design: pd.DataFrame, outcome: str, path
     params = [c for c in design.columns if c not in ("point", "policies", "sample")]
     varied = [p for p in params if design[p].nunique() > 1]
     if len(design) <= MAX_LINES:
-        labels = {int(r["point"]): _point_label(r, varied) for _, r in design.iterrows()}
+        several = design["policies"].nunique() > 1 or not varied
+        labels = {int(r["point"]): _point_label(r, varied, several) for _, r in design.iterrows()}
         key = df["point"].map(labels)
     else:
         key = df["policies"]
@@ -95,9 +96,9 @@ def plot_trajectories(df: pd.DataFrame, design: pd.DataFrame, outcome: str, path
         mean = np.array([s[0] for s in stats_])
         lo = np.array([s[3] for s in stats_])
         hi = np.array([s[4] for s in stats_])
-        ax.plot(months, mean, label=str(label))
+        (line,) = ax.plot(months, mean, label=str(label))
         if np.isfinite(lo).any():
-            ax.fill_between(months, lo, hi, alpha=0.2)
+            ax.fill_between(months, lo, hi, alpha=0.15, color=line.get_color(), linewidth=0)
     ax.set_xlabel("month")
     ax.set_ylabel(outcome)
     ax.set_title(f"{outcome}: mean and 95 % CI across runs")

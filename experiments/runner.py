@@ -71,6 +71,7 @@ def run_one(cfg: RunConfig) -> pd.DataFrame:
         households=cfg.households,
         rng=cfg.seed(),
         policy_params=policy_params,
+        agents="lazy",  # no Mesa Household objects: a batch run only reads the indicators
         **model_params,
     )
     model.run(months=cfg.months)

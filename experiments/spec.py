@@ -72,7 +72,7 @@ class SpecError(UrbanizeError):
     """A sweep file with one or more problems; ``problems`` holds one line per problem."""
 
     def __init__(self, problems: Sequence[str], source: str = "") -> None:
-        self.problems = list(problems)
+        self.problems = list(dict.fromkeys(problems))  # one line per distinct problem
         self.source = source
         prefix = f"{source}: " if source else ""
         super().__init__("; ".join(prefix + p for p in self.problems))
@@ -329,9 +329,10 @@ def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "s
     if not isinstance(raw_params, Mapping):
         p("'parameters' must be a table ([parameters]) of name = value, [levels] or {min, max}")
         raw_params = {}
+    before = len(problems)
     params = [ps for ps in (_check_param(k, v, sampler, active, p) for k, v in raw_params.items()) if ps]
 
-    _check_sampler(sampler, samples, morris_levels, params, p)
+    _check_sampler(sampler, samples, morris_levels, params, p, params_ok=len(problems) == before)
     outcomes = _check_outcomes(data.get("outcomes"), p)
 
     report_months = data.get("report_months", [])
@@ -573,7 +574,9 @@ def _check_range(name: str, raw: Mapping[str, Any], info: Any, sampler: str, p: 
     return ParamSpec(name, info.kind, range=Range(float(lo), float(hi), levels))
 
 
-def _check_sampler(sampler: str, samples: Any, morris_levels: Any, params: list[ParamSpec], p: Any) -> None:
+def _check_sampler(
+    sampler: str, samples: Any, morris_levels: Any, params: list[ParamSpec], p: Any, params_ok: bool = True
+) -> None:
     ranges = [ps for ps in params if ps.range is not None and ps.range.levels is None]
     if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int) or samples < 1):
         p(f"'samples' must be a positive integer, got {samples!r}")
@@ -586,7 +589,7 @@ def _check_sampler(sampler: str, samples: Any, morris_levels: Any, params: list[
                     "remove 'samples' or use sampler 'lhs', 'sobol' or 'morris'"
                 )
         case "lhs" | "sobol" | "morris":
-            if not ranges:
+            if not ranges and params_ok:
                 p(f"sampler '{sampler}' needs at least one parameter range {{ min = ..., max = ... }}")
             if samples is None:
                 what = {"lhs": "design points", "sobol": "base sample N, a power of two", "morris": "trajectories"}

@@ -59,3 +59,27 @@ def failing_run(cfg: RunConfig) -> pd.DataFrame:
     if cfg.point == 1 and cfg.replicate == 0:
         raise RuntimeError("deliberate failure for the test")
     return run_one(cfg)
+
+
+GATE_ENV = "URBANIZE_TEST_GATE"
+
+
+def gated_run(cfg: RunConfig) -> pd.DataFrame:
+    """The real model, but runs of design points >= 2 wait until the gate file exists (used to kill a sweep
+    at a known point: the first two points finish, the rest hang until the process group is killed)."""
+    import os
+    import time
+
+    gate = os.environ.get(GATE_ENV)
+    if gate and cfg.point >= 2:
+        while not os.path.exists(gate):
+            time.sleep(0.05)
+    return run_one(cfg)
+
+
+def gated_sweep(spec_path: str, out: str, workers: int = 2) -> None:
+    """Entry point of the subprocess the kill test starts."""
+    from experiments.spec import load_spec
+    from experiments.sweep import run_sweep
+
+    run_sweep(load_spec(spec_path), out, workers=workers, run_fn=gated_run, progress=False)
