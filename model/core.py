@@ -140,6 +140,7 @@ class UrbanizationModel(mesa.Model):
         self._agents_by_uid: dict[int, Household] = {}
         self._build_map()
         starting_population(self, households, scale)
+        self.initial_households = self.pop.n
         self.network = SocialNetwork(self)
         self.network.build(np.arange(self.pop.n))
         topics = [p.awareness_topic for p in self.policy_set if p.awareness_topic]
@@ -389,7 +390,7 @@ class UrbanizationModel(mesa.Model):
         return {
             "city": self.city,
             "policies": self.policy_set.names,
-            "households": int(self.pop.n if not self._rows else self._initial_households),
+            "households": int(self.initial_households),
             "behaviour": asdict(self.behaviour),
             "policy_params": {p.name: asdict(p.params) for p in self.policy_set},
         }

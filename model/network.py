@@ -225,11 +225,10 @@ class Awareness:
         # only topics some household still does not know need counting, and only for those households
         pending = np.flatnonzero(~aware.all(axis=0))
         counts = self.model.network.aware_neighbours(aware, pending)
-        log_keep = np.log1p(-b.awareness_contact) if b.awareness_contact < 1 else -np.inf
         outreach = self._outreach if self._outreach.shape == aware.shape else None
         for j in pending:
             unaware = np.flatnonzero(~aware[:, j])
-            stay = np.exp(counts[unaware, j] * log_keep) * (1 - b.awareness_media)
+            stay = np.power(1.0 - b.awareness_contact, counts[unaware, j]) * (1 - b.awareness_media)
             if outreach is not None:
                 stay *= 1 - outreach[unaware, j]
             aware[unaware, j] = self.model.rng.random(unaware.size) >= stay

@@ -1,0 +1,50 @@
+"""Tier 3: invariants with Hypothesis (conservation, no negative counts, determinism)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model import UrbanizationModel
+
+CITIES = st.sampled_from(["changshu", "jinnan", "yanta", "zhengzhou"])
+COUNT_COLUMNS = ["adults", "elders", "kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17"]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(city=CITIES, seed=st.integers(0, 2**31 - 1), households=st.integers(60, 600),
+       arrival_rate=st.floats(0.0, 0.05), leave_const=st.floats(-8.0, -2.0), mortality_elder=st.floats(0.0, 0.05))
+def test_people_are_conserved_month_by_month(city, seed, households, arrival_rate, leave_const, mortality_elder):
+    m = UrbanizationModel(city=city, households=households, rng=seed, arrival_rate=arrival_rate,
+                          leave_const=leave_const, mortality_elder=mortality_elder)
+    for _ in range(8):
+        m.step()
+        pop = m.pop
+        for col in COUNT_COLUMNS:
+            assert (pop.col(col) >= 0).all(), col
+        assert ((pop.adults + pop.elders) > 0).all()  # nobody is left without an adult or elder
+        assert (pop.weight > 0).all()
+    df = m.indicators()
+    change = df["residents"].diff().iloc[1:].to_numpy()
+    flows = (df["births"] + df["arrivals"] - df["deaths"] - df["departures"]).iloc[1:].to_numpy()
+    np.testing.assert_allclose(change, flows, rtol=1e-9, atol=1e-6 * df["residents"].iloc[0])
+    assert (df.drop(columns=["urbanization_gap"]).fillna(0) >= 0).all().all()
+
+
+@settings(max_examples=5, deadline=None)
+@given(city=CITIES, seed=st.integers(0, 2**31 - 1))
+def test_same_seed_same_indicators_other_seed_different(city, seed):
+    a = UrbanizationModel(city=city, households=150, rng=seed).run(6).indicators()
+    b = UrbanizationModel(city=city, households=150, rng=seed).run(6).indicators()
+    pd.testing.assert_frame_equal(a, b)
+    c = UrbanizationModel(city=city, households=150, rng=seed + 1).run(6).indicators()
+    assert not a.equals(c)
+
+
+def test_seed_sequence_and_generator_are_accepted():
+    ss = np.random.SeedSequence(5)
+    a = UrbanizationModel(city="jinnan", households=100, rng=ss).run(2).indicators()
+    b = UrbanizationModel(city="jinnan", households=100, rng=np.random.SeedSequence(5)).run(2).indicators()
+    pd.testing.assert_frame_equal(a, b)

@@ -1,0 +1,131 @@
+"""Tier 2: tiny hand-built worlds with exact expected outcomes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from agents import Migrant
+from model import UrbanizationModel
+from model.enums import HouseholdType, Job, Registration, Residence
+from model.population import Population, StaleHousehold
+from policies.base import Transition
+
+
+def small_model(**kw) -> UrbanizationModel:
+    return UrbanizationModel(city="changshu", households=kw.pop("households", 200), rng=kw.pop("rng", 11), **kw)
+
+
+def test_status_quo_grants_hukou_pathway_only_with_owned_housing() -> None:
+    m = small_model()
+    pop = m.pop
+    rows = np.flatnonzero(pop.htype == HouseholdType.MIGRANT)[:2]
+    pop.reg[rows] = Registration.RESIDENCE_PERMIT
+    pop.job[rows] = Job.FORMAL
+    pop.residence[rows[0]] = Residence.OWNED
+    pop.residence[rows[1]] = Residence.PRIVATE_RENTAL
+    assert m.policy_set.eligible(Transition.APPLY_HUKOU, rows).tolist() == [True, False]
+
+
+def test_an_eligible_migrant_applies_and_is_granted_after_processing() -> None:
+    m = small_model(hukou_const=5.0, hukou_settle=10.0)  # utility 15: applies once eligible and aware
+    pop = m.pop
+    r = int(np.flatnonzero(pop.htype == HouseholdType.MIGRANT)[0])
+    uid = int(pop.uid[r])
+    pop.reg[r], pop.job[r], pop.residence[r] = Registration.RESIDENCE_PERMIT, Job.FORMAL, Residence.OWNED
+    m.awareness.of("hukou")[r] = True
+    pop.intends_settle[r], pop.land[r] = True, False
+    rows = np.array([r])
+    Migrant.decide_hukou_application(m, rows)
+    assert pop.reg[r] == Registration.HUKOU_APPLICANT
+    m.hukou.processing_months = 2
+    m.hukou.quota_remaining = 1e9
+    for months_waited in (0, 1):
+        pop.reg_months[r] = months_waited
+        m.hukou.grant()
+        assert pop.reg[r] == Registration.HUKOU_APPLICANT
+    pop.reg_months[r] = 2
+    before = m.cumulative["hukou_conversions_migrant"]
+    m.hukou.grant()
+    row = pop.row_of(uid)
+    assert pop.reg[row] == Registration.LOCAL_URBAN_HUKOU and pop.hukou_local[row]
+    assert m.cumulative["hukou_conversions_migrant"] - before == pytest.approx(pop.persons()[row] * pop.weight[row])
+
+
+def test_quota_limits_grants_longest_waiting_first() -> None:
+    m = small_model()
+    pop = m.pop
+    rows = np.flatnonzero(pop.htype == HouseholdType.MIGRANT)[:3]
+    pop.reg[:] = np.where(pop.reg == Registration.HUKOU_APPLICANT, Registration.REGISTERED, pop.reg)
+    pop.reg[rows] = Registration.HUKOU_APPLICANT
+    pop.reg_months[rows] = [10, 30, 20]
+    m.hukou.processing_months = 6
+    m.hukou.quota_remaining = pop.weight[rows[1]] * 1.5  # room for exactly one household
+    m.hukou.grant()
+    assert pop.reg[rows].tolist() == [Registration.HUKOU_APPLICANT, Registration.LOCAL_URBAN_HUKOU,
+                                      Registration.HUKOU_APPLICANT]
+
+
+def test_awareness_reaches_exactly_the_households_within_k_ties() -> None:
+    # a chain of five households a-b-c-d-e, the first aware; contact certain, no media: after k months the
+    # topic has travelled exactly k ties, and nobody off the chain learns of it
+    m = small_model(awareness_contact=1.0, awareness_media=0.0)
+    net = m.network
+    net.size = 0
+    chain = np.arange(5)
+    net.add(chain[:-1], chain[1:], kind=0)
+    col = m.awareness.of("hukou")
+    col[:] = False
+    col[0] = True
+    for k in range(1, 5):
+        m.awareness.spread()
+        assert np.flatnonzero(m.awareness.of("hukou")).tolist() == list(range(k + 1))
+
+
+def test_removing_households_keeps_ids_rows_and_handles_straight() -> None:
+    pop = Population(capacity=4)
+    rows = pop.append(6, head_age=np.arange(6, dtype=np.float32) + 20)
+    assert rows.tolist() == list(range(6)) and pop.n == 6
+    removed = pop.remove(np.array([1, 4]))
+    assert sorted(removed.tolist()) == [1, 4] and pop.n == 4
+    # every remaining uid maps to the row that holds its own data
+    for uid in (0, 2, 3, 5):
+        assert pop.head_age[pop.row_of(uid)] == 20 + uid
+    with pytest.raises(StaleHousehold):
+        pop.row_of(4)
+
+
+def test_agent_handles_go_stale_when_the_household_leaves() -> None:
+    m = small_model()
+    migrants = np.flatnonzero(m.pop.htype == HouseholdType.MIGRANT)
+    leaving, staying = int(m.pop.uid[migrants[0]]), int(m.pop.uid[migrants[-1]])
+    a, b = m.household(leaving), m.household(staying)
+    age_b = b.head_age
+    m.depart(np.array([m.pop.row_of(leaving)]))
+    assert not a.alive and a not in m.agents
+    with pytest.raises(StaleHousehold):
+        _ = a.head_age
+    assert b.alive and b.head_age == age_b
+    b.head_age = 44.0
+    assert m.pop.head_age[m.pop.row_of(staying)] == 44.0
+
+
+def test_settlement_follows_utility_plus_persistent_taste() -> None:
+    m = small_model()
+    rows = np.flatnonzero(m.pop.htype == HouseholdType.MIGRANT)[:4]
+    m.pop.reg[rows] = Registration.REGISTERED
+    m.pop.settle_taste[rows] = [-50.0, 50.0, -50.0, 50.0]  # the taste decides against a bounded utility
+    Migrant.decide_settlement(m, rows)
+    assert m.pop.intends_settle[rows].tolist() == [False, True, False, True]
+    m.pop.reg[rows[0]] = Registration.LOCAL_URBAN_HUKOU  # hukou holders have settled
+    Migrant.decide_settlement(m, rows)
+    assert m.pop.intends_settle[rows].tolist() == [True, True, False, True]
+
+
+def test_network_is_available_as_networkx() -> None:
+    m = small_model(households=100)
+    g = m.network.to_networkx()
+    assert g.number_of_nodes() == m.pop.n
+    assert g.number_of_edges() > m.pop.n  # hometown and neighbourhood ties
+    kinds = {d["kind"] for _, _, d in g.edges(data=True)}
+    assert kinds == {"hometown", "neighbourhood"}
