@@ -52,6 +52,7 @@ class RunOutcome:
     traceback: str | None = None
     model_seconds: float = 0.0  # building, running and reading the model
     worker_seconds: float = 0.0  # everything the worker did for this run
+    setup_seconds: float = 0.0  # one-off start-up work (imports) done by a worker's first run
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -86,7 +87,10 @@ def execute(cfg: RunConfig, run_fn: RunFn | None = None) -> RunOutcome:
     t0 = time.perf_counter()
     out = RunOutcome(cfg.run_id, cfg.point, cfg.replicate)
     try:
+        if run_fn is None:
+            _import_model()  # a worker's first import is start-up overhead, not model time
         t1 = time.perf_counter()
+        out.setup_seconds = t1 - t0
         frame = (run_fn or run_one)(cfg)
         out.model_seconds = time.perf_counter() - t1
         out.frame = _label(frame, cfg)
@@ -95,6 +99,11 @@ def execute(cfg: RunConfig, run_fn: RunFn | None = None) -> RunOutcome:
         out.traceback = traceback.format_exc()
     out.worker_seconds = time.perf_counter() - t0
     return out
+
+
+def _import_model() -> None:
+    import model.core  # noqa: F401
+    import policies.registry  # noqa: F401
 
 
 def _label(frame: pd.DataFrame, cfg: RunConfig) -> pd.DataFrame:

@@ -447,7 +447,7 @@ def _param_info(name: str, active: Mapping[str, set[str] | None], p: Any) -> Any
         if name not in infos:
             p(
                 f"unknown parameter '{name}'{_did_you_mean(name, infos)}; behavioural parameters are listed by "
-                f"'urbanize list params', policy parameters are written 'policy.param'"
+                f"'urbanize list parameters', policy parameters are written 'policy.param'"
             )
             return None
         return infos[name]

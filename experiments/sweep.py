@@ -37,6 +37,7 @@ class SweepResult:
     wall_seconds: float = 0.0
     model_seconds: float = 0.0
     worker_seconds: float = 0.0
+    setup_seconds: float = 0.0  # workers' one-off start-up (imports), part of worker_seconds
     parent_seconds: float = 0.0  # time the coordinating process spent handling results
     errors: list[str] = field(default_factory=list)
 
@@ -184,6 +185,7 @@ def _drive(
 def _record(folder: SweepDir, cfg: RunConfig, outcome: RunOutcome, result: SweepResult) -> None:
     result.model_seconds += outcome.model_seconds
     result.worker_seconds += outcome.worker_seconds
+    result.setup_seconds += outcome.setup_seconds
     if outcome.ok and outcome.frame is not None:
         meta = {
             "run_id": cfg.run_id, "point": cfg.point, "replicate": cfg.replicate,
