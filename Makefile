@@ -1,15 +1,15 @@
 # Set-up and entry points. Every target creates .venv with a suitable Python (>= 3.12) when it is missing:
-# first a python3.1x on PATH, then one installed through pyenv. No machine-specific paths.
+# first a python3.12+ on PATH (oldest first: the most tested), then one installed through pyenv.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp-install
 
-find_python = $(shell for c in python3.14 python3.13 python3.12 python3; do \
+find_python = $(shell for c in python3.12 python3.13 python3.14 python3; do \
 	  p=$$(command -v $$c 2>/dev/null) && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done; \
 	root=$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv); \
-	for p in $$(ls -d $$root/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
+	for p in $$(ls -d $$root/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -V); do \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done)
 
@@ -59,7 +59,7 @@ bench: setup
 
 ## Refresh the golden baseline (commit the new file with the reason)
 baseline: setup
-	$(PY) -m tests.baseline refresh
+	$(PY) tests/baseline/golden.py refresh
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
