@@ -220,16 +220,16 @@ class HomesteadExchange(Policy):
         exchange_landless: float = param(
             1.0,
             "logit",
-            -5.0,
-            5.0,
+            -10.0,
+            10.0,
             "Log-odds gain when the household no longer farms contracted land (assumed: less tying it to the "
             "village)",
         )
         exchange_elders: float = param(
             -0.5,
             "logit",
-            -5.0,
-            5.0,
+            -10.0,
+            10.0,
             "Log-odds change when elders live in the household (assumed: elders prefer to stay in the village)",
         )
         initial_awareness: float = param(
