@@ -51,8 +51,17 @@ def make_executor(
         case "process":
             if scheduler:
                 raise UrbanizeError("--scheduler needs --executor dask")
-            with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context(start_method())) as ex:
-                yield ex
+            pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context(start_method()))
+            try:
+                yield pool
+            except BaseException:
+                # Ctrl-C or an error in the coordinator: stop now rather than finish the runs in progress
+                # (finished runs are on disk; a resume redoes the others)
+                pool.shutdown(wait=False, cancel_futures=True)
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.terminate()
+                raise
+            pool.shutdown(wait=True)
         case "dask":
             from distributed import Client, LocalCluster
 
@@ -69,3 +78,14 @@ def make_executor(
                     yield client.get_executor(pure=False)
         case other:
             raise UrbanizeError(f"unknown executor '{other}'; executors: process, dask")
+
+
+def capacity(executor: Executor, workers: int) -> int:
+    """How many runs the executor can work on at once (Dask: the cluster's threads, which may grow)."""
+    client = getattr(executor, "_client", None)
+    if client is not None:
+        try:
+            return max(workers, sum(client.nthreads().values()))
+        except Exception:  # noqa: BLE001  (a scheduler that does not answer: fall back to the local guess)
+            return workers
+    return workers

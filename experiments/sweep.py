@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.executors import default_workers, make_executor
+from experiments.executors import capacity, default_workers, make_executor
 from experiments.runner import RunConfig, RunFn, RunOutcome, execute
 from experiments.seeds import run_id, spawn_key
 from experiments.spec import SweepSpec
@@ -142,7 +142,10 @@ def _drive(
 ) -> None:
     from tqdm import tqdm
 
-    max_inflight = max(2, 2 * n_workers)
+    # enough queued work to keep every worker busy, not so much that a huge sweep floods memory; Dask
+    # clusters may grow (adaptive scaling), so they get a generous queue
+    is_dask = getattr(ex, "_client", None) is not None
+    max_inflight = max(256, 4 * capacity(ex, n_workers)) if is_dask else max(2, 2 * n_workers)
     pending = iter(todo)
     inflight: dict[Future, RunConfig] = {}
     bar = tqdm(
