@@ -116,7 +116,16 @@ def run_sweep(
     t_start = time.perf_counter()
     folder = SweepDir(Path(out))
     configs = run_configs(spec)
-    resumed = folder.prepare(build_manifest(spec))
+    manifest = build_manifest(spec)
+    resumed = folder.prepare(manifest)
+    if resumed:
+        begun_with = folder.read_manifest().get("code_version")
+        if begun_with != manifest["code_version"]:
+            print(
+                f"warning: resuming a sweep begun with code version {begun_with} (now {manifest['code_version']}); "
+                "runs from both versions will be mixed",
+                file=sys.stderr,
+            )
     finished = folder.finished_ids()
     failed_before = folder.failed_ids() - finished
     skip = finished | (set() if retry_failed else failed_before)

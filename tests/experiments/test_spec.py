@@ -95,6 +95,14 @@ def test_cli_rejects_unreadable_toml(tmp_path):
     assert main(["sweep", str(bad), "--out", str(tmp_path / "o")]) == 2
 
 
+def test_check_validates_and_prints_the_design_size(spec_file, tmp_path, capsys):
+    from experiments.cli import main
+
+    assert main(["sweep", str(spec_file(small_grid())), "--out", str(tmp_path / "o"), "--check"]) == 0
+    assert "valid; 4 design points x 3 replicates = 12 runs" in capsys.readouterr().out
+    assert not (tmp_path / "o").exists()
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_shipped_specs_are_valid(path):
     spec = load_spec(path)
