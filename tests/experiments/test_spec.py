@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import small_grid
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from experiments.seeds import run_seed
 from experiments.spec import SpecError, load_spec, parse_spec
@@ -151,3 +153,23 @@ def test_seed_streams_are_spawned_by_replicate():
             assert (run_seed(root, point, rep).generate_state(4) == expected).all()
     independent = {tuple(run_seed(root, p, 0, common_random_numbers=False).generate_state(2)) for p in range(5)}
     assert len(independent) == 5
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    levels=st.lists(st.integers(1, 4), min_size=0, max_size=3),
+    packages=st.integers(1, 3),
+    replicates=st.integers(1, 4),
+)
+def test_grid_design_covers_every_combination_once(levels, packages, replicates):
+    from experiments.sweep import run_configs
+
+    names = ["arrival_rate", "job_loss", "fertility"]
+    params = {n: [0.001 * (i + 1) for i in range(k)] for n, k in zip(names, levels, strict=False)}
+    spec = parse_spec(with_changes(parameters=params, policies=["status_quo"] * packages, replicates=replicates))
+    configs = run_configs(spec)
+    assert len(configs) == packages * int(np.prod(levels or [1])) * replicates
+    assert len({c.run_id for c in configs}) == len(configs)
+    combos = {(c.policies, c.params, c.replicate) for c in configs if c.point < len(configs) // packages // replicates}
+    assert len(combos) == int(np.prod(levels or [1])) * replicates
+    assert all(c.seed_spawn_key == (c.replicate,) for c in configs)
