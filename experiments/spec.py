@@ -153,6 +153,8 @@ class SweepSpec:
             "morris_levels": self.morris_levels if self.sampler == "morris" else None,
             "common_random_numbers": self.common_random_numbers,
             "parameters": {p.name: p.to_json() for p in self.parameters},
+            # the order numbers the design points and the sample's columns
+            "parameter_order": [p.name for p in self.parameters],
         }
 
     def fingerprint(self) -> str:

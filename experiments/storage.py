@@ -166,7 +166,7 @@ class SweepDir:
 
 def _diff_keys(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     keys = ("name", "city", "policies", "households", "months", "replicates", "seed", "sampler", "samples",
-            "morris_levels", "common_random_numbers", "parameters")
+            "morris_levels", "common_random_numbers", "parameters", "parameter_order")
     return [k for k in keys if a.get(k) != b.get(k)]
 
 
