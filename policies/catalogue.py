@@ -59,3 +59,16 @@ def format_policies() -> str:
         lines.append("")
     lines.append(format_packages())
     return "\n".join(lines)
+
+
+def param_table_markdown(cls: type[Policy]) -> str:
+    """The parameters of one policy as a Markdown table (used to write ``docs/policies.md``)."""
+    infos = cls.param_infos()
+    if not infos:
+        return "No parameters."
+    rows = ["| parameter | default | unit | range | meaning |", "|---|---|---|---|---|"]
+    for info in infos:
+        rng = "on/off" if info.kind is bool else info.range_text()
+        doc = info.doc.replace("|", "\\|")
+        rows.append(f"| `{info.name}` | {_value(info.default)} | {info.unit} | {rng} | {doc} |")
+    return "\n".join(rows)

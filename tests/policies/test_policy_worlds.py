@@ -122,6 +122,7 @@ def test_linked_registration_opens_linked_services_to_registered_migrants() -> N
         Registration.UNREGISTERED,
     ]
     m.pop.reg[rows] = states
+    m.pop.months_resident[rows] = 0  # new arrivals: the status quo opens no service to them
     policy = m.policy_set.get("linked_registration")
     for service in sorted(LINKED_SERVICES):
         assert policy.service_access(m, service, rows).tolist() == [False, True, True, True, False]
