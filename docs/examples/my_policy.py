@@ -55,7 +55,9 @@ class FastTrackGraduates(Policy):
 
     def act(self, model) -> None:
         holders = np.flatnonzero(model.pop.reg == Registration.RESIDENCE_PERMIT)
-        model.awareness.boost("hukou", holders[self.graduates(model, holders)], self.params.outreach)
+        graduates = holders[self.graduates(model, holders)]
+        reached = model.rng.random(graduates.size) < self.params.outreach  # every draw from model.rng
+        model.awareness.of("hukou")[graduates[reached]] = True
 
     def eligible(self, model, transition: Transition, rows: np.ndarray) -> np.ndarray | None:
         if transition is not Transition.APPLY_HUKOU:
