@@ -45,7 +45,7 @@ def _check_model_param(name: str, value: Any, where: str) -> Any:
     infos = {i.name: i for i in describe(BehaviourParams)}
     if name not in infos:
         raise ParameterError(
-            f"{where}unknown model parameter '{name}'; model parameters: {', '.join(sorted(infos))} "
+            f"{where}unknown parameter '{name}'; valid model parameters: {', '.join(sorted(infos))} "
             "(policy parameters are written POLICY.PARAM; see 'urbanize list parameters')"
         )
     return getattr(build(BehaviourParams, {name: value}), name)

@@ -277,7 +277,7 @@ def test_params_toml_file(tmp_path: Path) -> None:
     [
         ("arrival_rate = \n", ParameterError, "is not valid TOML"),
         ("[rented_residence_hukou\n", ParameterError, "is not valid TOML"),
-        ("arival_rate = 0.01\n", ParameterError, "unknown model parameter 'arival_rate'"),
+        ("arival_rate = 0.01\n", ParameterError, "unknown parameter 'arival_rate'; valid model parameters"),
         ("[no_such_policy]\nx = 1\n", UnknownPolicyError, "unknown policy 'no_such_policy'"),
         ("[farmer_hukou]\noutrech = 0.1\n", ParameterError, "valid: outreach"),
         ("[farmer_hukou]\noutreach = 2.0\n", ParameterError, "outside its valid range"),
