@@ -3,12 +3,15 @@ package, and the example (which test_policy_registry.py runs) as it is in docs/e
 
 from __future__ import annotations
 
+import re
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from policies import registry
 from policies.catalogue import _value
+from policies.params_io import load_params_toml
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = (REPO / "docs" / "policies.md").read_text(encoding="utf-8")
@@ -38,3 +41,14 @@ def test_the_example_in_the_docs_is_the_tested_file() -> None:
     example = (REPO / "docs" / "examples" / "my_policy.py").read_text(encoding="utf-8").rstrip()
     assert f"```python\n{example}\n```" in DOC
     assert '[project.entry-points."urbanize.policies"]' in DOC
+
+
+def test_the_parameter_file_in_the_docs_loads(tmp_path: Path) -> None:
+    blocks = [textwrap.dedent(b) for b in re.findall(r"```toml\n(.*?)```", DOC, flags=re.S)]
+    files = [b for b in blocks if "entry-points" not in b]
+    assert files
+    for i, block in enumerate(files):
+        path = tmp_path / f"params{i}.toml"
+        path.write_text(block)
+        model_params, policy_params = load_params_toml(path)
+        assert model_params or policy_params
