@@ -1,11 +1,30 @@
-"""Capacity-limited services and entitlements (schedule phases 5 and 6).
+"""Capacity-limited services and entitlements: the generic machinery (schedule phases 5, 6 and 7).
 
-The core ships the container; concrete services are registered by ``model.service_catalog`` when present.
+A :class:`Service` is a resource in the manner of SimPy's ``BaseResource``: an explicit capacity (per district
+where it applies, in real units: seats, profiles, flats, training places), a queue and one allocation rule.
+
+* **Assess, then act.** In the decision phase (:meth:`Service.apply`) every household states how many units it
+  needs (``need``); units it holds beyond its need are released; the units it still lacks join the queue if the
+  active policies give it access (``model.policy_set.service_access(name, rows)``, an OR over policies), and
+  count as *excluded* demand otherwise. In the allocation phase (:meth:`Service.allocate`) the service admits
+  queued units by its priority rule, within capacity.
+* **One replaceable rule.** The queue is ordered by ``model.policy_set.priority(name, rows)`` when a policy sets
+  one, else by the service's own rule (longest waiting first, random tie-break). A service may also name
+  *guaranteed* applicants (e.g. hukou holders' children in public schools), who are served first and may fill
+  the hard capacity, whereas the others are admitted only up to the planned ("open") capacity.
+* **State in columns.** Units held, units waiting and months waiting are household columns
+  (``use_<name>``, ``wait_<name>``, ``waitm_<name>``), so they move with the rows when households leave;
+  capacity used is always the weighted sum of ``use_<name>``. No service is ever over its hard capacity, and
+  no household holds and waits for the same units (``use + wait <= need``).
+
+An :class:`Entitlement` (dibao, hardship aid, pensions, medical insurance) has eligibility and take-up, no
+seats. :class:`ServiceSet` holds the services of a run; ``model.service_catalog.CityServices`` fills it with
+the concrete catalogue and calibrates it from the city profile.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -16,17 +35,273 @@ if TYPE_CHECKING:
 
 #: Access proxy by registration state, used when no services are modelled.
 _ACCESS_BY_STATE = np.array([0.0, 0.25, 0.5, 0.5, 1.0, 0.6])
+_EPS = 1e-9
+
+
+class Service:
+    """A capacity-limited service with a queue and one replaceable allocation rule.
+
+    Subclasses set the class attributes and implement :meth:`need_all`; they may override
+    :meth:`guaranteed`, :meth:`default_priority`, :meth:`on_admit`, :meth:`on_release` and :meth:`cost`.
+
+    Attributes:
+        capacity: hard capacity per district (real units; one entry when ``per_district`` is False).
+        open_capacity: planned capacity per district open to non-guaranteed applicants (<= ``capacity``).
+        unit_cost: yuan per unit held per month (``cost_source`` says where the figure comes from).
+    """
+
+    name: ClassVar[str] = ""
+    sector: ClassVar[str] = "community"
+    unit: ClassVar[str] = "units"
+    per_district: ClassVar[bool] = True
+    default_unit_cost: ClassVar[float] = 0.0
+    cost_source: ClassVar[str] = "assumed"
+
+    def __init__(self, model: UrbanizationModel) -> None:
+        self.model = model
+        pop = model.pop
+        self.held_col, self.wait_col, self.waitm_col = (
+            f"use_{self.name}",
+            f"wait_{self.name}",
+            f"waitm_{self.name}",
+        )
+        pop.add_column(self.held_col, np.int16, 0, f"units of {self.name} held")
+        pop.add_column(self.wait_col, np.int16, 0, f"units of {self.name} waited for")
+        pop.add_column(self.waitm_col, np.int16, 0, f"months waiting for {self.name}")
+        size = len(model.profile.districts) if self.per_district else 1
+        self.capacity = np.zeros(size)
+        self.open_capacity = np.zeros(size)
+        self.unit_cost = self.default_unit_cost
+        self.payer = "city"
+        # month statistics (real units)
+        self.admitted = 0.0
+        self.excluded = 0.0
+        self.applied = 0.0
+        self.used_after = np.zeros(size)  # capacity used per group after this month's allocation
+
+    # --- columns ---------------------------------------------------------------------------------------
+    @property
+    def held(self) -> np.ndarray:
+        return self.model.pop.col(self.held_col)
+
+    @property
+    def waiting(self) -> np.ndarray:
+        return self.model.pop.col(self.wait_col)
+
+    @property
+    def waiting_months(self) -> np.ndarray:
+        return self.model.pop.col(self.waitm_col)
+
+    def groups(self, rows: np.ndarray) -> np.ndarray:
+        """Capacity group (district, or 0 for a city-wide service) of each row."""
+        if self.per_district:
+            return self.model.pop.district[rows].astype(np.int64)
+        return np.zeros(rows.size, dtype=np.int64)
+
+    def used(self) -> np.ndarray:
+        """Capacity used per group: the weighted sum of units held."""
+        pop = self.model.pop
+        h = self.held
+        rows = np.flatnonzero(h > 0)
+        return np.bincount(
+            self.groups(rows), weights=h[rows] * pop.weight[rows], minlength=self.capacity.size
+        ).astype(float)
+
+    def set_capacity(self, capacity: np.ndarray | float, open_share: float = 1.0) -> None:
+        """Set hard capacity (per group) and the open capacity as a share of it."""
+        cap = np.broadcast_to(np.asarray(capacity, dtype=float), self.capacity.shape).copy()
+        self.capacity = np.maximum(cap, 0.0)
+        self.open_capacity = self.capacity * open_share
+
+    def add_capacity(self, extra: np.ndarray | float, open_extra: np.ndarray | float | None = None) -> None:
+        """Add capacity (new seats, centres, flats); open capacity grows by ``open_extra`` (default: same)."""
+        extra = np.broadcast_to(np.asarray(extra, dtype=float), self.capacity.shape)
+        self.capacity = self.capacity + np.maximum(extra, 0.0)
+        oe = (
+            extra if open_extra is None else np.broadcast_to(np.asarray(open_extra, dtype=float), extra.shape)
+        )
+        self.open_capacity = np.minimum(self.open_capacity + np.maximum(oe, 0.0), self.capacity)
+
+    # --- the hooks ----------------------------------------------------------------------------------------
+    def need_all(self) -> np.ndarray:
+        """Units each household needs now (an int array over all rows)."""
+        raise NotImplementedError
+
+    def guaranteed(self, rows: np.ndarray) -> np.ndarray | None:
+        """Mask over queued ``rows`` served first and up to the hard capacity (None: nobody)."""
+        return None
+
+    def default_priority(self, rows: np.ndarray) -> np.ndarray:
+        """The service's own rule: longest waiting first."""
+        return self.waiting_months[rows].astype(float)
+
+    def on_admit(self, rows: np.ndarray, units: np.ndarray) -> None:
+        """Called after ``units`` were admitted to ``rows``."""
+
+    def on_release(self, rows: np.ndarray, units: np.ndarray) -> None:
+        """Called after ``rows`` released ``units`` they no longer need."""
+
+    def cost(self) -> float:
+        """Yuan this month, real-population terms (default: unit cost times units held after allocation)."""
+        return self.unit_cost * float(self.used_after.sum())
+
+    # --- phase 5: assess -------------------------------------------------------------------------------
+    def apply(self, access: np.ndarray) -> None:
+        """Every household states its need; the units it lacks join the queue where it has access.
+
+        Args:
+            access: access mask (or 0/1 array) over all rows, from the policies.
+        """
+        pop = self.model.pop
+        need_all = self.need_all()
+        held, wait, waitm = self.held, self.waiting, self.waiting_months
+        mask = (need_all > 0) | (held > 0) | (wait > 0)
+        rows = np.flatnonzero(mask)
+        if rows.size == 0:
+            self.applied = self.excluded = 0.0
+            return
+        idx: np.ndarray | slice = slice(None) if rows.size == pop.n else rows
+        need = need_all[idx]
+        h = held[idx]
+        keep = np.minimum(h, need)
+        if (h > keep).any():
+            released = h - keep
+            held[idx] = keep
+            r = released > 0
+            self.on_release(rows[r], released[r])
+        lack = (need - keep).astype(np.int16)
+        acc = access[idx]
+        w = lack * acc
+        wait[idx] = w
+        waitm[idx] = (waitm[idx] + 1) * (w > 0)
+        weight = pop.weight[idx]
+        self.applied = float(np.dot(w.astype(float), weight))
+        self.excluded = float(np.dot(lack.astype(float), weight)) - self.applied
+
+    # --- phase 6: act ------------------------------------------------------------------------------------
+    def free(self) -> tuple[np.ndarray, np.ndarray]:
+        """(hard, open) capacity left per group."""
+        used = self.used()
+        return np.maximum(self.capacity - used, 0.0), np.maximum(self.open_capacity - used, 0.0)
+
+    def allocate(self) -> np.ndarray:
+        """Admit queued units by priority within capacity; returns the rows admitted (any units)."""
+        self.admitted = 0.0
+        pop, model = self.model.pop, self.model
+        wait = self.waiting
+        used = self.used()
+        self.used_after = used
+        rows = np.flatnonzero(wait > 0)
+        if rows.size == 0:
+            return rows
+        hard_free = np.maximum(self.capacity - used, 0.0)
+        open_free = np.maximum(self.open_capacity - used, 0.0)
+        if not (hard_free > _EPS).any():
+            return rows[:0]
+        groups = self.groups(rows)
+        g = self.guaranteed(rows)
+        if g is None:
+            g = np.zeros(rows.size, dtype=bool)
+        # rows that could take at least one unit (a nearly full district does not sort its whole queue)
+        room = np.where(g, hard_free[groups], open_free[groups]) >= pop.weight[rows] - _EPS
+        if not room.any():
+            return rows[:0]
+        rows, groups, g = rows[room], groups[room], g[room]
+        score = model.policy_set.priority(self.name, rows)
+        if score is None:
+            score = self.default_priority(rows)
+        tiebreak = model.rng.random(rows.size)
+        order = np.lexsort((tiebreak, -np.asarray(score, dtype=float), ~g, groups))
+        rows, groups, g = rows[order], groups[order], g[order]
+        units = wait[rows].astype(np.int64)
+        weight = pop.weight[rows]
+        demand = units * weight
+        cum = np.cumsum(demand)
+        start = np.ones(rows.size, dtype=bool)
+        start[1:] = groups[1:] != groups[:-1]
+        before_group = (cum - demand)[start]
+        cum_in = cum - np.repeat(before_group, np.diff(np.append(np.flatnonzero(start), rows.size)))
+        limit = np.where(g, hard_free[groups], open_free[groups])
+        full = cum_in <= limit * (1 + 1e-12) + _EPS
+        prev_full = np.empty_like(full)
+        prev_full[0] = True
+        prev_full[1:] = full[:-1]
+        first_fail = ~full & (start | prev_full)
+        room_left = limit - (cum_in - demand)
+        partial = np.clip(np.floor((room_left - _EPS) / weight), 0, units - 1).astype(np.int64)
+        adm = np.where(full, units, np.where(first_fail, partial, 0))
+        got = adm > 0
+        rows, adm, groups = rows[got], adm[got], groups[got]
+        if rows.size == 0:
+            return rows
+        self.held[rows] += adm.astype(np.int16)
+        left = wait[rows] - adm.astype(np.int16)
+        wait[rows] = left
+        self.waiting_months[rows] = np.where(left > 0, self.waiting_months[rows], 0)
+        aw = adm * pop.weight[rows]
+        self.admitted = float(aw.sum())
+        self.used_after = used + np.bincount(groups, weights=aw, minlength=used.size)
+        self.on_admit(rows, adm)
+        return rows
+
+    # --- statistics ----------------------------------------------------------------------------------
+    def unmet(self) -> float:
+        """Real units still waiting (queued demand not served)."""
+        pop = self.model.pop
+        w = self.waiting
+        rows = np.flatnonzero(w > 0)
+        return float(w[rows] @ pop.weight[rows])
+
+    def mean_wait(self) -> float:
+        """Mean months waited by queued units (weighted), 0 when nobody waits."""
+        pop = self.model.pop
+        w = self.waiting
+        rows = np.flatnonzero(w > 0)
+        if rows.size == 0:
+            return 0.0
+        ww = w[rows] * pop.weight[rows]
+        return float(self.waiting_months[rows] @ ww / ww.sum())
+
+
+class Entitlement:
+    """A benefit with eligibility and take-up, no seats (dibao, hardship aid, pensions, insurance).
+
+    Subclasses implement :meth:`apply` (eligibility from the access mask and their own rules, then take-up)
+    and :meth:`cost`.
+    """
+
+    name: ClassVar[str] = ""
+    sector: ClassVar[str] = "social_assistance"
+    cost_source: ClassVar[str] = "assumed"
+
+    def __init__(self, model: UrbanizationModel) -> None:
+        self.model = model
+        self.payer = "city"
+        self.recipients = 0.0  # real households receiving this month
+
+    def apply(self, access: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def allocate(self) -> None:
+        """Entitlements need no allocation (kept for a uniform interface)."""
+
+    def cost(self) -> float:
+        return 0.0
 
 
 class ServiceSet:
-    """All services of a run: applications, allocation, booking, access."""
+    """All services of a run: applications, allocation, booking, access.
+
+    This base set has no services (its access index is a proxy by registration state);
+    ``model.service_catalog.CityServices`` is the full catalogue.
+    """
 
     def __init__(self, model: UrbanizationModel) -> None:
         self.model = model
         self.services: list[Any] = []
 
     def setup(self) -> None:
-        """Create the services (after the starting population and the policies exist)."""
+        """Create the services (after the starting population exists)."""
 
     def apply(self) -> None:
         """Households apply for services (decision phase)."""
@@ -44,8 +319,14 @@ class ServiceSet:
         """Each household's access to services, 0-1 (here: a proxy by registration state)."""
         return _ACCESS_BY_STATE[self.model.pop.reg[rows]]
 
-    def __contains__(self, reg: object) -> bool:
-        return False
+    def __getitem__(self, name: str) -> Any:
+        for s in self.services:
+            if s.name == name:
+                return s
+        raise KeyError(f"no service '{name}'; services: {', '.join(s.name for s in self.services)}")
+
+    def __contains__(self, name: object) -> bool:
+        return any(s.name == name for s in self.services)
 
 
-__all__ = ["Registration", "ServiceSet"]
+__all__ = ["Entitlement", "Registration", "Service", "ServiceSet"]

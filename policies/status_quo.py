@@ -6,6 +6,11 @@
 * Hukou for migrants needs privately owned housing and a formal job (Yanta: "privately owned houses as
   pre-requisite for migrants to get urban Hukou"), within an annual quota, after processing.
 * Local farmers convert to urban hukou only once their land has been requisitioned.
+* Services (``service_access``): local hukou holders use public schools, health profiles, community centres,
+  hardship aid and training; migrants may take a public school seat left open after a year in the city (paying
+  a fee) and use private migrant schools; urban dibao, urban pensions and medical insurance follow local urban
+  hukou (plus formal jobs for the employee schemes); public rental flats go to the urban poor (seed ch.2,
+  "current situation": "Urban and rural poor families (with local Hukou) have housing subsidies").
 
 Usage::
 
@@ -20,13 +25,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import Job, Registration, Residence
+from model.enums import HouseholdType, Job, Registration, Residence
 from model.params import param, validate
 from policies.base import Policy, Transition
 from policies.registry import register, register_package
 
 if TYPE_CHECKING:
     from model.core import UrbanizationModel
+
+#: Months in the city before a migrant child may take an open public school seat (assumed; fee-paying).
+MIGRANT_SCHOOL_MONTHS = 12
 
 
 @register
@@ -77,6 +85,25 @@ class StatusQuo(Policy):
                 return ~pop.land[rows] & (pop.reg[rows] == Registration.LOCAL_RURAL_HUKOU)
             case _:
                 raise ValueError(f"unknown transition {transition!r}")
+
+    def service_access(self, model: UrbanizationModel, service: str, rows: np.ndarray) -> np.ndarray | None:
+        pop = model.pop
+        local = pop.hukou_local[rows]
+        match service:
+            case "primary_school" | "junior_school":
+                return local | (pop.months_resident[rows] >= MIGRANT_SCHOOL_MONTHS)
+            case "private_migrant_school":
+                return ~local
+            case "child_health" | "maternal_health" | "community_centre" | "hardship_aid" | "training":
+                return local
+            case "public_rental":
+                return pop.htype[rows] == HouseholdType.URBAN_POOR
+            case "dibao":
+                return local & pop.hukou_urban[rows]
+            case "pension" | "medical_insurance":
+                return (local & pop.hukou_urban[rows]) | (pop.job[rows] == Job.FORMAL)
+            case _:
+                return None
 
 
 register_package("status_quo", ["status_quo"])
