@@ -23,6 +23,7 @@ import solara
 from matplotlib.figure import Figure
 
 from model.errors import UrbanizeError
+from viz import html
 from viz.plots import DPI, png
 
 MAX_BAND_MONTHS = 60  # months evaluated for the difference band (evenly spaced, last month always included)
@@ -191,14 +192,14 @@ def trajectory_figure(sweep: Sweep, outcome: str, baseline: int, month: int) -> 
     return fig
 
 
-def _table_md(df: pd.DataFrame, columns: list[str]) -> str:
-    def fmt(v):
-        if isinstance(v, float | np.floating):
-            return "-" if not np.isfinite(v) else f"{v:.4g}"
-        return str(v)
+def _fmt(v) -> str:
+    if isinstance(v, float | np.floating):
+        return "-" if not np.isfinite(v) else f"{v:.4g}"
+    return str(v)
 
-    head = "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
-    return head + "\n".join("| " + " | ".join(fmt(r[c]) for c in columns) + " |" for _, r in df.iterrows())
+
+def _table(df: pd.DataFrame, columns: list[str]) -> None:
+    html.table([[r[c] for c in columns] for _, r in df.iterrows()], columns, fmt=_fmt)
 
 
 # --- the page ------------------------------------------------------------------------------------------------
@@ -233,7 +234,7 @@ def AnalystPage():
 
     solara.Title("urbanize - analyst")
     with solara.Column(style={"width": "100%", "padding": "12px"}):
-        solara.Markdown("## Analyst: compare policy packages in a finished sweep")
+        html.heading("Analyst: compare policy packages in a finished sweep")
         with solara.Row(style={"align-items": "center"}):
             solara.InputText("Sweep or comparison folder", value=folder_text, continuous_update=True,
                              style={"min-width": "480px"})
@@ -267,10 +268,10 @@ def AnalystView(sweep: Sweep, outcome: solara.Reactive, month: solara.Reactive, 
     label_to_point = {sweep.labels[p]: p for p in points}
     spec = sweep.manifest.get("spec", {})
     n_runs = sweep.runs.groupby(["point", "replicate"]).ngroups if "replicate" in sweep.runs else len(points)
-    solara.Markdown(
-        f"**{sweep.name}** - city {spec.get('city', '?')}, {len(points)} design points, {n_runs} runs, "
+    html.bold_line(
+        sweep.name, f"- city {spec.get('city', '?')}, {len(points)} design points, {n_runs} runs, "
         f"months 0-{months[-1]}, root seed {spec.get('seed', '?')}, code {sweep.manifest.get('code_version', '?')}",
-        style={"font-size": "0.9em"},
+        size="0.9em",
     )
     with solara.Row():
         solara.Select("Outcome", values=list(sweep.outcomes), value=out, on_value=outcome.set)
@@ -291,16 +292,21 @@ def AnalystView(sweep: Sweep, outcome: solara.Reactive, month: solara.Reactive, 
             solara.Error(err, classes=["urbanize-error"])
         else:
             solara.Image(image, width="100%")
-    summary = summary_at(sweep, out, m)
-    diff = differences(sweep, out, base, [m])
+    try:
+        summary = summary_at(sweep, out, m)
+        diff = differences(sweep, out, base, [m])
+    except Exception as exc:  # never a blank page
+        traceback.print_exc()
+        solara.Error(f"could not compute the tables: {type(exc).__name__}: {exc}", classes=["urbanize-error"])
+        return
     with solara.Columns([1, 1]):
         with solara.Column():
-            solara.Markdown(f"**Summary at month {m}** (as in report/summary.csv)")
-            solara.Markdown(_table_md(summary, ["label", "n", "mean", "sd", "ci_low", "ci_high"]))
+            html.bold_line(f"Summary at month {m}", "(as in report/summary.csv)")
+            _table(summary, ["label", "n", "mean", "sd", "ci_low", "ci_high"])
         with solara.Column(classes=["urbanize-differences"]):
-            solara.Markdown(f"**Paired differences from the baseline at month {m}** (as 'urbanize compare')")
+            html.bold_line(f"Paired differences from the baseline at month {m}", "(as 'urbanize compare')")
             if diff.empty:
                 solara.Text("Only one design point: nothing to compare.")
             else:
-                solara.Markdown(_table_md(diff, ["label", "n_pairs", "mean_baseline", "mean_other", "difference",
-                                                 "ci_low", "ci_high"]))
+                _table(diff, ["label", "n_pairs", "mean_baseline", "mean_other", "difference",
+                              "ci_low", "ci_high"])

@@ -6,6 +6,8 @@ builds its own model (``solara.use_memo`` in :func:`Page`), so tabs and users ne
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import solara
 from mesa.visualization import SolaraViz
 
@@ -15,12 +17,36 @@ from viz.config import VizConfig, default_package
 from viz.twin import TwinRun
 
 
-def initial_config() -> VizConfig:
+def initial_config(search: str | None = None) -> VizConfig:
+    """The session's starting settings: defaults, then the address's query (``?city=yanta&households=5000``).
+
+    Query keys: city, package, policies (comma-separated), households, seed, twin (0/1), and any behavioural
+    parameter by name. Bad values are not rejected here: the run reports them on the page.
+    """
     config = VizConfig()
+    query = {k: v[-1] for k, v in parse_qs(search or "").items()}
+    if "city" in query:
+        config.city = query.pop("city").strip().lower()
     try:
         config.package = default_package(config.city)
     except Exception:  # the page must still render if the registry is broken
         config.package = "status_quo"
+    if "package" in query:
+        config.package = query.pop("package")
+    if "policies" in query:
+        config.policies = [p.strip() for p in query.pop("policies").split(",") if p.strip()]
+        config.package = "custom"
+    if "households" in query:
+        config.households = query.pop("households")  # type: ignore[assignment]  (checked by TwinRun)
+    if "seed" in query:
+        try:
+            config.seed = int(query.pop("seed"))
+        except ValueError:
+            pass
+    if "twin" in query:
+        config.twin = query.pop("twin").lower() not in ("0", "false", "no", "off")
+    if query:  # behavioural parameters: validated with their ranges when the run is built
+        config.overrides = ", ".join(f"{k}={v}" for k, v in query.items())
     return config
 
 
@@ -39,7 +65,8 @@ def _InnerSidebar(model, config):
 @solara.component
 def Page():
     """The live page: SolaraViz's controls (Step, Play, Reset) driving a :class:`TwinRun`."""
-    config = solara.use_memo(initial_config, [])
+    router = solara.use_router()
+    config = solara.use_memo(lambda: initial_config(router.search), [])
     first = solara.use_memo(lambda: TwinRun(config), [])
     model = solara.use_reactive(first)
     with solara.Column(style={"width": "100%"}) as main:

@@ -13,7 +13,7 @@ from mesa.visualization.utils import update_counter
 
 from model.errors import UrbanizeError
 from viz import config as cfg
-from viz import plots
+from viz import html, plots
 from viz.twin import TwinRun
 
 #: View options of the session (module-level reactives are per browser session in solara).
@@ -70,8 +70,8 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
 
     active = set(config.policies or cfg.package_members(config.package))
     package_values = ["status_quo", *[p for p in cfg.packages() if p != "status_quo"]]
-    if config.package == "custom":
-        package_values.append("custom")
+    if config.package not in package_values:
+        package_values.append(config.package)  # "custom", or an unknown name from the address (reported)
     with solara.Card("City and policies"):
         solara.Select("City", values=list(cfg.cities()), value=config.city, on_value=on_city)
         solara.Select("Policy package", values=package_values, value=config.package, on_value=on_package)
@@ -87,7 +87,11 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
             config.households = int(v)
             set_version(lambda x: x + 1)
 
-        solara.SliderInt("Households (agents)", value=int(config.households), min=cfg.HOUSEHOLDS_MIN,
+        try:
+            shown = min(max(int(float(config.households)), cfg.HOUSEHOLDS_MIN), cfg.HOUSEHOLDS_MAX)
+        except (TypeError, ValueError):
+            shown = cfg.VizConfig.households
+        solara.SliderInt("Households (agents)", value=shown, min=cfg.HOUSEHOLDS_MIN,
                          max=cfg.HOUSEHOLDS_MAX, step=100, on_value=set_households, thumb_label="always")
 
         def set_seed(v):
@@ -112,7 +116,9 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
             set_version(lambda x: x + 1)
 
         solara.InputText("Overrides: name=value, ...", value=config.overrides, on_value=set_overrides,
-                         continuous_update=False)
+                         continuous_update=False,
+                         message="any behavioural parameter or policy.parameter, e.g. "
+                                 "rented_residence_hukou.contribution_years=2 (press Enter)")
         try:
             cfg.behaviour_kwargs(config)
             cfg.check_households(config.households)
@@ -131,7 +137,7 @@ def CityMap(run: TwinRun):
 
     def render():
         try:
-            return plots.png(plots.map_figure(run, colour_by.value, map_layer.value)), None
+            return plots.map_png(run, colour_by.value, map_layer.value), None
         except Exception as exc:  # show, never blank the page
             traceback.print_exc()
             return None, f"could not draw the map: {type(exc).__name__}: {exc}"
@@ -151,7 +157,7 @@ def IndicatorCharts(run: TwinRun):
 
     def render():
         try:
-            return plots.png(plots.charts_figure(run)), None
+            return plots.charts_png(run), None
         except Exception as exc:
             traceback.print_exc()
             return None, f"could not draw the charts: {type(exc).__name__}: {exc}"
@@ -176,20 +182,31 @@ def PolicyEffect(run: TwinRun):
     update_counter.get()
     table = plots.effect_table(run)
     with solara.Div(classes=["urbanize-effect"], style={"overflow-x": "auto", "font-size": "0.85em"}):
-        solara.Markdown(f"**Month {run.month}** &nbsp; policies: {', '.join(run.active_policies) or '-'}")
+        html.bold_line(f"Month {run.month}", f"policies: {', '.join(run.active_policies) or '-'}")
         if run.twin is None:
             note = ("the chosen package is the status quo" if run.is_baseline
                     else "twin run is off")
             solara.Text(f"No twin: {note}.")
         if table.empty:
             return
-        lines = ["| indicator | unit | policies | status quo | difference |", "|:--|:--|--:|--:|--:|"]
-        for r in table.itertuples(index=False):
-            diff = r.difference
-            mark = "" if diff != diff else ("**" if abs(diff) > 1e-9 else "")
-            lines.append(f"| {r.indicator} | {r.unit} | {_fmt(r.policies)} | {_fmt(r[3])} | "
-                         f"{mark}{_fmt(diff) if diff == diff else '-'}{mark} |")
-        solara.Markdown("\n".join(lines))
+        if run.twin is not None:
+            diffs = table.dropna(subset=["difference"])
+            scale = diffs["difference"].abs() / diffs["status quo"].abs().clip(lower=1e-9)
+            moved = diffs[diffs["difference"].abs() > 1e-9]
+            if moved.empty:
+                text = "No difference from the status quo yet."
+            else:
+                top = moved.loc[scale[moved.index].idxmax()]
+                text = (f"Largest relative effect: {top['indicator']} {top['difference']:+.3g} {top['unit']} "
+                        f"against the status quo ({len(moved)} of {len(diffs)} indicators differ).")
+            solara.Text(text, classes=["urbanize-effect-summary"])
+        rows = [(r.indicator, r.unit, r.policies, r[3], r.difference) for r in table.itertuples(index=False)]
+
+        def cell(v):
+            return v if isinstance(v, str) else _fmt(v)
+
+        html.table(rows, ["indicator", "unit", "policies", "status quo", "difference"], fmt=cell,
+                   strong=lambda i, j: j == 4 and rows[i][4] == rows[i][4] and abs(rows[i][4]) > 1e-9)
 
 
 @solara.component

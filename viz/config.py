@@ -53,12 +53,14 @@ class VizConfig:
 
 
 def parse_overrides(text: str) -> dict[str, Any]:
-    """Parse ``"arrival_rate=0.01, hukou_const=-1"`` into a dict of behavioural parameters.
+    """Parse ``"arrival_rate=0.01, rented_residence_hukou.contribution_years=2"`` into a dict.
 
-    Values are checked by the model's own validation (types and ranges); this only checks the syntax and names.
+    Plain names are behavioural parameters, ``policy.param`` names are policy parameters (as ``--set`` on the
+    command line). Values are checked by the model's own validation (types and ranges); this only checks the
+    syntax and the behavioural names.
 
     Raises:
-        ParameterError: for malformed text or an unknown parameter name.
+        ParameterError: for malformed text or an unknown behavioural parameter name.
     """
     out: dict[str, Any] = {}
     known = {p.name for p in behaviour_infos()}
@@ -69,7 +71,7 @@ def parse_overrides(text: str) -> dict[str, Any]:
         name, value = name.strip(), value.strip()
         if not sep or not name or not value:
             raise ParameterError(f"cannot read '{item}': write overrides as name=value, separated by commas")
-        if name not in known:
+        if "." not in name and name not in known:
             raise ParameterError(f"unknown parameter '{name}'; valid parameters: {', '.join(sorted(known))}")
         out[name] = value
     return out
@@ -79,9 +81,20 @@ def behaviour_kwargs(config: VizConfig) -> dict[str, Any]:
     """Behavioural keyword arguments for the model, sliders first, typed overrides on top (validated)."""
     from model.params import BehaviourParams, build
 
-    values = {**config.behaviour, **parse_overrides(config.overrides)}
+    plain = {k: v for k, v in parse_overrides(config.overrides).items() if "." not in k}
+    values = {**config.behaviour, **plain}
     typed = build(BehaviourParams, values)  # raises ParameterError with the valid range
     return {k: getattr(typed, k) for k in values}
+
+
+def policy_params(config: VizConfig) -> dict[str, dict[str, Any]]:
+    """Per-policy parameters from the ``policy.param=value`` overrides (validated by the policies)."""
+    out: dict[str, dict[str, Any]] = {}
+    for key, value in parse_overrides(config.overrides).items():
+        if "." in key:
+            pol, _, name = key.partition(".")
+            out.setdefault(pol, {})[name] = value
+    return out
 
 
 # --- catalogues (cached: they do not change while the server runs) ---------------------------------------------
@@ -132,10 +145,15 @@ def package_members(package: str) -> list[str]:
     return [n for n in names if n != registry.BASELINE]
 
 
+def package_ready(package: str) -> bool:
+    """Whether every policy of a package is registered (a package may name measures not yet implemented)."""
+    members = packages().get(package)
+    return members is not None and set(members) <= set(policy_catalogue()) | {"status_quo"}
+
+
 def default_package(city: str) -> str:
-    """The city's pilot package when there is one, else the status quo."""
-    pk = packages()
-    return f"{city}_pilot" if f"{city}_pilot" in pk else "status_quo"
+    """The city's pilot package when it exists and all its policies are registered, else the status quo."""
+    return f"{city}_pilot" if package_ready(f"{city}_pilot") else "status_quo"
 
 
 @cache

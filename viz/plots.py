@@ -12,9 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
+from PIL import Image
 
 from viz.config import POINT_LIMIT
 
@@ -72,79 +77,155 @@ def _jitter(uid: np.ndarray, salt: int) -> np.ndarray:
     return 0.1 + 0.8 * (z >> np.uint64(11)).astype(np.float64) / float(2**53)
 
 
-def map_figure(run, colour_by: str = "type", layer: str = "auto") -> Figure:
+def _encode(canvas) -> bytes:
+    """The canvas as PNG, fast compression (the browser gets one per figure per step)."""
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+class _Blitter:
+    """Draws the static part of a figure once and only the changing artists on later frames.
+
+    ``frame(static_key, dynamic)``: when ``static_key`` differs from the last one (axes limits, colour mode...)
+    the whole figure is drawn with the dynamic artists hidden and kept as background; otherwise the background is
+    restored and only ``dynamic`` is drawn on top. The result is what a full draw gives, at a fraction of the cost
+    (tick labels and titles are the expensive part of a matplotlib draw).
+    """
+
+    def __init__(self, fig: Figure) -> None:
+        self.fig = fig
+        self.canvas = FigureCanvasAgg(fig)
+        self.key: object = None
+        self.background = None
+
+    def frame(self, static_key: object, dynamic: list) -> bytes:
+        if self.background is None or static_key != self.key:
+            for a in dynamic:
+                a.set_visible(False)
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self.key = static_key
+            for a in dynamic:
+                a.set_visible(True)
+        else:
+            self.canvas.restore_region(self.background)
+        renderer = self.canvas.get_renderer()
+        for a in dynamic:
+            a.draw(renderer)
+        return _encode(self.canvas)
+
+
+class MapRenderer:
     """The city's districts with households drawn individually (small runs) or per district (large runs)."""
-    from model.city import load_city
 
-    fig = Figure(figsize=(6.4, 4.2), dpi=DPI)
-    ax = fig.add_axes((0.01, 0.12, 0.98, 0.80))
-    ax.set_axis_off()
-    if run is None or not run.ok:
-        ax.text(0.5, 0.5, "no model", ha="center", va="center", transform=ax.transAxes)
-        return fig
-    profile = load_city(run.config.city)
-    w, h = profile.width, profile.height
-    kind = np.zeros((h, w), dtype=np.int64)
-    district_of = np.zeros((h, w), dtype=np.int64)
-    for d in profile.districts:
-        for x, y in d.cells:
-            kind[y, x] = int(d.kind)
-            district_of[y, x] = d.index
-    ax.imshow(kind, origin="lower", cmap=ListedColormap(KIND_COLOURS), vmin=-0.5, vmax=len(KIND_COLOURS) - 0.5,
-              extent=(0, w, 0, h), interpolation="nearest")
-    # district borders: where neighbouring cells belong to different districts
-    ys, xs = np.nonzero(district_of[:, 1:] != district_of[:, :-1])
-    segs_v = [((x + 1, y), (x + 1, y + 1)) for y, x in zip(ys, xs, strict=True)]
-    ys, xs = np.nonzero(district_of[1:, :] != district_of[:-1, :])
-    segs_h = [((x, y + 1), (x + 1, y + 1)) for y, x in zip(ys, xs, strict=True)]
-    from matplotlib.collections import LineCollection
+    def __init__(self, city: str) -> None:
+        from model.city import load_city
 
-    ax.add_collection(LineCollection(segs_v + segs_h, colors="#555555", linewidths=1.0))
-    ax.set_xlim(0, w)
-    ax.set_ylim(0, h)
-
-    pop = run.main.pop
-    cats = household_categories(pop, colour_by)
-    n = int(pop.n)
-    draw_points = layer == "households" or (layer == "auto" and n <= POINT_LIMIT)
-    colours = np.array(cats.colours)
-    if draw_points and n:
-        uid = np.asarray(pop.uid)
-        x = np.asarray(pop.cell_x, dtype=np.float64) + _jitter(uid, 1)
-        y = np.asarray(pop.cell_y, dtype=np.float64) + _jitter(uid, 2)
-        ax.scatter(x, y, s=4 if n > 1000 else 9, c=colours[np.clip(cats.codes, 0, len(colours) - 1)],
-                   linewidths=0, alpha=0.85)
-        mode = f"{n:,} households"
-    else:
-        weight = np.asarray(pop.weight, dtype=np.float64)
-        district = np.asarray(pop.district, dtype=np.int64)
-        k = len(cats.labels)
-        comp = np.zeros((len(profile.districts), k))
-        np.add.at(comp, (district, np.clip(cats.codes, 0, k - 1)), weight)
+        self.profile = profile = load_city(city)
+        self.fig = Figure(figsize=(6.4, 4.2), dpi=DPI)
+        self.blit = _Blitter(self.fig)
+        self.ax = ax = self.fig.add_axes((0.01, 0.12, 0.98, 0.80))
+        ax.set_axis_off()
+        w, h = profile.width, profile.height
+        kind = np.zeros((h, w), dtype=np.int64)
+        district_of = np.zeros((h, w), dtype=np.int64)
         for d in profile.districts:
-            total = comp[d.index].sum()
+            for x, y in d.cells:
+                kind[y, x] = int(d.kind)
+                district_of[y, x] = d.index
+        ax.imshow(kind, origin="lower", cmap=ListedColormap(KIND_COLOURS), vmin=-0.5,
+                  vmax=len(KIND_COLOURS) - 0.5, extent=(0, w, 0, h), interpolation="nearest")
+        # district borders: where neighbouring cells belong to different districts
+        ys, xs = np.nonzero(district_of[:, 1:] != district_of[:, :-1])
+        segs = [((x + 1, y), (x + 1, y + 1)) for y, x in zip(ys, xs, strict=True)]
+        ys, xs = np.nonzero(district_of[1:, :] != district_of[:-1, :])
+        segs += [((x, y + 1), (x + 1, y + 1)) for y, x in zip(ys, xs, strict=True)]
+        ax.add_collection(LineCollection(segs, colors="#555555", linewidths=1.0))
+        ax.set_xlim(0, w)
+        ax.set_ylim(0, h)
+        self.centres = []
+        for d in profile.districts:
             cells = np.array(d.cells, dtype=np.float64)
-            cx, cy = cells[:, 0].mean() + 0.5, cells[:, 1].mean() + 0.5
-            bw = min(6.0, max(2.5, np.sqrt(len(d.cells))))
-            left = cx - bw / 2
-            for j in range(k):
-                share = comp[d.index, j] / total if total else 0.0
-                if share > 0:
-                    ax.add_patch(_rect(left, cy - 0.45, bw * share, 0.9, cats.colours[j]))
-                    left += bw * share
-            ax.add_patch(_rect(cx - bw / 2, cy - 0.45, bw, 0.9, "none", edge="#333333"))
-            ax.text(cx, cy + 0.7, f"{d.code}  {total / 1000:,.0f}k hh", ha="center", va="bottom", fontsize=8)
-        mode = "district composition (weighted)"
-    ax.set_title(f"{profile.display_name}, month {run.month}: {cats.title} - {mode}", fontsize=10)
-    handles = [Patch(color=c, label=lab) for c, lab in zip(cats.colours, cats.labels, strict=True)]
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 3), fontsize=8, frameon=False)
-    return fig
+            self.centres.append((cells[:, 0].mean() + 0.5, cells[:, 1].mean() + 0.5,
+                                 min(6.0, max(2.5, float(np.sqrt(len(d.cells)))))))
+        self.legend = None
+        self.legend_mode = None
+
+    def _set_legend(self, cats: Categories) -> None:
+        if self.legend_mode == cats.title:
+            return
+        if self.legend is not None:
+            self.legend.remove()
+        handles = [Patch(color=c, label=lab) for c, lab in zip(cats.colours, cats.labels, strict=True)]
+        self.legend = self.fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 3), fontsize=8,
+                                      frameon=False)
+        self.legend_mode = cats.title
+
+    def png(self, run, colour_by: str = "type", layer: str = "auto") -> bytes:
+        pop = run.main.pop
+        cats = household_categories(pop, colour_by)
+        self._set_legend(cats)
+        n = int(pop.n)
+        draw_points = layer == "households" or (layer == "auto" and n <= POINT_LIMIT)
+        dynamic: list = []
+        ax = self.ax
+        if draw_points:
+            uid = np.asarray(pop.uid)
+            xy = np.column_stack([np.asarray(pop.cell_x, dtype=np.float64) + _jitter(uid, 1),
+                                  np.asarray(pop.cell_y, dtype=np.float64) + _jitter(uid, 2)])
+            colours = np.array(cats.colours)[np.clip(cats.codes, 0, len(cats.colours) - 1)]
+            dots = ax.scatter(xy[:, 0], xy[:, 1], s=4 if n > 1000 else 9, c=colours, linewidths=0, alpha=0.85)
+            dynamic.append(dots)
+            mode = f"{n:,} households"
+        else:
+            weight = np.asarray(pop.weight, dtype=np.float64)
+            district = np.asarray(pop.district, dtype=np.int64)
+            k = len(cats.labels)
+            comp = np.zeros((len(self.profile.districts), k))
+            np.add.at(comp, (district, np.clip(cats.codes, 0, k - 1)), weight)
+            rects, colours = [], []
+            for d, (cx, cy, bw) in zip(self.profile.districts, self.centres, strict=True):
+                total = comp[d.index].sum()
+                left = cx - bw / 2
+                for j in range(k):
+                    share = comp[d.index, j] / total if total else 0.0
+                    if share > 0:
+                        rects.append(Rectangle((left, cy - 0.45), bw * share, 0.9))
+                        colours.append(cats.colours[j])
+                        left += bw * share
+                frame = Rectangle((cx - bw / 2, cy - 0.45), bw, 0.9, facecolor="none", edgecolor="#333333", lw=0.8)
+                dynamic.append(ax.add_patch(frame))
+                dynamic.append(ax.text(cx, cy + 0.7, f"{d.code}  {total / 1000:,.0f}k hh", ha="center",
+                                       va="bottom", fontsize=8))
+            dynamic.insert(0, ax.add_collection(PatchCollection(rects, facecolors=colours, linewidths=0)))
+            mode = "district composition (weighted)"
+        title = f"{self.profile.display_name}, month {run.month}: {cats.title} - {mode}"
+        dynamic.append(ax.text(0.5, 1.02, title, ha="center", va="bottom", fontsize=10, transform=ax.transAxes))
+        try:
+            return self.blit.frame(("map", cats.title), dynamic)
+        finally:
+            for a in dynamic:
+                a.remove()
 
 
-def _rect(x: float, y: float, w: float, h: float, colour: str, edge: str | None = None):
-    from matplotlib.patches import Rectangle
+def map_png(run, colour_by: str = "type", layer: str = "auto") -> bytes:
+    """PNG of the city map of a run (renderer kept on the run, so later frames only redraw households)."""
+    if run is None or not run.ok:
+        return _message_png("no model")
+    cache = run.__dict__.setdefault("_viz_renderers", {})
+    key = ("map", run.config.city)
+    if key not in cache:
+        cache[key] = MapRenderer(run.config.city)
+    return cache[key].png(run, colour_by, layer)
 
-    return Rectangle((x, y), w, h, facecolor=colour, edgecolor=edge or "none", linewidth=0.8 if edge else 0)
+
+def _message_png(text: str) -> bytes:
+    fig = Figure(figsize=(6.4, 1.0), dpi=DPI)
+    canvas = FigureCanvasAgg(fig)
+    fig.text(0.5, 0.5, text, ha="center", va="center")
+    canvas.draw()
+    return _encode(canvas)
 
 
 # --- indicator charts -------------------------------------------------------------------------------------
@@ -196,48 +277,166 @@ def effect_table(run) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def charts_figure(run, panels: tuple[Panel, ...] = PANELS) -> Figure:
-    """Indicator panels over the months: policy run (solid), status-quo twin (dashed), gap shaded."""
-    ncols = 4
-    nrows = (len(panels) + ncols - 1) // ncols
-    fig = Figure(figsize=(13.0, 3.0 * nrows), dpi=DPI)
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    fig.subplots_adjust(left=0.05, right=0.99, top=0.9, bottom=0.1, wspace=0.28, hspace=0.55)
-    main = run.indicators("main") if run is not None and run.ok else None
-    twin = run.indicators("twin") if run is not None and run.ok else None
-    for ax, panel in zip(axes.flat, panels, strict=False):
-        ax.set_title(panel.title, fontsize=10)
-        ax.tick_params(labelsize=8)
-        ax.grid(alpha=0.3)
-        cols = panel_columns(panel, main) if main is not None else []
-        if not cols:
-            ax.text(0.5, 0.5, "not reported by the model", ha="center", va="center", fontsize=8,
-                    color="#888888", transform=ax.transAxes)
-            continue
+class ChartsRenderer:
+    """Indicator panels over the months: policy run (solid), status-quo twin (dashed), the gap shaded.
+
+    Axes limits move in steps (x: whole years; y: with headroom) so that most months only the lines are redrawn.
+    """
+
+    NCOLS = 4
+
+    def __init__(self, run, panels: tuple[Panel, ...] = PANELS) -> None:
+        main = run.indicators("main")
+        twin = run.indicators("twin")
+        self.panels = panels
+        nrows = (len(panels) + self.NCOLS - 1) // self.NCOLS
+        self.fig = Figure(figsize=(13.0, 3.0 * nrows), dpi=DPI)
+        self.blit = _Blitter(self.fig)
+        axes = self.fig.subplots(nrows, self.NCOLS, squeeze=False)
+        self.fig.subplots_adjust(left=0.05, right=0.99, top=0.9, bottom=0.1, wspace=0.28, hspace=0.55)
+        self.items: list[tuple] = []  # (ax, panel, columns, main lines, twin lines)
+        for ax, panel in zip(axes.flat, panels, strict=False):
+            ax.set_title(panel.title, fontsize=10)
+            ax.tick_params(labelsize=8)
+            ax.grid(alpha=0.3)
+            ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+            cols = panel_columns(panel, main) if main is not None else []
+            if not cols:
+                ax.text(0.5, 0.5, "not reported by the model", ha="center", va="center", fontsize=8,
+                        color="#888888", transform=ax.transAxes)
+                continue
+            family = len(cols) > 1 or panel.columns[0].endswith("_")
+            mains, twins = [], []
+            for i, col in enumerate(cols):
+                colour = f"C{i % 10}"
+                label = col.removeprefix(panel.columns[0]) if family else "policies"
+                (line,) = ax.plot([], [], color=colour, lw=1.6, label=label)
+                mains.append(line)
+                if twin is not None and col in twin:
+                    (tl,) = ax.plot([], [], color=colour, lw=1.2, ls="--", alpha=0.8,
+                                    label=None if family else "status quo")
+                    twins.append(tl)
+            ax.set_ylabel(panel.unit, fontsize=8)
+            if family or twin is not None:
+                ax.legend(fontsize=7, loc="upper left", frameon=False)
+            ax.set_xlim(0, 12)
+            self.items.append((ax, panel, cols, family, mains, twins))
+        for ax in list(axes.flat)[len(panels):]:
+            ax.set_axis_off()
+        title = "Indicators by month"
+        if twin is not None:
+            title += "  -  solid: chosen policies, dashed: status quo (same seed), shaded: the difference"
+        self.fig.suptitle(title, fontsize=10)
+        self.ylims: dict[int, tuple[float, float]] = {}
+        self.boxes: dict[int, Bbox] = {}  # last drawn extent of each panel (ticks and titles included)
+
+    @staticmethod
+    def _grow(current: tuple[float, float] | None, lo: float, hi: float) -> tuple[float, float]:
+        """Y limits that hold [lo, hi]: kept while the data fits, else widened with generous headroom so that
+        a trend needs only a few re-layouts (each costs a full draw of the panel)."""
+        if current is not None and current[0] <= lo and hi <= current[1]:
+            return current
+        if current is not None:
+            lo, hi = min(lo, current[0]), max(hi, current[1])
+        span = max(hi - lo, abs(hi) * 0.1, abs(lo) * 0.1, 1e-6)
+        grow_down = current is None or lo < current[0]
+        grow_up = current is None or hi > current[1]
+        new_lo = lo - (0.5 * span if grow_down else 0.0)
+        new_hi = hi + (0.5 * span if grow_up else 0.0)
+        if lo >= 0 > new_lo:  # counts and shares never go below zero
+            new_lo = 0.0
+        return (new_lo, new_hi)
+
+    def png(self, run) -> bytes:
+        main = run.indicators("main")
+        twin = run.indicators("twin")
         x = main["month"].to_numpy() if "month" in main else np.arange(len(main))
-        family = len(cols) > 1 or panel.columns[0].endswith("_")
-        for i, col in enumerate(cols):
-            colour = f"C{i}"
-            y = main[col].to_numpy(dtype=np.float64) * panel.scale
-            label = col.removeprefix(panel.columns[0]) if family else "policies"
-            ax.plot(x, y, color=colour, lw=1.6, label=label)
-            if twin is not None and col in twin:
-                tx = twin["month"].to_numpy() if "month" in twin else np.arange(len(twin))
-                ty = twin[col].to_numpy(dtype=np.float64) * panel.scale
-                ax.plot(tx, ty, color=colour, lw=1.2, ls="--", alpha=0.8,
-                        label=None if family else "status quo")
-                if not family and len(tx) == len(x):
-                    ax.fill_between(x, y, ty, color=colour, alpha=0.15, lw=0)
-        ax.set_ylabel(panel.unit, fontsize=8)
-        if family or twin is not None:
-            ax.legend(fontsize=7, loc="best", frameon=False)
-    for ax in list(axes.flat)[len(panels):]:
-        ax.set_axis_off()
-    title = "Indicators by month"
-    if twin is not None:
-        title += "  -  solid: chosen policies, dashed: status quo (same seed), shaded: the difference"
-    fig.suptitle(title, fontsize=10)
-    return fig
+        tx = None
+        if twin is not None:
+            tx = twin["month"].to_numpy() if "month" in twin else np.arange(len(twin))
+        last = int(x[-1]) if len(x) else 0
+        xmax = max(24, 24 * int(np.ceil((last + 1) / 24)))
+        dynamic: list = []
+        changed = []
+        for idx, (ax, panel, cols, family, mains, twins) in enumerate(self.items):
+            values = []
+            for j, col in enumerate(cols):
+                y = main[col].to_numpy(dtype=np.float64) * panel.scale
+                mains[j].set_data(x, y)
+                dynamic.append(mains[j])
+                values.append(y)
+                if j < len(twins) and twin is not None and col in twin:
+                    ty = twin[col].to_numpy(dtype=np.float64) * panel.scale
+                    twins[j].set_data(tx, ty)
+                    dynamic.append(twins[j])
+                    values.append(ty)
+                    if not family and len(ty) == len(y):
+                        dynamic.append(ax.fill_between(x, y, ty, color=mains[j].get_color(), alpha=0.15, lw=0))
+            allv = np.concatenate(values) if values else np.array([])
+            allv = allv[np.isfinite(allv)]
+            if allv.size:
+                new = self._grow(self.ylims.get(idx), float(allv.min()), float(allv.max()))
+                if new != self.ylims.get(idx):
+                    self.ylims[idx] = new
+                    ax.set_ylim(*new)
+                    changed.append(ax)
+        try:
+            return self._frame(xmax, changed, dynamic)
+        finally:
+            for a in dynamic:
+                if a.axes is not None and a in a.axes.collections:
+                    a.remove()
+
+    def _frame(self, xmax: int, changed: list, dynamic: list) -> bytes:
+        """Full draw when the month axis grows; else redraw only the panels whose y range changed."""
+        blit = self.blit
+        if blit.background is None or blit.key != xmax:
+            for ax, *_ in self.items:
+                ax.set_xlim(0, xmax)
+            out = blit.frame(xmax, dynamic)
+            renderer = blit.canvas.get_renderer()
+            self.boxes = {id(ax): ax.get_tightbbox(renderer) for ax, *_ in self.items}
+            return out
+        if not changed:
+            return blit.frame(xmax, dynamic)
+        canvas = blit.canvas
+        canvas.restore_region(blit.background)
+        renderer = canvas.get_renderer()
+        for a in dynamic:
+            a.set_visible(False)
+        try:
+            for ax in changed:
+                box = ax.get_tightbbox(renderer)
+                old = self.boxes.get(id(ax))
+                clear = Bbox.union([box, old]) if old is not None else box
+                for _ in range(3):  # a panel's title can move when its tick labels change: clear until it holds
+                    Rectangle((clear.x0 - 3, clear.y0 - 3), clear.width + 6, clear.height + 6, transform=None,
+                              facecolor=self.fig.get_facecolor(), edgecolor="none").draw(renderer)
+                    ax.draw(renderer)
+                    drawn = ax.get_tightbbox(renderer)
+                    if clear.containsx(drawn.x0) and clear.containsx(drawn.x1) and \
+                            clear.containsy(drawn.y0) and clear.containsy(drawn.y1):
+                        break
+                    clear = Bbox.union([clear, drawn])
+                self.boxes[id(ax)] = drawn
+            blit.background = canvas.copy_from_bbox(self.fig.bbox)
+        finally:
+            for a in dynamic:
+                a.set_visible(True)
+        for a in dynamic:
+            a.draw(renderer)
+        return _encode(canvas)
+
+
+def charts_png(run) -> bytes:
+    """PNG of the indicator charts of a run (renderer kept on the run)."""
+    if run is None or not run.ok:
+        return _message_png("no model")
+    cache = run.__dict__.setdefault("_viz_renderers", {})
+    if "charts" not in cache:
+        cache["charts"] = ChartsRenderer(run)
+    return cache["charts"].png(run)
 
 
 def png(fig: Figure) -> bytes:

@@ -18,16 +18,18 @@ import mesa
 import pandas as pd
 
 from model.errors import UrbanizeError
-from viz.config import VizConfig, behaviour_kwargs, check_households
+from viz.config import VizConfig, behaviour_kwargs, check_households, policy_params
 
 BASELINE = "status_quo"
 
 
-def build_model(city: str, policies: str, households: int, seed: int, behaviour: dict[str, Any]):
+def build_model(city: str, policies: str, households: int, seed: int, behaviour: dict[str, Any],
+                policy_params: dict[str, dict[str, Any]] | None = None):
     """Build one ``UrbanizationModel`` (imported lazily so the app imports even while the model changes)."""
     from model import UrbanizationModel
 
-    return UrbanizationModel(city=city, policies=policies, households=households, rng=seed, **behaviour)
+    return UrbanizationModel(city=city, policies=policies, households=households, rng=seed,
+                             policy_params=policy_params or None, **behaviour)
 
 
 class TwinRun(mesa.Model):
@@ -56,7 +58,8 @@ class TwinRun(mesa.Model):
             households = check_households(config.households)
             behaviour = behaviour_kwargs(config)
             spec = config.policy_spec()
-            self.main = build_model(config.city, spec, households, int(config.seed), behaviour)
+            self.main = build_model(config.city, spec, households, int(config.seed), behaviour,
+                                    policy_params(config))
             if config.twin and not self.is_baseline:
                 self.twin = build_model(config.city, BASELINE, households, int(config.seed), behaviour)
         except UrbanizeError as exc:

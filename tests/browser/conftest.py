@@ -92,8 +92,11 @@ def app(page, app_url):
             external.append(route.request.url)
             route.abort()
 
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.context.route("**/*", gate)
     page.external = external
+    page.missing = missing
     page.set_default_timeout(30_000)
     return page
 
@@ -105,9 +108,9 @@ def small_sweep(tmp_path_factory):
 
     from experiments.spec import parse_spec
     from experiments.sweep import run_sweep
-    from policies import registry
+    from viz.config import package_ready, packages
 
-    pilots = [p for p in registry.packages() if p.startswith("changshu")][:1]
+    pilots = [p for p in packages() if p != "status_quo" and package_ready(p)][:1]
     spec = parse_spec({
         "name": "browser_test", "city": "changshu", "policies": ["status_quo", *pilots], "households": 300,
         "months": 6, "replicates": 3, "seed": 11, "sampler": "grid",
