@@ -52,6 +52,17 @@ ACCESS_SERVICES = (
     "private_migrant_school",
 )
 INDEX_SERVICES = 11
+#: The capacity-limited services, in allocation order.
+CAPACITY_SERVICES = (
+    "primary_school",
+    "junior_school",
+    "private_migrant_school",
+    "child_health",
+    "maternal_health",
+    "community_centre",
+    "public_rental",
+    "training",
+)
 
 #: Fallback calibration (each city file's ``[services]`` section overrides these; see the city files).
 DEFAULTS: dict[str, Any] = {
@@ -64,9 +75,9 @@ DEFAULTS: dict[str, Any] = {
     "migrant_public_share_start": 0.7,  # assumed share of enrolled migrant children in public schools
     "private_school_slack": 0.05,  # assumed spare private seats
     "child_health_coverage_local": 0.9,  # assumed
-    "child_health_coverage_migrant": 0.3,  # assumed ("not implemented well", seed ch.2 V.2)
+    "child_health_coverage_migrant": 0.15,  # assumed ("not implemented well", seed ch.2 V.2)
     "maternal_health_coverage_local": 0.9,  # assumed
-    "maternal_health_coverage_migrant": 0.3,  # assumed
+    "maternal_health_coverage_migrant": 0.15,  # assumed
     "health_slack": 0.05,  # assumed spare profile capacity
     "community_centre_share": {  # places as a share of the district's households, by district kind (assumed)
         "urban_core": 0.6,
@@ -573,6 +584,7 @@ class CityServices(ServiceSet):
         self.config = _config(model)
         self.entitlements: list[Entitlement] = []
         self._access_ready = False
+        self.access_rates: dict[str, tuple[float, float]] = {}  # (local urban, migrant) shares with access
         self.sanitation_coverage = np.zeros(len(model.profile.districts))  # share of residents served
         self.extra_costs: list[tuple[str, float, str]] = []  # (sector, yuan, payer) booked at month end
 
@@ -675,6 +687,8 @@ class CityServices(ServiceSet):
             ]
         )
         self._update_unschooled()
+        for svc in self.services:
+            svc.used_after = svc.used()
 
     def set_static(self, rows: np.ndarray) -> None:
         """Columns fixed at arrival: graduates are high-skill heads (years since graduation: age - 22)."""
@@ -692,13 +706,13 @@ class CityServices(ServiceSet):
         u1, u2 = rng.random(k), rng.random(k)
         pension = np.zeros(k, dtype=np.int8)
         if not arriving:
-            pension[local & urban & formal & (u1 < 0.9)] = PENSION_EMPLOYEE
+            pension[local & formal & (u1 < 0.9)] = PENSION_EMPLOYEE
             pension[local & urban & ~formal & (u1 < 0.5)] = PENSION_RESIDENT
             pension[local & ~urban & (u1 < 0.5)] = PENSION_NEW_RURAL
         pension[~local & formal & (u1 < 0.19)] = PENSION_EMPLOYEE
         pop.pension[rows] = pension
         ins = np.zeros(k, dtype=np.int8)
-        ins[local & urban & formal & (u2 < 0.95)] = INSURANCE_EMPLOYEE
+        ins[local & formal & (u2 < 0.95)] = INSURANCE_EMPLOYEE
         ins[local & urban & ~formal & (u2 < 0.85)] = INSURANCE_RESIDENT
         ins[~urban & (u2 < 0.92)] = INSURANCE_NCMS
         ins[~local & formal & (u2 < 0.3)] = INSURANCE_EMPLOYEE
@@ -715,13 +729,28 @@ class CityServices(ServiceSet):
             self._access_ready = True
         else:
             idx = rows
+        full = isinstance(idx, slice)
         count = np.zeros(rows.size, dtype=np.int8)
+        stack = np.empty((len(ACCESS_SERVICES), rows.size), dtype=np.float32) if full else None
         for j, name in enumerate(ACCESS_SERVICES):
             ans = ps.service_access(name, rows)
             pop.col(f"acc_{name}")[idx] = ans
             if j < INDEX_SERVICES:
                 count += ans
+            if stack is not None:
+                stack[j] = ans
         pop.access_count[idx] = count
+        if stack is not None:
+            # access rates of local urban residents and of migrants (persons), for the access-gap indicators
+            pw = pop.persons() * pop.weight
+            groups = np.stack([pw * (pop.hukou_local & pop.hukou_urban), pw * ~pop.hukou_local]).astype(
+                np.float32
+            )
+            totals = groups.sum(axis=1, dtype=np.float64)
+            rates = (stack @ groups.T) / np.maximum(totals, 1e-9)
+            self.access_rates = {
+                name: (float(rates[j, 0]), float(rates[j, 1])) for j, name in enumerate(ACCESS_SERVICES)
+            }
 
     def access(self, name: str) -> np.ndarray:
         """Access mask of service ``name`` over all rows (as of the last refresh)."""
@@ -819,4 +848,4 @@ class CityServices(ServiceSet):
         return name in ACCESS_SERVICES
 
 
-__all__ = ["ACCESS_SERVICES", "COSTS", "DEFAULTS", "CityServices", "HouseholdType"]
+__all__ = ["ACCESS_SERVICES", "CAPACITY_SERVICES", "COSTS", "DEFAULTS", "CityServices", "HouseholdType"]

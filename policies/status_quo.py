@@ -7,7 +7,7 @@
   pre-requisite for migrants to get urban Hukou"), within an annual quota, after processing.
 * Local farmers convert to urban hukou only once their land has been requisitioned.
 * Services (``service_access``): local hukou holders use public schools, health profiles, community centres,
-  hardship aid and training; migrants may take a public school seat left open after a year in the city (paying
+  hardship aid and training (residence-permit holders also get health profiles); migrants may take a public school seat left open after a year in the city (paying
   a fee) and use private migrant schools; urban dibao, urban pensions and medical insurance follow local urban
   hukou (plus formal jobs for the employee schemes); public rental flats go to the urban poor (seed ch.2,
   "current situation": "Urban and rural poor families (with local Hukou) have housing subsidies").
@@ -94,7 +94,10 @@ class StatusQuo(Policy):
                 return local | (pop.months_resident[rows] >= MIGRANT_SCHOOL_MONTHS)
             case "private_migrant_school":
                 return ~local
-            case "child_health" | "maternal_health" | "community_centre" | "hardship_aid" | "training":
+            case "child_health" | "maternal_health":
+                reg = pop.reg[rows]
+                return local | (reg == Registration.RESIDENCE_PERMIT) | (reg == Registration.HUKOU_APPLICANT)
+            case "community_centre" | "hardship_aid" | "training":
                 return local
             case "public_rental":
                 return pop.htype[rows] == HouseholdType.URBAN_POOR

@@ -1,0 +1,460 @@
+"""Service, access and fiscal indicators (DESIGN.md section 5; seed ch.2 "indicators to monitor").
+
+All figures are real-population terms (household weights; persons where the unit says so) and aggregates over
+columns. ``migrant`` means households without local hukou (the seed's "migrants"), ``local urban`` households
+with local urban hukou (the benchmark of equal access), ``local farmer`` households of the local-farmer type.
+
+* Education (Zhengzhou, Changshu): enrolment rate and public-school share of migrant children, average class
+  size (pupils per class, norm about 45) and school utilization.
+* Health (Yanta, Changshu): health profiles of migrant children 0-36 months and migrant pregnant women,
+  immunisation person-times.
+* Housing (Changshu): households in public rental flats; migrants' tenure.
+* Assistance (Yanta, Jinnan): recipients of dibao or one-off aid by sex of the head and by group.
+* Social security (Changshu, Jinnan): urban pension and medical insurance coverage of migrants and local farmers.
+* Training (Yanta, Changshu, Jinnan): participants, completions.
+* Fiscal (Yanta "amount of budgetary expenditure by sector of service"): spending by sector, per resident.
+* Equal access: ``access_gap_<service>``, the share of local urban residents who may use a service minus the
+  share of migrants who may (persons; as assessed in the month's decision phase). 0 is equal access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from model.enums import HouseholdType, Residence
+from model.indicators import Snapshot, indicator
+from model.ledger import SECTORS
+from model.service_catalog import (
+    ACCESS_SERVICES,
+    CAPACITY_SERVICES,
+    COSTS,
+    INSURANCE_EMPLOYEE,
+    INSURANCE_RESIDENT,
+    PENSION_EMPLOYEE,
+    PENSION_RESIDENT,
+    CityServices,
+)
+
+NAN = float("nan")
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num / den) if den > 0 else NAN
+
+
+def _services(s: Snapshot) -> CityServices | None:
+    svc = s.model.services
+    return svc if isinstance(svc, CityServices) else None
+
+
+def _cached(s: Snapshot, key: str, fn: Callable[[], Any]) -> Any:
+    store = s.__dict__.setdefault("_service_cache", {})
+    if key not in store:
+        store[key] = fn()
+    return store[key]
+
+
+# --- education ------------------------------------------------------------------------------------------
+def _migrant_schooling(s: Snapshot) -> tuple[float, float, float]:
+    """(compulsory-age migrant children, enrolled, in public schools), persons."""
+
+    def compute() -> tuple[float, float, float]:
+        pop = s.pop
+        comp = pop.kids_6_11 + pop.kids_12_14
+        rows = np.flatnonzero(~pop.hukou_local & (comp > 0))
+        w = pop.weight[rows]
+        public = pop.use_primary_school[rows] + pop.use_junior_school[rows]
+        enrolled = public + pop.use_private_migrant_school[rows]
+        return (
+            float(np.dot(comp[rows].astype(float), w)),
+            float(np.dot(enrolled.astype(float), w)),
+            float(np.dot(public.astype(float), w)),
+        )
+
+    return _cached(s, "schooling", compute)
+
+
+@indicator(
+    "migrant_children_enrolment_rate",
+    "Share of migrant children of compulsory age (6-14) enrolled in a public or private school",
+    "share",
+)
+def migrant_children_enrolment_rate(s: Snapshot) -> float:
+    kids, enrolled, _ = _migrant_schooling(s)
+    return _ratio(enrolled, kids)
+
+
+@indicator(
+    "migrant_children_public_school_share",
+    "Share of enrolled migrant children who attend public schools (Changshu 2009: 70 %; national 2014: 80 %)",
+    "share",
+)
+def migrant_children_public_school_share(s: Snapshot) -> float:
+    _, enrolled, public = _migrant_schooling(s)
+    return _ratio(public, enrolled)
+
+
+@indicator("avg_class_size_primary", "Public primary pupils per class (norm about 45)", "pupils/class")
+def avg_class_size_primary(s: Snapshot) -> float:
+    svc = _services(s)
+    if svc is None:
+        return NAN
+    return _ratio(float(svc.primary.used_after.sum()), float(svc.primary.classes.sum()))
+
+
+@indicator("avg_class_size_junior", "Public junior middle pupils per class (norm about 50)", "pupils/class")
+def avg_class_size_junior(s: Snapshot) -> float:
+    svc = _services(s)
+    if svc is None:
+        return NAN
+    return _ratio(float(svc.junior.used_after.sum()), float(svc.junior.classes.sum()))
+
+
+@indicator(
+    "school_utilization",
+    "Public compulsory school pupils over planned seats (classes x norm); above 1 means overloaded",
+    "ratio",
+)
+def school_utilization(s: Snapshot) -> float:
+    svc = _services(s)
+    if svc is None:
+        return NAN
+    pupils = float(svc.primary.used_after.sum() + svc.junior.used_after.sum())
+    return _ratio(pupils, float(svc.primary.open_capacity.sum() + svc.junior.open_capacity.sum()))
+
+
+@indicator("public_school_classes", "Public primary and junior middle classes", "classes")
+def public_school_classes(s: Snapshot) -> float:
+    svc = _services(s)
+    return NAN if svc is None else float(svc.primary.classes.sum() + svc.junior.classes.sum())
+
+
+# --- health -----------------------------------------------------------------------------------------------
+@indicator(
+    "health_profile_coverage_migrant_children",
+    "Share of migrant children aged 0-36 months with a child health-care profile",
+    "share",
+)
+def health_profile_coverage_migrant_children(s: Snapshot) -> float:
+    pop = s.pop
+    rows = np.flatnonzero(~pop.hukou_local & (pop.kids_0_2 > 0))
+    w = pop.weight[rows]
+    return _ratio(
+        float(np.dot(pop.use_child_health[rows].astype(float), w)),
+        float(np.dot(pop.kids_0_2[rows].astype(float), w)),
+    )
+
+
+@indicator(
+    "health_profile_coverage_local_children",
+    "Share of local-hukou children aged 0-36 months with a child health-care profile",
+    "share",
+)
+def health_profile_coverage_local_children(s: Snapshot) -> float:
+    pop = s.pop
+    rows = np.flatnonzero(pop.hukou_local & (pop.kids_0_2 > 0))
+    w = pop.weight[rows]
+    return _ratio(
+        float(np.dot(pop.use_child_health[rows].astype(float), w)),
+        float(np.dot(pop.kids_0_2[rows].astype(float), w)),
+    )
+
+
+@indicator(
+    "immunisation_person_times_migrant",
+    "Immunisation doses given to migrant children with a health profile this month",
+    "person-times/month",
+)
+def immunisation_person_times_migrant(s: Snapshot) -> float:
+    pop = s.pop
+    rows = np.flatnonzero(~pop.hukou_local & (pop.use_child_health > 0))
+    doses = COSTS["immunisation_per_child_month"][0]
+    return doses * float(np.dot(pop.use_child_health[rows].astype(float), pop.weight[rows]))
+
+
+@indicator(
+    "maternal_health_profiles_migrant",
+    "Migrant pregnant women with a health-care profile (the seed's 'new citizen' and maternal health projects)",
+    "persons",
+)
+def maternal_health_profiles_migrant(s: Snapshot) -> float:
+    pop = s.pop
+    rows = np.flatnonzero(~pop.hukou_local & (pop.use_maternal_health > 0))
+    return float(pop.weight[rows].sum())
+
+
+@indicator(
+    "maternal_health_coverage_migrant",
+    "Share of migrant pregnant women with a health-care profile",
+    "share",
+)
+def maternal_health_coverage_migrant(s: Snapshot) -> float:
+    pop = s.pop
+    rows = np.flatnonzero(~pop.hukou_local & (pop.pregnant > 0))
+    return _ratio(
+        float(pop.weight[rows][pop.use_maternal_health[rows] > 0].sum()), float(pop.weight[rows].sum())
+    )
+
+
+# --- housing ---------------------------------------------------------------------------------------------
+@indicator("public_rental_households", "Households living in public rental flats", "households")
+def public_rental_households(s: Snapshot) -> float:
+    svc = _services(s)
+    return NAN if svc is None else float(svc.public_rental.used_after.sum())
+
+
+@indicator("public_rental_migrant_households", "Migrant households in public rental flats", "households")
+def public_rental_migrant_households(s: Snapshot) -> float:
+    pop = s.pop
+    rows = np.flatnonzero((pop.use_public_rental > 0) & ~pop.hukou_local)
+    return float(pop.weight[rows].sum())
+
+
+def _tenure_share(res: Residence) -> Callable[[Snapshot], float]:
+    def share(s: Snapshot) -> float:
+        return s.share(s.pop.residence == res, s.nonlocal_)
+
+    return share
+
+
+indicator("private_rental_share_migrant", "Share of migrants (persons) renting privately", "share")(
+    _tenure_share(Residence.PRIVATE_RENTAL)
+)
+indicator("dormitory_share_migrant", "Share of migrants (persons) living in dormitories", "share")(
+    _tenure_share(Residence.DORMITORY)
+)
+indicator(
+    "urban_village_rental_share_migrant", "Share of migrants (persons) renting in urban villages", "share"
+)(_tenure_share(Residence.URBAN_VILLAGE_RENTAL))
+
+
+# --- assistance ------------------------------------------------------------------------------------------
+def _recipients(s: Snapshot) -> np.ndarray:
+    def compute() -> np.ndarray:
+        pop = s.pop
+        return np.flatnonzero((pop.dibao > 0) | (pop.aid_month == s.model.month))
+
+    return _cached(s, "recipients", compute)
+
+
+@indicator(
+    "assistance_recipients_female",
+    "Households with a female head receiving dibao or one-off hardship aid this month",
+    "households",
+)
+def assistance_recipients_female(s: Snapshot) -> float:
+    rows = _recipients(s)
+    return float(s.pop.weight[rows][s.pop.head_female[rows]].sum())
+
+
+@indicator(
+    "assistance_recipients_male",
+    "Households with a male head receiving dibao or one-off hardship aid this month",
+    "households",
+)
+def assistance_recipients_male(s: Snapshot) -> float:
+    rows = _recipients(s)
+    return float(s.pop.weight[rows][~s.pop.head_female[rows]].sum())
+
+
+@indicator(
+    "assistance_recipients_migrant",
+    "Migrant households receiving dibao or one-off aid this month",
+    "households",
+)
+def assistance_recipients_migrant(s: Snapshot) -> float:
+    rows = _recipients(s)
+    return float(s.pop.weight[rows][~s.pop.hukou_local[rows]].sum())
+
+
+@indicator(
+    "assistance_recipients_local_farmer",
+    "Local-farmer households receiving dibao or one-off aid this month",
+    "households",
+)
+def assistance_recipients_local_farmer(s: Snapshot) -> float:
+    rows = _recipients(s)
+    return float(s.pop.weight[rows][s.pop.htype[rows] == HouseholdType.LOCAL_FARMER].sum())
+
+
+@indicator("dibao_households", "Households receiving dibao (urban or rural)", "households")
+def dibao_households(s: Snapshot) -> float:
+    svc = _services(s)
+    return NAN if svc is None else svc.dibao.recipients
+
+
+@indicator("hardship_aid_households", "Households receiving one-off hardship aid this month", "households")
+def hardship_aid_households(s: Snapshot) -> float:
+    svc = _services(s)
+    return NAN if svc is None else svc.hardship_aid.recipients
+
+
+# --- social security -------------------------------------------------------------------------------------
+def _coverage(col: str, codes: tuple[int, int], group: Callable[[Snapshot], np.ndarray]) -> Callable:
+    def coverage(s: Snapshot) -> float:
+        pop = s.pop
+        v = pop.col(col)
+        among = group(s)
+        w = pop.weight
+        covered = among & ((v == codes[0]) | (v == codes[1]))
+        return _ratio(float(np.dot(w, covered)), float(np.dot(w, among)))
+
+    return coverage
+
+
+def _migrants(s: Snapshot) -> np.ndarray:
+    return s.nonlocal_
+
+
+def _local_farmers(s: Snapshot) -> np.ndarray:
+    return s.htype == HouseholdType.LOCAL_FARMER
+
+
+indicator(
+    "pension_coverage_migrant",
+    "Share of migrant households enrolled in an urban pension scheme (employee or urban-rural resident)",
+    "share",
+)(_coverage("pension", (PENSION_EMPLOYEE, PENSION_RESIDENT), _migrants))
+indicator(
+    "pension_coverage_local_farmer",
+    "Share of local-farmer households enrolled in an urban pension scheme (employee or urban-rural resident)",
+    "share",
+)(_coverage("pension", (PENSION_EMPLOYEE, PENSION_RESIDENT), _local_farmers))
+indicator(
+    "urban_medical_insurance_coverage_migrant",
+    "Share of migrant households in urban medical insurance (employee or urban resident)",
+    "share",
+)(_coverage("insured", (INSURANCE_EMPLOYEE, INSURANCE_RESIDENT), _migrants))
+indicator(
+    "urban_medical_insurance_coverage_local_farmer",
+    "Share of local-farmer households in urban medical insurance (employee or urban resident)",
+    "share",
+)(_coverage("insured", (INSURANCE_EMPLOYEE, INSURANCE_RESIDENT), _local_farmers))
+
+
+# --- training and community ------------------------------------------------------------------------------
+@indicator("training_participants", "Persons in subsidised vocational training this month", "persons")
+def training_participants(s: Snapshot) -> float:
+    svc = _services(s)
+    return NAN if svc is None else float(svc.training.used_after.sum())
+
+
+@indicator("training_completed", "Persons completing a vocational training course this month", "persons")
+def training_completed(s: Snapshot) -> float:
+    svc = _services(s)
+    return NAN if svc is None else svc.training.completed
+
+
+@indicator("community_centre_coverage", "Share of households served by a community service centre", "share")
+def community_centre_coverage(s: Snapshot) -> float:
+    svc = _services(s)
+    if svc is None:
+        return NAN
+    return _ratio(float(svc.community.used_after.sum()), float(s.pop.weight.sum()))
+
+
+@indicator(
+    "sanitation_coverage_urban_village",
+    "Share of urban-village residents covered by sanitation services (Yanta)",
+    "share",
+)
+def sanitation_coverage_urban_village(s: Snapshot) -> float:
+    svc = _services(s)
+    if svc is None:
+        return NAN
+    from model.enums import DistrictKind
+
+    kinds = np.array([d.kind is DistrictKind.URBAN_VILLAGE for d in s.model.profile.districts])
+    residents = np.bincount(s.pop.district, weights=s.pw, minlength=kinds.size)
+    return _ratio(float((residents * svc.sanitation_coverage)[kinds].sum()), float(residents[kinds].sum()))
+
+
+# --- fiscal -----------------------------------------------------------------------------------------------
+@indicator(
+    "fiscal_spend_total", "Public spending on the modelled services this month, all payers", "yuan/month"
+)
+def fiscal_spend_total(s: Snapshot) -> float:
+    return s.model.ledger.spend()
+
+
+def _sector_spend(sector: str) -> Callable[[Snapshot], float]:
+    def spend(s: Snapshot) -> float:
+        return s.model.ledger.spend(sector)
+
+    return spend
+
+
+for _sector in SECTORS:
+    indicator(
+        f"fiscal_spend_{_sector}",
+        f"Public spending on {_sector.replace('_', ' ')} this month, all payers",
+        "yuan/month",
+    )(_sector_spend(_sector))
+
+
+@indicator("fiscal_spend_per_resident", "Public spending on the modelled services per resident", "yuan/month")
+def fiscal_spend_per_resident(s: Snapshot) -> float:
+    return _ratio(s.model.ledger.spend(), float(s.pw.sum()))
+
+
+@indicator("fiscal_spend_cumulative", "Public spending on the modelled services since the start", "yuan")
+def fiscal_spend_cumulative(s: Snapshot) -> float:
+    return s.model.ledger.spend(cumulative=True)
+
+
+# --- queues ----------------------------------------------------------------------------------------------
+def _unmet(name: str) -> Callable[[Snapshot], float]:
+    def unmet(s: Snapshot) -> float:
+        svc = _services(s)
+        return NAN if svc is None else svc.by_name(name).unmet()  # type: ignore[union-attr]
+
+    return unmet
+
+
+def _wait(name: str) -> Callable[[Snapshot], float]:
+    def wait(s: Snapshot) -> float:
+        svc = _services(s)
+        return NAN if svc is None else svc.by_name(name).mean_wait()  # type: ignore[union-attr]
+
+    return wait
+
+
+for _name in CAPACITY_SERVICES:
+    indicator(f"unmet_demand_{_name}", f"Units of {_name} waited for after allocation", "units")(
+        _unmet(_name)
+    )
+    indicator(f"mean_wait_{_name}", f"Mean months waited so far by units queued for {_name}", "months")(
+        _wait(_name)
+    )
+
+
+# --- equal access ------------------------------------------------------------------------------------------
+def _gap(name: str) -> Callable[[Snapshot], float]:
+    def gap(s: Snapshot) -> float:
+        svc = _services(s)
+        if svc is None:
+            return NAN
+        local, migrant = svc.access_rates.get(name, (NAN, NAN))
+        return local - migrant
+
+    return gap
+
+
+for _name in ACCESS_SERVICES:
+    indicator(
+        f"access_gap_{_name}",
+        f"Share of local urban residents who may use {_name} minus the share of migrants who may",
+        "share",
+    )(_gap(_name))
+
+
+@indicator(
+    "migrant_access_index", "Mean access index of migrants (share of 11 household services open)", "share"
+)
+def migrant_access_index(s: Snapshot) -> float:
+    pop = s.pop
+    among = s.migrant_pw
+    return _ratio(float(np.dot(among, pop.access_count.astype(float))) / 11.0, float(among.sum()))
