@@ -105,6 +105,20 @@ def avg_class_size_primary(s: Snapshot) -> float:
     return _ratio(float(svc.primary.used_after.sum()), float(svc.primary.classes.sum()))
 
 
+@indicator(
+    "max_class_size_primary",
+    "Public primary pupils per class in the most crowded district (Zhengzhou 2003-04: above 90)",
+    "pupils/class",
+)
+def max_class_size_primary(s: Snapshot) -> float:
+    svc = _services(s)
+    if svc is None:
+        return NAN
+    classes = svc.primary.classes
+    has = classes > 0
+    return float((svc.primary.used_after[has] / classes[has]).max()) if has.any() else NAN
+
+
 @indicator("avg_class_size_junior", "Public junior middle pupils per class (norm about 50)", "pupils/class")
 def avg_class_size_junior(s: Snapshot) -> float:
     svc = _services(s)

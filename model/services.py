@@ -73,6 +73,8 @@ class Service:
         self.open_capacity = np.zeros(size)
         self.unit_cost = self.default_unit_cost
         self.payer = "city"
+        #: extra guarantee rules policies add (``rows -> mask``), ORed with :meth:`guaranteed`
+        self.guarantees: list[Any] = []
         # month statistics (real units)
         self.admitted = 0.0
         self.excluded = 0.0
@@ -202,6 +204,8 @@ class Service:
         g = self.guaranteed(rows)
         if g is None:
             g = np.zeros(rows.size, dtype=bool)
+        for rule in self.guarantees:
+            g = g | rule(rows)
         # rows that could take at least one unit (a nearly full district does not sort its whole queue)
         room = np.where(g, hard_free[groups], open_free[groups]) >= pop.weight[rows] - _EPS
         if not room.any():

@@ -1,0 +1,51 @@
+"""Helpers shared by the service policies (not a policy module: the leading underscore keeps it out of the
+automatic registration in ``policies/__init__``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.enums import DistrictKind
+from model.errors import ParameterError
+
+if TYPE_CHECKING:
+    from model.core import UrbanizationModel
+    from model.service_catalog import CityServices
+
+#: Construction cost of one school seat (assumed: about 5 m2 per pupil at 3,000 yuan/m2 including land works).
+SEAT_BUILD_COST = 15_000.0
+
+
+def city_services(model: UrbanizationModel, policy: str) -> CityServices:
+    """The model's service catalogue, or a clear error when the catalogue is not in use."""
+    from model.service_catalog import CityServices
+
+    svc = model.services
+    if not isinstance(svc, CityServices):
+        raise ParameterError(f"policy '{policy}' needs the service catalogue (model.service_catalog)")
+    return svc
+
+
+def districts_of_kind(model: UrbanizationModel, *kinds: DistrictKind) -> np.ndarray:
+    """Mask over districts of the given kinds."""
+    return np.array([d.kind in kinds for d in model.profile.districts])
+
+
+def households_by_district(model: UrbanizationModel, rows: np.ndarray | None = None) -> np.ndarray:
+    """Real households per district (of ``rows``, or all)."""
+    pop = model.pop
+    nd = len(model.profile.districts)
+    if rows is None:
+        return np.bincount(pop.district, weights=pop.weight, minlength=nd)
+    return np.bincount(pop.district[rows], weights=pop.weight[rows], minlength=nd)
+
+
+def queued_by_district(model: UrbanizationModel, col: str, rows: np.ndarray | None = None) -> np.ndarray:
+    """Real units in column ``col`` per district (e.g. ``wait_primary_school``)."""
+    pop = model.pop
+    v = pop.col(col)
+    r = np.flatnonzero(v > 0) if rows is None else rows
+    nd = len(model.profile.districts)
+    return np.bincount(pop.district[r], weights=v[r] * pop.weight[r], minlength=nd)

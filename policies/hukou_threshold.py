@@ -1,0 +1,106 @@
+"""Zhengzhou's 2003 low-threshold hukou reform (seed ch.2 II.1).
+
+"Zhengzhou took up Hukou reform in 2003, which explored practical methods to absorb farmers into the city at a
+low threshold but had to be suspended due to the heavy pressure on urban public service infrastructures,
+particularly education facilities resulting from the pouring in of a large amount of population."
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.enums import HouseholdType, Job, Registration
+from model.params import param, validate
+from policies.base import Policy, Transition
+from policies.registry import register
+
+if TYPE_CHECKING:
+    from model.core import UrbanizationModel
+
+
+@register
+class LowThresholdHukou(Policy):
+    """Zhengzhou 2003: local urban hukou for residence-permit holders with modest residence time and any job.
+
+    Mechanism: a residence permit needs only registration (no waiting, no job); a permit holder who has lived
+    ``residence_months`` in the city and has any job (formal or informal; no housing requirement) may apply for
+    hukou; the annual quota rises to ``quota_per_year`` of migrant households and processing takes
+    ``processing_months``. The reform is publicised (hukou awareness outreach ``publicity`` a month). Families
+    granted hukou bring children left at origin (``reunion_children`` compulsory-age children per family on
+    average), who, as hukou holders' children, have a right to a public school seat: without new schools,
+    classes swell (the 2003-04 experience: classes above 90 pupils).
+
+    Usage::
+
+        UrbanizationModel(city="zhengzhou", policies="low_threshold_hukou")
+        UrbanizationModel(city="zhengzhou", policies="low_threshold_hukou,school_construction")
+    """
+
+    name = "low_threshold_hukou"
+    pilot = "Zhengzhou"
+    summary = "2003 reform: hukou for permit holders with any job after a short stay, no housing requirement"
+
+    @dataclass(frozen=True)
+    class Params:
+        residence_months: int = param(
+            12, "months", 0, 240, "Months in the city before a permit holder may apply for hukou (assumed)"
+        )
+        quota_per_year: float = param(
+            0.5, "share of migrant households/year", 0.0, 1.0, "Annual hukou quota (assumed: 'large')"
+        )
+        processing_months: int = param(2, "months", 0, 24, "Months from application to grant (assumed)")
+        publicity: float = param(
+            0.1, "1/month", 0.0, 1.0, "Monthly chance a migrant learns of the reform from publicity (assumed)"
+        )
+        reunion_children: float = param(
+            1.0,
+            "children/family",
+            0.0,
+            5.0,
+            "Mean compulsory-age children who join a family granted hukou (assumed: left-behind children and "
+            "relatives' children registering for school places; set so that two years of the reform overload "
+            "primary classes as reported)",
+        )
+
+        def __post_init__(self) -> None:
+            validate(self, "low_threshold_hukou ")
+
+    def setup(self, model: UrbanizationModel) -> None:
+        model.hukou.quota_share = max(model.hukou.quota_share, self.params.quota_per_year)
+        model.hukou.processing_months = min(model.hukou.processing_months, self.params.processing_months)
+
+    def eligible(
+        self, model: UrbanizationModel, transition: Transition, rows: np.ndarray
+    ) -> np.ndarray | None:
+        pop = model.pop
+        match transition:
+            case Transition.RESIDENCE_PERMIT:
+                return np.ones(rows.size, dtype=bool)
+            case Transition.APPLY_HUKOU:
+                return (pop.months_resident[rows] >= self.params.residence_months) & (
+                    pop.job[rows] != Job.NONE
+                )
+            case Transition.REGISTER | Transition.FARMER_CONVERSION:
+                return None
+            case _:
+                raise ValueError(f"unknown transition {transition!r}")
+
+    def act(self, model: UrbanizationModel) -> None:
+        pop, rng = model.pop, model.rng
+        migrants = np.flatnonzero(pop.htype == HouseholdType.MIGRANT)
+        if self.params.publicity > 0 and migrants.size:
+            model.awareness.boost("hukou", migrants, self.params.publicity)
+        # families granted hukou last month (reg_months restarts at the grant) bring left-behind children
+        new = migrants[
+            (pop.reg[migrants] == Registration.LOCAL_URBAN_HUKOU) & (pop.reg_months[migrants] == 0)
+        ]
+        if new.size == 0 or self.params.reunion_children <= 0:
+            return
+        kids = rng.poisson(self.params.reunion_children, new.size)
+        junior = rng.binomial(kids, 1.0 / 3.0)  # band widths: 6-11 is six years, 12-14 three
+        pop.kids_6_11[new] += (kids - junior).astype(np.int16)
+        pop.kids_12_14[new] += junior.astype(np.int16)
+        model.flows["arrivals"] += float(np.dot(kids.astype(float), pop.weight[new]))
