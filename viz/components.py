@@ -181,6 +181,7 @@ def PolicyEffect(run: TwinRun):
     """The twin's message in numbers: each indicator now, under the policies and the status quo."""
     update_counter.get()
     table = plots.effect_table(run)
+    charted = plots.effect_table(run, everything=True)
     with solara.Div(classes=["urbanize-effect"], style={"overflow-x": "auto", "font-size": "0.85em"}):
         html.bold_line(f"Month {run.month}", f"policies: {', '.join(run.active_policies) or '-'}")
         if run.twin is None:
@@ -190,7 +191,7 @@ def PolicyEffect(run: TwinRun):
         if table.empty:
             return
         if run.twin is not None:
-            diffs = table.dropna(subset=["difference"])
+            diffs = charted.dropna(subset=["difference"])
             scale = diffs["difference"].abs() / diffs["status quo"].abs().clip(lower=1e-9)
             moved = diffs[diffs["difference"].abs() > 1e-9]
             if moved.empty:
@@ -200,13 +201,13 @@ def PolicyEffect(run: TwinRun):
                 text = (f"Largest relative effect: {top['indicator']} {top['difference']:+.3g} {top['unit']} "
                         f"against the status quo ({len(moved)} of {len(diffs)} indicators differ).")
             solara.Text(text, classes=["urbanize-effect-summary"])
-        rows = [(r.indicator, r.unit, r.policies, r[3], r.difference) for r in table.itertuples(index=False)]
+        rows = [(f"{r.indicator} ({r.unit})", r.policies, r[3], r.difference) for r in table.itertuples(index=False)]
 
         def cell(v):
             return v if isinstance(v, str) else _fmt(v)
 
-        html.table(rows, ["indicator", "unit", "policies", "status quo", "difference"], fmt=cell,
-                   strong=lambda i, j: j == 4 and rows[i][4] == rows[i][4] and abs(rows[i][4]) > 1e-9)
+        html.table(rows, ["indicator (unit)", "policies", "status quo", "difference"], fmt=cell,
+                   strong=lambda i, j: j == 3 and rows[i][3] == rows[i][3] and abs(rows[i][3]) > 1e-9)
 
 
 @solara.component

@@ -31,8 +31,8 @@ TYPE_COLOURS = ("#e6550d", "#31a354", "#756bb1", "#3182bd")
 REG_LABELS = ("unregistered", "registered", "residence permit", "hukou applicant", "local urban hukou",
               "local rural hukou")
 REG_COLOURS = ("#d62728", "#ff7f0e", "#bcbd22", "#17becf", "#1f77b4", "#2ca02c")
-SCHOOL_LABELS = ("no child of school age", "all children in school", "a child without a place")
-SCHOOL_COLOURS = ("#c7c7c7", "#2ca02c", "#d62728")
+SCHOOL_LABELS = ("no child of school age", "public school", "private migrant school", "a child without a place")
+SCHOOL_COLOURS = ("#c7c7c7", "#2ca02c", "#ff7f0e", "#d62728")
 HOUSING_LABELS = ("dormitory", "urban-village rental", "private rental", "public rental", "owned", "resettlement")
 HOUSING_COLOURS = ("#8c564b", "#e377c2", "#ff7f0e", "#2ca02c", "#1f77b4", "#9467bd")
 KIND_COLOURS = ("#f2e6d9", "#f9d9d9", "#e3eefa", "#ececec", "#e5f2df")  # DistrictKind order
@@ -55,15 +55,30 @@ def household_categories(pop, colour_by: str) -> Categories:
         case "registration":
             return Categories(np.asarray(pop.reg, dtype=np.int64), REG_LABELS, REG_COLOURS, "registration state")
         case "school":
-            school_age = np.asarray(pop.kids_6_11, dtype=np.int64) + np.asarray(pop.kids_12_14, dtype=np.int64)
-            unschooled = np.asarray(pop.unschooled, dtype=np.int64)
-            codes = np.where(school_age == 0, 0, np.where(unschooled > 0, 2, 1))
-            return Categories(codes, SCHOOL_LABELS, SCHOOL_COLOURS, "children's schooling")
+            return Categories(_school_codes(pop), SCHOOL_LABELS, SCHOOL_COLOURS, "children's schooling")
         case "housing":
             return Categories(np.asarray(pop.residence, dtype=np.int64), HOUSING_LABELS, HOUSING_COLOURS,
                               "housing")
         case _:
             raise ValueError(f"unknown colour mode '{colour_by}'; valid: type, registration, school, housing")
+
+
+def _school_codes(pop) -> np.ndarray:
+    """0 no child of compulsory age, 1 all in public school, 2 some in a private migrant school, 3 some without
+    a place (the services' ``use_*`` columns when the model has them, else its ``unschooled`` count)."""
+    school_age = np.asarray(pop.kids_6_11, dtype=np.int64) + np.asarray(pop.kids_12_14, dtype=np.int64)
+    cols = pop.columns
+    public = np.zeros_like(school_age)
+    for name in ("use_primary_school", "use_junior_school"):
+        if name in cols:
+            public = public + np.asarray(pop.col(name), dtype=np.int64)
+    private = (np.asarray(pop.col("use_private_migrant_school"), dtype=np.int64)
+               if "use_private_migrant_school" in cols else np.zeros_like(school_age))
+    if "use_primary_school" in cols:
+        without = school_age - public - private > 0
+    else:
+        without = np.asarray(pop.unschooled, dtype=np.int64) > 0
+    return np.select([school_age == 0, without, private > 0], [0, 3, 2], default=1)
 
 
 def _jitter(uid: np.ndarray, salt: int) -> np.ndarray:
@@ -235,17 +250,32 @@ class Panel:
     columns: tuple[str, ...]  # exact names, or a prefix ending in "_" for a family of columns
     scale: float = 1.0
     unit: str = ""
+    strip: str = ""  # prefix removed from column names in the legend of a multi-line panel
+
+    def label(self, col: str) -> str:
+        return col.removeprefix(self.strip or self.columns[0]).replace("_", " ")
 
 
+_GAP = "access_gap_"
 PANELS = (
     Panel("Migrant registration rate", ("registration_rate",), 100.0, "%"),
     Panel("Hukou conversions (cumulative)", ("hukou_conversions",), 1e-3, "thousand"),
+    Panel("Settlement intention (migrants)", ("settlement_intention",), 100.0, "%"),
+    Panel("Urbanization gap (residence - hukou)", ("urbanization_gap",), 100.0, "points"),
     Panel("Migrant children in public school", ("migrant_children_public_school_share",), 100.0, "%"),
     Panel("Primary class size", ("avg_class_size_primary",), 1.0, "pupils"),
     Panel("Public rental coverage", ("public_rental_households",), 1e-3, "thousand households"),
     Panel("Fiscal spending by sector", ("fiscal_spend_",), 1e-6, "million yuan/month"),
-    Panel("Access gap by service (urban - migrant)", ("access_gap_",), 100.0, "points"),
-    Panel("Settlement intention", ("settlement_intention",), 100.0, "%"),
+    Panel("Access gap: schools (local - migrant)",
+          tuple(_GAP + s for s in ("primary_school", "junior_school", "private_migrant_school")), 100.0, "points",
+          _GAP),
+    Panel("Access gap: health, community, training",
+          tuple(_GAP + s for s in ("child_health", "maternal_health", "community_centre", "training")), 100.0,
+          "points", _GAP),
+    Panel("Access gap: housing, assistance",
+          tuple(_GAP + s for s in ("public_rental", "dibao", "hardship_aid", "pension", "medical_insurance")),
+          100.0, "points", _GAP),
+    Panel("Migrant access index", ("migrant_access_index",), 100.0, "%"),
 )
 
 
@@ -254,26 +284,50 @@ def panel_columns(panel: Panel, df: pd.DataFrame) -> list[str]:
     out = []
     for c in panel.columns:
         if c.endswith("_"):
-            out += [col for col in df.columns if col.startswith(c) and not col.endswith("_total")
-                    and not col.endswith("per_resident")]
+            out += [col for col in df.columns if col.startswith(c)
+                    and not col.endswith(("_total", "per_resident", "_cumulative"))]
         elif c in df.columns:
             out.append(c)
     return out
 
 
-def effect_table(run) -> pd.DataFrame:
-    """Latest month of every charted indicator: policy run, status-quo twin and their difference."""
+#: Indicators of the effect table (those the model reports), with scale and unit.
+HEADLINE = (
+    ("registration_rate", 100.0, "%"),
+    ("hukou_conversions", 1e-3, "thousand"),
+    ("settlement_intention", 100.0, "%"),
+    ("migrant_children_public_school_share", 100.0, "%"),
+    ("avg_class_size_primary", 1.0, "pupils"),
+    ("public_rental_households", 1e-3, "thousand hh"),
+    ("fiscal_spend_total", 1e-6, "M yuan/month"),
+    ("fiscal_spend_per_resident", 1.0, "yuan/month"),
+    ("migrant_access_index", 100.0, "%"),
+    ("urbanization_gap", 100.0, "points"),
+)
+
+
+def _latest(df: pd.DataFrame | None, col: str, scale: float) -> float:
+    if df is None or col not in df or df.empty:
+        return np.nan
+    return float(df[col].iloc[-1]) * scale
+
+
+def effect_table(run, everything: bool = False) -> pd.DataFrame:
+    """Latest month of the headline indicators (or, with ``everything``, of every charted column): policy
+    run, status-quo twin and their difference."""
     rows = []
     main = run.indicators("main") if run is not None and run.ok else None
     twin = run.indicators("twin") if run is not None and run.ok else None
     if main is None or main.empty:
         return pd.DataFrame(columns=["indicator", "unit", "policies", "status quo", "difference"])
-    for panel in PANELS:
-        for col in panel_columns(panel, main):
-            a = float(main[col].iloc[-1]) * panel.scale
-            b = float(twin[col].iloc[-1]) * panel.scale if twin is not None and col in twin else np.nan
-            rows.append({"indicator": col, "unit": panel.unit, "policies": a, "status quo": b,
-                         "difference": a - b})
+    if everything:
+        items = [(col, p.scale, p.unit) for p in PANELS for col in panel_columns(p, main)]
+    else:
+        items = [(c, sc, u) for c, sc, u in HEADLINE if c in main]
+    for col, scale, unit in items:
+        a = _latest(main, col, scale)
+        b = _latest(twin, col, scale)
+        rows.append({"indicator": col, "unit": unit, "policies": a, "status quo": b, "difference": a - b})
     return pd.DataFrame(rows)
 
 
@@ -290,10 +344,10 @@ class ChartsRenderer:
         twin = run.indicators("twin")
         self.panels = panels
         nrows = (len(panels) + self.NCOLS - 1) // self.NCOLS
-        self.fig = Figure(figsize=(13.0, 3.0 * nrows), dpi=DPI)
+        self.fig = Figure(figsize=(13.0, 2.6 * nrows), dpi=DPI)
         self.blit = _Blitter(self.fig)
         axes = self.fig.subplots(nrows, self.NCOLS, squeeze=False)
-        self.fig.subplots_adjust(left=0.05, right=0.99, top=0.9, bottom=0.1, wspace=0.28, hspace=0.55)
+        self.fig.subplots_adjust(left=0.05, right=0.99, top=0.92, bottom=0.06, wspace=0.28, hspace=0.5)
         self.items: list[tuple] = []  # (ax, panel, columns, main lines, twin lines)
         for ax, panel in zip(axes.flat, panels, strict=False):
             ax.set_title(panel.title, fontsize=10)
@@ -306,11 +360,11 @@ class ChartsRenderer:
                 ax.text(0.5, 0.5, "not reported by the model", ha="center", va="center", fontsize=8,
                         color="#888888", transform=ax.transAxes)
                 continue
-            family = len(cols) > 1 or panel.columns[0].endswith("_")
+            family = len(panel.columns) > 1 or panel.columns[0].endswith("_")
             mains, twins = [], []
             for i, col in enumerate(cols):
                 colour = f"C{i % 10}"
-                label = col.removeprefix(panel.columns[0]) if family else "policies"
+                label = panel.label(col) if family else "policies"
                 (line,) = ax.plot([], [], color=colour, lw=1.6, label=label)
                 mains.append(line)
                 if twin is not None and col in twin:
@@ -318,7 +372,10 @@ class ChartsRenderer:
                                     label=None if family else "status quo")
                     twins.append(tl)
             ax.set_ylabel(panel.unit, fontsize=8)
-            if family or twin is not None:
+            if family:
+                ax.legend(fontsize=6, loc="upper left", ncol=2, framealpha=0.6, handlelength=1.2,
+                          columnspacing=0.8, borderpad=0.3, labelspacing=0.2)
+            elif twin is not None:
                 ax.legend(fontsize=7, loc="upper left", frameon=False)
             ax.set_xlim(0, 12)
             self.items.append((ax, panel, cols, family, mains, twins))
