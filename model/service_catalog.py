@@ -313,13 +313,17 @@ class PublicRental(Service):
     default_unit_cost = COSTS["public_rental"][0]
     cost_source = COSTS["public_rental"][1]
 
-    income_line = 1200.0  # yuan/person-month: renters below it would gain from a subsidised flat (assumed)
+    income_line = 1200.0  # yuan/adult-month: renters below it would gain from a subsidised flat (assumed)
+    graduates_need = False  # recent graduates (head under 27) renting also want a flat (public_rental_housing)
 
     def need_all(self) -> np.ndarray:
         pop = self.model.pop
         res = pop.residence
-        renting = (res < Residence.PUBLIC_RENTAL) & (pop.income < self.income_line * pop.adults)
-        return (renting | (res == Residence.PUBLIC_RENTAL)).astype(np.int16)
+        renting = res < Residence.PUBLIC_RENTAL
+        want = pop.income < self.income_line * pop.adults
+        if self.graduates_need:
+            want |= pop.graduate & (pop.head_age < 27)
+        return ((renting & want) | (res == Residence.PUBLIC_RENTAL)).astype(np.int16)
 
     def on_admit(self, rows: np.ndarray, units: np.ndarray) -> None:
         pop = self.model.pop
@@ -587,6 +591,7 @@ class CityServices(ServiceSet):
         self.access_rates: dict[str, tuple[float, float]] = {}  # (local urban, migrant) shares with access
         self.sanitation_coverage = np.zeros(len(model.profile.districts))  # share of residents served
         self.extra_costs: list[tuple[str, float, str]] = []  # (sector, yuan, payer) booked at month end
+        self.budgets: dict[str, float] = {}  # planned annual budget by service (``service_costing``)
 
     # --- construction ----------------------------------------------------------------------------------
     def setup(self) -> None:

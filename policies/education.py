@@ -76,7 +76,8 @@ class SchoolConstruction(Policy):
         still: list[tuple[int, str, np.ndarray]] = []
         for month, name, classes in self.pipeline:
             if month <= model.month:
-                svc.by_name(name).add_classes(classes)  # type: ignore[union-attr]
+                school = svc.primary if name == svc.primary.name else svc.junior
+                school.add_classes(classes)
             else:
                 still.append((month, name, classes))
         self.pipeline = still
@@ -211,23 +212,23 @@ class MigrantEducation(Policy):
             self._build(model)
 
     def _build(self, model: UrbanizationModel) -> None:
+        """Build classes, district by district, where public seats fall short of the target share."""
         svc = city_services(model, self.name)
         pop = model.pop
         nonlocal_ = ~pop.hukou_local
         for school in (svc.primary, svc.junior):
             kids = pop.col(school.kids_col)
             rows = np.flatnonzero(nonlocal_ & (kids > 0))
-            w = pop.weight[rows]
-            public = float(np.dot(pop.col(school.held_col)[rows].astype(float), w))
-            enrolled = public + float(np.dot(np.minimum(pop.use_private_migrant_school[rows], kids[rows]), w))
+            public = queued_by_district(model, school.held_col, rows)
             waiting = queued_by_district(model, school.wait_col, rows)
-            private = queued_by_district(model, "use_private_migrant_school", rows)
-            want = self.params.public_share_target * (enrolled + waiting.sum()) - public
-            free = max(float((school.open_capacity - school.used_after).sum()), 0.0)
-            seats = want - free
-            where = waiting + private
-            if seats <= 0 or where.sum() <= 0:
+            private_units = np.minimum(pop.use_private_migrant_school[rows], kids[rows])
+            private = np.bincount(
+                pop.district[rows], weights=private_units * pop.weight[rows], minlength=public.size
+            )
+            free = np.maximum(school.open_capacity - school.used_after, 0.0)
+            want = self.params.public_share_target * (public + private + waiting) - public - free
+            extra = np.maximum(want, 0.0)
+            if extra.sum() <= 0:
                 continue
-            extra = seats * where / where.sum()
             school.add_capacity(extra)
-            svc.charge("education", seats * self.params.cost_per_seat)
+            svc.charge("education", float(extra.sum()) * self.params.cost_per_seat)

@@ -1,0 +1,235 @@
+"""Community pilots: Yanta's urban-village sanitation and community management, Jinnan's community service
+centres, and Yanta's costing of services by the finance department.
+
+Seed ch.2 III.2 (Yanta): "Implement community management in all administrative villages"; "Improve
+environmental sanitation for urban villages"; indicators "Coverage of community (village) public service
+centres", "Number of villages receiving sanitation services and amount of expenditures"; financial guarantee:
+"Finance department conducts calculations of expenditures on various services based on budgets provided by
+sectoral departments" (indicator "Amount of budgetary expenditure by sector of service").
+Seed ch.2 IV.2 (Jinnan): "Supply the following public services through community public service facilities,
+organizations and personnel, such as community service centres (stations): vocational training ... social
+insurance items ... migrant management services".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.enums import DistrictKind
+from model.params import param, validate
+from policies._services import city_services, districts_of_kind, households_by_district
+from policies.base import Policy
+from policies.registry import register
+
+if TYPE_CHECKING:
+    from model.core import UrbanizationModel
+
+
+@register
+class UrbanVillageSanitation(Policy):
+    """Yanta: sanitation and community management in urban villages.
+
+    Mechanism: sanitation coverage of urban-village districts rises linearly to ``coverage_target`` over
+    ``ramp_months``, costing ``cost_per_resident`` yuan per covered resident a month (community); community
+    management reaches every village: urban-village residents (migrants included) may use community service
+    centres, whose places there rise to ``centre_share`` of households over the same ramp.
+
+    Usage::
+
+        UrbanizationModel(city="yanta", policies="urban_village_sanitation")
+    """
+
+    name = "urban_village_sanitation"
+    pilot = "Yanta"
+    summary = "Sanitation and community management extended to all urban villages"
+
+    @dataclass(frozen=True)
+    class Params:
+        coverage_target: float = param(
+            1.0, "share", 0.0, 1.0, "Sanitation coverage of urban villages aimed at"
+        )
+        ramp_months: int = param(12, "months", 1, 120, "Months to reach the target (assumed)")
+        cost_per_resident: float = param(
+            3.0, "yuan/resident-month", 0.0, 500.0, "Sanitation workers and trucks per resident (assumed)"
+        )
+        centre_share: float = param(
+            0.5, "share of households", 0.0, 1.0, "Community-centre places in urban villages (assumed)"
+        )
+
+        def __post_init__(self) -> None:
+            validate(self, "urban_village_sanitation ")
+
+    def setup(self, model: UrbanizationModel) -> None:
+        svc = city_services(model, self.name)
+        self.villages = districts_of_kind(model, DistrictKind.URBAN_VILLAGE)
+        self.start_coverage = svc.sanitation_coverage.copy()
+        self.start_centres = svc.community.capacity.copy()
+
+    def service_access(self, model: UrbanizationModel, service: str, rows: np.ndarray) -> np.ndarray | None:
+        if service != "community_centre":
+            return None
+        return self.villages[model.pop.district[rows]]
+
+    def act(self, model: UrbanizationModel) -> None:
+        svc = city_services(model, self.name)
+        p = self.params
+        f = min(model.month / p.ramp_months, 1.0)
+        v = self.villages
+        svc.sanitation_coverage[v] = np.maximum(
+            self.start_coverage[v], self.start_coverage[v] + f * (p.coverage_target - self.start_coverage[v])
+        )
+        target = households_by_district(model) * p.centre_share * f
+        extra = np.where(v, np.maximum(target - svc.community.capacity, 0.0), 0.0)
+        svc.community.add_capacity(extra)
+        pop = model.pop
+        residents = np.bincount(
+            pop.district, weights=pop.persons() * pop.weight, minlength=len(model.profile.districts)
+        )
+        covered = float((residents * svc.sanitation_coverage)[v].sum())
+        svc.charge("community", p.cost_per_resident * covered)
+
+
+@register
+class CommunityServiceCentres(Policy):
+    """Jinnan: community service centres and social organizations in the model towns.
+
+    Mechanism: centres open in new towns and rural townships, their places rising to ``centre_share`` of the
+    households there over ``ramp_months``; everyone living there, migrants included (``open_to_migrants``), may
+    use them. Centres deliver services locally: households they serve take up pensions and medical insurance
+    ``take_up_boost`` times as readily and may take vocational training there; social organizations reach
+    them with outreach on every policy topic (chance ``outreach`` a month, ``model.awareness.boost``).
+
+    Usage::
+
+        UrbanizationModel(city="jinnan", policies="community_service_centres")
+    """
+
+    name = "community_service_centres"
+    pilot = "Jinnan"
+    summary = "Community service centres in model towns: local services, outreach, social organizations"
+
+    @dataclass(frozen=True)
+    class Params:
+        centre_share: float = param(
+            0.8, "share of households", 0.0, 1.0, "Places in model-town centres (assumed)"
+        )
+        ramp_months: int = param(12, "months", 1, 120, "Months to build the centres up (assumed)")
+        outreach: float = param(
+            0.05, "1/month", 0.0, 1.0, "Monthly chance a served household learns of each policy (assumed)"
+        )
+        take_up_boost: float = param(
+            2.0, "multiplier", 1.0, 20.0, "Take-up of pensions and insurance by served households (assumed)"
+        )
+        open_to_migrants: bool = param(True, "", None, None, "Migrants living there may use the centres")
+
+        def __post_init__(self) -> None:
+            validate(self, "community_service_centres ")
+
+    def setup(self, model: UrbanizationModel) -> None:
+        svc = city_services(model, self.name)
+        self.towns = districts_of_kind(model, DistrictKind.NEW_TOWN, DistrictKind.RURAL_TOWNSHIP)
+        svc.pension.delivery_boost = self.params.take_up_boost
+        svc.medical_insurance.delivery_boost = self.params.take_up_boost
+
+    def service_access(self, model: UrbanizationModel, service: str, rows: np.ndarray) -> np.ndarray | None:
+        pop = model.pop
+        match service:
+            case "community_centre":
+                ok = self.towns[pop.district[rows]]
+                return ok if self.params.open_to_migrants else ok & pop.hukou_local[rows]
+            case "training":
+                return pop.use_community_centre[rows] > 0
+            case _:
+                return None
+
+    def act(self, model: UrbanizationModel) -> None:
+        svc = city_services(model, self.name)
+        p = self.params
+        f = min(model.month / p.ramp_months, 1.0)
+        target = households_by_district(model) * p.centre_share * f
+        svc.community.add_capacity(
+            np.where(self.towns, np.maximum(target - svc.community.capacity, 0.0), 0.0)
+        )
+        served = np.flatnonzero(model.pop.use_community_centre > 0)
+        if p.outreach > 0 and served.size:
+            for topic in model.awareness.topics:
+                model.awareness.boost(topic, served, p.outreach)
+
+
+@register
+class ServiceCosting(Policy):
+    """Yanta: the finance department costs each service from the sectors' demand and budgets capacity to it.
+
+    Mechanism: every ``review_months`` months (January by default) the finance department takes each costed
+    service's demand (units in use plus units queued by households with access), adds ``margin``, and sets the
+    capacity budget to it, growing at most ``max_growth`` a year and never below the units in use (unused
+    capacity is cut, saving its cost). Public schools get classes, not cuts. The annual budget of each service
+    (capacity x unit cost x 12) is recorded in ``model.services.budgets`` for reporting.
+
+    Usage::
+
+        UrbanizationModel(city="yanta", policies="service_costing")
+    """
+
+    name = "service_costing"
+    pilot = "Yanta"
+    summary = "Finance department costs services from demand and budgets their capacity accordingly"
+
+    COSTED = (
+        "primary_school",
+        "junior_school",
+        "child_health",
+        "maternal_health",
+        "community_centre",
+        "training",
+    )
+
+    @dataclass(frozen=True)
+    class Params:
+        review_months: int = param(12, "months", 1, 60, "Months between budget reviews")
+        margin: float = param(0.05, "share", 0.0, 1.0, "Spare capacity budgeted over costed demand (assumed)")
+        max_growth: float = param(0.3, "share/year", 0.0, 5.0, "Largest capacity rise per year (assumed)")
+
+        def __post_init__(self) -> None:
+            validate(self, "service_costing ")
+
+    def setup(self, model: UrbanizationModel) -> None:
+        svc = city_services(model, self.name)
+        svc.budgets = {}
+        self._review(model)
+
+    def act(self, model: UrbanizationModel) -> None:
+        if model.month % self.params.review_months == 1 or self.params.review_months == 1:
+            self._review(model)
+
+    def _review(self, model: UrbanizationModel) -> None:
+        from model.service_catalog import PublicSchool
+
+        svc = city_services(model, self.name)
+        p = self.params
+        growth = 1.0 + p.max_growth * p.review_months / 12.0
+        services = svc.household_services()
+        for name in self.COSTED:
+            s = services[name]
+            used = s.used()
+            pop = model.pop
+            wait = s.waiting
+            rows = np.flatnonzero(wait > 0)
+            queued = np.bincount(
+                s.groups(rows),
+                weights=wait[rows] * pop.weight[rows],
+                minlength=used.size,
+            )
+            demand = (used + queued) * (1.0 + p.margin)
+            if isinstance(s, PublicSchool):
+                want = np.minimum(demand, s.open_capacity * growth)
+                s.add_capacity(np.maximum(want - s.open_capacity, 0.0))
+                capacity = s.open_capacity
+            else:
+                budget = np.maximum(np.minimum(demand, s.capacity * growth), used)
+                s.set_capacity(budget)
+                capacity = s.capacity
+            svc.budgets[name] = float(capacity.sum()) * s.unit_cost * 12.0

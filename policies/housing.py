@@ -1,0 +1,183 @@
+"""Housing pilots of Changshu (seed ch.2 V.2, housing security).
+
+"Build public rental houses (open to local low middle income families, university graduates for less than 5
+years and migrants who have a stable job and have stayed for a certain period). Foster a housing rental
+market"; current situation: "Migrant workers currently live in collective dormitories"; "The housing rental
+market is not in place and lacks management regulations"; indicator "The public rental housing area and actual
+number of persons covered by the policy".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.enums import Job, Residence
+from model.params import param, validate
+from policies._services import city_services, households_by_district, queued_by_district
+from policies.base import Policy
+from policies.registry import register
+
+if TYPE_CHECKING:
+    from model.core import UrbanizationModel
+
+#: Assumed construction cost of one public rental flat (about 50 m2 at 3,000 yuan/m2).
+FLAT_BUILD_COST = 150_000.0
+
+
+@register
+class PublicRentalHousing(Policy):
+    """Changshu: public rental flats for low-middle income locals, recent graduates and settled migrants.
+
+    Mechanism: renting households may queue for a flat if they hold local hukou with income under
+    ``local_income_line`` yuan per person a month, or the head graduated under ``graduate_years`` years ago, or
+    they are migrants with a formal (stable) job who have lived ``migrant_stay_months`` months in the city.
+    Priority: low-income locals first, then graduates, then migrants; within a group, longest waiting first.
+    The city builds ``flats_per_1000_households`` flats a year (where the queue is), at ``build_cost`` yuan each
+    (housing, booked when started); they open ``lag_months`` later.
+
+    Usage::
+
+        UrbanizationModel(city="changshu", policies="public_rental_housing",
+                          policy_params={"public_rental_housing": {"migrant_stay_months": 12}})
+    """
+
+    name = "public_rental_housing"
+    pilot = "Changshu"
+    summary = "Public rental flats for low-middle income locals, graduates under 5 years and settled migrants"
+
+    @dataclass(frozen=True)
+    class Params:
+        local_income_line: float = param(
+            1000.0, "yuan/person-month", 0.0, 20000.0, "Income below which locals qualify (assumed)"
+        )
+        graduate_years: float = param(5.0, "years", 0.0, 20.0, "Years since graduation (seed: under 5)")
+        migrant_stay_months: int = param(
+            24, "months", 0, 240, "Months in the city before migrants with a stable job qualify (assumed)"
+        )
+        flats_per_1000_households: float = param(
+            3.0, "flats/1000 households/year", 0.0, 100.0, "Flats built a year (assumed)"
+        )
+        lag_months: int = param(6, "months", 0, 60, "Months from starting a flat to letting it (assumed)")
+        build_cost: float = param(
+            FLAT_BUILD_COST, "yuan/flat", 0.0, 5e6, "Construction cost per flat (assumed)"
+        )
+
+        def __post_init__(self) -> None:
+            validate(self, "public_rental_housing ")
+
+    def setup(self, model: UrbanizationModel) -> None:
+        svc = city_services(model, self.name)
+        svc.public_rental.graduates_need = True
+        self.pipeline: list[tuple[int, np.ndarray]] = []
+
+    def _groups(
+        self, model: UrbanizationModel, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        pop, p = model.pop, self.params
+        persons = (
+            pop.adults[rows]
+            + pop.elders[rows]
+            + pop.kids_0_2[rows]
+            + pop.kids_3_5[rows]
+            + pop.kids_6_11[rows]
+            + pop.kids_12_14[rows]
+            + pop.kids_15_17[rows]
+        )
+        local = pop.hukou_local[rows] & (pop.income[rows] / np.maximum(persons, 1) < p.local_income_line)
+        age = pop.head_age[rows]
+        graduate = pop.graduate[rows] & (age >= 22) & (age - 22 < p.graduate_years)
+        migrant = (
+            ~pop.hukou_local[rows]
+            & (pop.job[rows] == Job.FORMAL)
+            & (pop.months_resident[rows] >= p.migrant_stay_months)
+        )
+        return local, graduate, migrant
+
+    def service_access(self, model: UrbanizationModel, service: str, rows: np.ndarray) -> np.ndarray | None:
+        if service != "public_rental":
+            return None
+        local, graduate, migrant = self._groups(model, rows)
+        return local | graduate | migrant
+
+    def priority(self, model: UrbanizationModel, service: str, rows: np.ndarray) -> np.ndarray | None:
+        if service != "public_rental":
+            return None
+        local, graduate, _ = self._groups(model, rows)
+        rank = np.where(local, 2.0, np.where(graduate, 1.0, 0.0))
+        return rank * 10_000.0 + model.pop.col("waitm_public_rental")[rows]
+
+    def act(self, model: UrbanizationModel) -> None:
+        svc = city_services(model, self.name)
+        flats = svc.public_rental
+        still = []
+        for month, extra in self.pipeline:
+            if month <= model.month:
+                flats.add_capacity(extra)
+            else:
+                still.append((month, extra))
+        self.pipeline = still
+        per_month = self.params.flats_per_1000_households / 1000.0 / 12.0 * float(model.pop.weight.sum())
+        queue = queued_by_district(model, flats.wait_col)
+        where = queue if queue.sum() > 0 else households_by_district(model)
+        extra = per_month * where / max(where.sum(), 1e-9)
+        svc.charge("housing", per_month * self.params.build_cost)
+        if self.params.lag_months == 0:
+            flats.add_capacity(extra)
+        else:
+            self.pipeline.append((model.month + self.params.lag_months, extra))
+
+
+@register
+class RentalMarket(Policy):
+    """Changshu: a regulated private rental market, moving migrants out of dormitories and urban villages.
+
+    Mechanism: each month a share ``monthly_shift`` of migrant households in dormitories or urban-village
+    rentals moves to registered private rentals (while private renters are under ``max_private_share`` of
+    migrants); low-income migrant private renters (income under ``subsidy_income_line`` yuan per person a month)
+    receive a rent subsidy of ``rent_subsidy`` yuan a month (housing).
+
+    Usage::
+
+        UrbanizationModel(city="changshu", policies="rental_market")
+    """
+
+    name = "rental_market"
+    pilot = "Changshu"
+    summary = "A regulated private rental market: fewer dormitory and urban-village tenancies, rent subsidies"
+
+    @dataclass(frozen=True)
+    class Params:
+        monthly_shift: float = param(
+            0.02, "1/month", 0.0, 1.0, "Monthly chance a dormitory or urban-village tenant moves (assumed)"
+        )
+        max_private_share: float = param(
+            0.7, "share", 0.0, 1.0, "Private renters stop growing at this share of migrant households"
+        )
+        rent_subsidy: float = param(
+            150.0, "yuan/household-month", 0.0, 5000.0, "Rent subsidy to low-income migrant renters (assumed)"
+        )
+        subsidy_income_line: float = param(
+            800.0, "yuan/person-month", 0.0, 20000.0, "Income per person below which renters get it (assumed)"
+        )
+
+        def __post_init__(self) -> None:
+            validate(self, "rental_market ")
+
+    def act(self, model: UrbanizationModel) -> None:
+        pop, p = model.pop, self.params
+        migrants = np.flatnonzero(~pop.hukou_local)
+        res = pop.residence[migrants]
+        w = pop.weight[migrants]
+        private_share = float(w[res == Residence.PRIVATE_RENTAL].sum()) / max(float(w.sum()), 1e-9)
+        if private_share < p.max_private_share:
+            cand = migrants[(res == Residence.DORMITORY) | (res == Residence.URBAN_VILLAGE_RENTAL)]
+            movers = cand[model.rng.random(cand.size) < p.monthly_shift]
+            pop.residence[movers] = Residence.PRIVATE_RENTAL
+            pop.residence_months[movers] = 0
+        renters = migrants[res == Residence.PRIVATE_RENTAL]
+        persons = pop.adults[renters] + pop.elders[renters] + pop.children()[renters]
+        poor = renters[pop.income[renters] / np.maximum(persons, 1) < p.subsidy_income_line]
+        city_services(model, self.name).charge("housing", p.rent_subsidy * float(pop.weight[poor].sum()))
