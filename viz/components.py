@@ -91,8 +91,8 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
             shown = min(max(int(float(config.households)), cfg.HOUSEHOLDS_MIN), cfg.HOUSEHOLDS_MAX)
         except (TypeError, ValueError):
             shown = cfg.VizConfig.households
-        solara.SliderInt("Households (agents)", value=shown, min=cfg.HOUSEHOLDS_MIN,
-                         max=cfg.HOUSEHOLDS_MAX, step=100, on_value=set_households, thumb_label="always")
+        solara.SliderInt(f"Households (agents): {shown:,}", value=shown, min=cfg.HOUSEHOLDS_MIN,
+                         max=cfg.HOUSEHOLDS_MAX, step=100, on_value=set_households)
 
         def set_seed(v):
             config.seed = int(v)

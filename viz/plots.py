@@ -45,6 +45,7 @@ class Categories:
     labels: tuple[str, ...]
     colours: tuple[str, ...]
     title: str
+    skip_in_districts: tuple[int, ...] = ()  # categories left out of the per-district composition
 
 
 def household_categories(pop, colour_by: str) -> Categories:
@@ -55,7 +56,7 @@ def household_categories(pop, colour_by: str) -> Categories:
         case "registration":
             return Categories(np.asarray(pop.reg, dtype=np.int64), REG_LABELS, REG_COLOURS, "registration state")
         case "school":
-            return Categories(_school_codes(pop), SCHOOL_LABELS, SCHOOL_COLOURS, "children's schooling")
+            return Categories(_school_codes(pop), SCHOOL_LABELS, SCHOOL_COLOURS, "children's schooling", (0,))
         case "housing":
             return Categories(np.asarray(pop.residence, dtype=np.int64), HOUSING_LABELS, HOUSING_COLOURS,
                               "housing")
@@ -159,13 +160,30 @@ class MapRenderer:
         ax.add_collection(LineCollection(segs, colors="#555555", linewidths=1.0))
         ax.set_xlim(0, w)
         ax.set_ylim(0, h)
-        self.centres = []
-        for d in profile.districts:
-            cells = np.array(d.cells, dtype=np.float64)
-            self.centres.append((cells[:, 0].mean() + 0.5, cells[:, 1].mean() + 0.5,
-                                 min(6.0, max(2.5, float(np.sqrt(len(d.cells)))))))
+        self.centres = [self._anchor(d) for d in profile.districts]
         self.legend = None
         self.legend_mode = None
+
+    @staticmethod
+    def _anchor(district) -> tuple[float, float, float]:
+        """Where a district's composition bar goes: centred on the district's longest horizontal run of cells
+        (ring-shaped districts such as urban villages around a core have their centroid outside themselves),
+        preferring runs near the district's centroid; returns (x centre, y centre, bar width)."""
+        cells = np.array(district.cells, dtype=np.int64)
+        cy_mean = cells[:, 1].mean()
+        best = None
+        for y in np.unique(cells[:, 1]):
+            xs = np.sort(cells[cells[:, 1] == y, 0])
+            breaks = np.nonzero(np.diff(xs) > 1)[0]
+            starts = np.concatenate([[0], breaks + 1])
+            ends = np.concatenate([breaks, [len(xs) - 1]])
+            for a, b in zip(starts, ends, strict=True):
+                length = xs[b] - xs[a] + 1
+                score = (min(length, 7), -abs(y - cy_mean))
+                if best is None or score > best[0]:
+                    best = (score, (xs[a] + xs[b] + 1) / 2.0, y + 0.5, length)
+        _, cx, cy, length = best
+        return float(cx), float(cy), float(min(6.0, max(1.5, length - 0.4)))
 
     def _set_legend(self, cats: Categories) -> None:
         if self.legend_mode == cats.title:
@@ -199,6 +217,8 @@ class MapRenderer:
             k = len(cats.labels)
             comp = np.zeros((len(self.profile.districts), k))
             np.add.at(comp, (district, np.clip(cats.codes, 0, k - 1)), weight)
+            households = comp.sum(axis=1)
+            comp[:, list(cats.skip_in_districts)] = 0.0
             rects, colours = [], []
             for d, (cx, cy, bw) in zip(self.profile.districts, self.centres, strict=True):
                 total = comp[d.index].sum()
@@ -211,10 +231,10 @@ class MapRenderer:
                         left += bw * share
                 frame = Rectangle((cx - bw / 2, cy - 0.45), bw, 0.9, facecolor="none", edgecolor="#333333", lw=0.8)
                 dynamic.append(ax.add_patch(frame))
-                dynamic.append(ax.text(cx, cy + 0.7, f"{d.code}  {total / 1000:,.0f}k hh", ha="center",
-                                       va="bottom", fontsize=8))
+                dynamic.append(ax.text(cx, cy + 0.55, f"{d.code} {households[d.index] / 1000:,.0f}k hh", ha="center",
+                                       va="bottom", fontsize=7))
             dynamic.insert(0, ax.add_collection(PatchCollection(rects, facecolors=colours, linewidths=0)))
-            mode = "district composition (weighted)"
+            mode = "by district, school-age families" if cats.skip_in_districts else "by district (weighted)"
         title = f"{self.profile.display_name}, month {run.month}: {cats.title} - {mode}"
         dynamic.append(ax.text(0.5, 1.02, title, ha="center", va="bottom", fontsize=10, transform=ax.transAxes))
         try:
@@ -477,6 +497,12 @@ class ChartsRenderer:
                         break
                     clear = Bbox.union([clear, drawn])
                 self.boxes[id(ax)] = drawn
+            title = self.fig._suptitle  # a cleared panel box may have clipped the figure's title: redraw it
+            if title is not None and changed:
+                tb = title.get_window_extent(renderer)
+                Rectangle((tb.x0 - 2, tb.y0 - 2), tb.width + 4, tb.height + 4, transform=None,
+                          facecolor=self.fig.get_facecolor(), edgecolor="none").draw(renderer)
+                title.draw(renderer)
             blit.background = canvas.copy_from_bbox(self.fig.bbox)
         finally:
             for a in dynamic:

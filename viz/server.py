@@ -7,6 +7,7 @@ checks or opening a browser, so it works offline. Assets come from the ``solara-
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -80,6 +81,14 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> int:
     """Run the app in the foreground until Ctrl-C, printing its address once it answers."""
     proc = subprocess.Popen(solara_command(host, port), env=server_env())
     url = f"http://{host}:{port}/"
+
+    def _stop(signum, frame):  # a SIGTERM stops the server too, like Ctrl-C
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, _stop)
+    except ValueError:  # not the main thread
+        pass
     try:
         wait_ready(url, proc, timeout=120)
         print(f"urbanize app running at {url}  (analyst page: {url}analyst)  - press Ctrl-C to stop", flush=True)

@@ -195,3 +195,19 @@ def test_twin_shows_the_effect_of_a_policy(app, app_url, artifacts):
     assert diff > 0, "rented-residence hukou should add conversions against the status quo"
     expect(app.locator(".urbanize-charts img")).to_be_visible()
     shot(app, artifacts, "live_twin_effect")
+
+
+def test_workshop_size_and_address_presets(app, app_url, artifacts):
+    # an address can preset a session; a bad value there gets a message, not a blank page
+    app.goto(app_url + "?households=999999")
+    expect(app.locator(".urbanize-error").first).to_contain_text("outside the app's range")
+    expect(app.get_by_role("button", name="Reset")).to_be_visible()
+    # 5,000 households: the map switches to per-district layers and stays responsive
+    app.goto(app_url + "?city=zhengzhou&households=5000&twin=1")
+    expect(app.locator(".urbanize-charts img")).to_be_visible()
+    expect(app.locator(".urbanize-status")).to_contain_text("zhengzhou")
+    expect(app.locator(".urbanize-status")).to_contain_text(re.compile(r"5,\d{3} households"))
+    app.get_by_role("button", name="housing").click()
+    step(app, 3)
+    expect(app.locator(".urbanize-error")).to_have_count(0)
+    shot(app, artifacts, "live_5000_districts")
