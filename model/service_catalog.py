@@ -314,7 +314,9 @@ class PublicRental(Service):
     cost_source = COSTS["public_rental"][1]
 
     income_line = 1200.0  # yuan/adult-month: renters below it would gain from a subsidised flat (assumed)
-    graduates_need = False  # recent graduates (head under 27) renting also want a flat (public_rental_housing)
+    graduates_need = (
+        False  # recent graduates (head under 27) renting also want a flat (public_rental_housing)
+    )
 
     def need_all(self) -> np.ndarray:
         pop = self.model.pop
@@ -736,7 +738,7 @@ class CityServices(ServiceSet):
             idx = rows
         full = isinstance(idx, slice)
         count = np.zeros(rows.size, dtype=np.int8)
-        stack = np.empty((len(ACCESS_SERVICES), rows.size), dtype=np.float32) if full else None
+        stack = np.empty((len(ACCESS_SERVICES), rows.size)) if full else None
         for j, name in enumerate(ACCESS_SERVICES):
             ans = ps.service_access(name, rows)
             pop.col(f"acc_{name}")[idx] = ans
@@ -748,11 +750,9 @@ class CityServices(ServiceSet):
         if stack is not None:
             # access rates of local urban residents and of migrants (persons), for the access-gap indicators
             pw = pop.persons() * pop.weight
-            groups = np.stack([pw * (pop.hukou_local & pop.hukou_urban), pw * ~pop.hukou_local]).astype(
-                np.float32
-            )
-            totals = groups.sum(axis=1, dtype=np.float64)
-            rates = (stack @ groups.T) / np.maximum(totals, 1e-9)
+            groups = np.stack([pw * (pop.hukou_local & pop.hukou_urban), pw * ~pop.hukou_local])
+            totals = groups.sum(axis=1)
+            rates = np.round((stack @ groups.T) / np.maximum(totals, 1e-9), 9)
             self.access_rates = {
                 name: (float(rates[j, 0]), float(rates[j, 1])) for j, name in enumerate(ACCESS_SERVICES)
             }
