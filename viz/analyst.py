@@ -84,6 +84,8 @@ def load_sweep(path: str | Path) -> Sweep:
     outcomes = tuple(indicator_columns(runs, params))
     if not outcomes:
         raise SweepError(f"the runs in '{p}' hold no indicator columns")
+    if "policies" not in runs:
+        runs = runs.assign(policies=runs["point"].map(design.set_index("point")["policies"]))
     varied = [c for c in params if design[c].nunique() > 1]
     labels = {}
     for _, row in design.iterrows():
@@ -139,6 +141,16 @@ def differences(sweep: Sweep, outcome: str, baseline: int, months: list[int]) ->
     return table
 
 
+def max_lines() -> int:
+    """Design points above which the report draws one line per package (``experiments.report.MAX_LINES``)."""
+    try:
+        from experiments.report import MAX_LINES
+
+        return int(MAX_LINES)
+    except (ImportError, AttributeError, ValueError):
+        return 8
+
+
 def band_months(sweep: Sweep) -> list[int]:
     months = sweep.months
     if len(months) <= MAX_BAND_MONTHS:
@@ -156,18 +168,24 @@ def trajectory_figure(sweep: Sweep, outcome: str, baseline: int, month: int) -> 
     fig.subplots_adjust(left=0.06, right=0.99, top=0.86, bottom=0.28, wspace=0.22)
     points = [int(p) for p in sweep.design["point"]]
     colours = {p: f"C{i % 10}" for i, p in enumerate(points)}
-    for point, g in sweep.runs.groupby("point", sort=True):
+    many = len(points) > max_lines()
+    # as 'urbanize report': one line per design point, or per package when there are many points
+    key = sweep.runs["policies"] if many else sweep.runs["point"]
+    for i, (group, g) in enumerate(sweep.runs.groupby(key, sort=True)):
         stats_ = g.groupby("month")[outcome].apply(lambda s: mean_ci(s.to_numpy()))
         x = stats_.index.to_numpy()
         mean = np.array([s[0] for s in stats_])
         lo = np.array([s[3] for s in stats_])
         hi = np.array([s[4] for s in stats_])
-        lw = 2.2 if int(point) == baseline else 1.5
-        ax1.plot(x, mean, color=colours[int(point)], lw=lw, label=sweep.labels.get(int(point), str(point)))
+        colour = f"C{i % 10}" if many else colours[int(group)]
+        label = str(group) if many else sweep.labels.get(int(group), str(group))
+        lw = 2.2 if (not many and int(group) == baseline) else 1.5
+        ax1.plot(x, mean, color=colour, lw=lw, label=label)
         if np.isfinite(lo).any():
-            ax1.fill_between(x, lo, hi, color=colours[int(point)], alpha=0.18, lw=0)
+            ax1.fill_between(x, lo, hi, color=colour, alpha=0.18, lw=0)
     ax1.axvline(month, color="#999999", lw=0.8, ls=":")
-    ax1.set_title(f"{outcome}: mean and 95 % CI across replicates", fontsize=10)
+    ax1.set_title(f"{outcome}: mean and 95 % CI across " + ("runs, per package" if many else "replicates"),
+                  fontsize=10)
     ax1.set_xlabel("month", fontsize=9)
     ax1.grid(alpha=0.3)
     ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
@@ -179,12 +197,16 @@ def trajectory_figure(sweep: Sweep, outcome: str, baseline: int, month: int) -> 
     else:
         for point, g in diff.groupby("point", sort=True):
             g = g.sort_values("month")
+            if many:  # too many points for a legend: thin lines, no bands
+                ax2.plot(g["month"], g["difference"], color="#1f77b4", lw=0.7, alpha=0.5)
+                continue
             ax2.plot(g["month"], g["difference"], color=colours[int(point)], lw=1.5,
                      label=sweep.labels.get(int(point), str(point)))
             if np.isfinite(g["ci_low"]).any():
                 ax2.fill_between(g["month"], g["ci_low"], g["ci_high"], color=colours[int(point)], alpha=0.18, lw=0)
         ax2.axhline(0, color="#333333", lw=0.8)
-        ax2.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
+        if not many:
+            ax2.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     ax2.axvline(month, color="#999999", lw=0.8, ls=":")
     ax2.set_title(f"paired difference from '{sweep.labels.get(baseline, baseline)}' (95 % CI)", fontsize=10)
     ax2.set_xlabel("month", fontsize=9)
