@@ -194,7 +194,13 @@ class PublicSchool(Service):
         self.set_classes(self.classes + np.maximum(np.asarray(extra, dtype=float), 0.0))
 
     def add_capacity(self, extra: np.ndarray | float, open_extra: np.ndarray | float | None = None) -> None:
+        """Add ``extra`` planned seats (as classes at the norm)."""
         self.add_classes(np.asarray(extra, dtype=float) / self.norm)
+
+    def set_capacity(self, capacity: np.ndarray | float, open_share: float = 1.0) -> None:
+        """Set the hard capacity (classes = capacity / max class size); planned seats follow the norm."""
+        cap = np.broadcast_to(np.asarray(capacity, dtype=float), self.capacity.shape)
+        self.set_classes(cap / self.max_class)
 
     def need_all(self) -> np.ndarray:
         return self.model.pop.col(self.kids_col)
@@ -258,8 +264,10 @@ class PrivateMigrantSchool(Service):
         over = np.flatnonzero(held > need)
         if over.size:
             held[over] = need[over]
-        w = np.flatnonzero(wait)
-        wait[w] = np.minimum(wait[w], need[w] - held[w])
+        w = np.flatnonzero(wait > 0)
+        left = np.minimum(wait[w], need[w] - held[w])
+        wait[w] = left
+        self.waiting_months[w[left == 0]] = 0
 
     def cost(self) -> float:
         return self.subsidy * float(self.used_after.sum()) if self.subsidy > 0 else 0.0
@@ -677,7 +685,16 @@ class CityServices(ServiceSet):
         p_place = np.where(
             local_hh > 0, np.minimum(households * share / np.maximum(local_hh, 1e-9), 1.0), 0.0
         )
-        self.community.held[:] = local & (rng.random(n) < p_place[district] * 0.98)
+        wanted = np.flatnonzero(local & (rng.random(n) < p_place[district]))
+        wanted = wanted[rng.permutation(wanted.size)]
+        order = np.argsort(district[wanted], kind="stable")
+        wanted = wanted[order]
+        cum = np.cumsum(w[wanted])
+        start = np.searchsorted(district[wanted], np.arange(nd))
+        before = np.concatenate([[0.0], cum])[start]
+        fits = cum - before[district[wanted]] <= self.community.capacity[district[wanted]] + 1e-9
+        self.community.held[:] = 0
+        self.community.held[wanted[fits]] = 1
         # public rental: current tenants
         self.public_rental.held[:] = pop.residence == Residence.PUBLIC_RENTAL
         self.public_rental.set_capacity(self.public_rental.used() * (1 + cfg["public_rental_slack"]))

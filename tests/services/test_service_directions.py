@@ -1,0 +1,64 @@
+"""Each service policy moves its own indicator in the intended direction against the status quo, under common
+random numbers (same seeds), averaged over a few replicates."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+from model import UrbanizationModel
+
+SEEDS = (0, 1, 2)
+MONTHS = 18
+HOUSEHOLDS = 600
+
+#: policy -> (city, indicator, +1 to raise it / -1 to lower it)
+CASES = {
+    "school_construction": ("zhengzhou", "avg_class_size_primary", -1),
+    "nearby_enrolment": ("zhengzhou", "migrant_children_public_school_share", 1),
+    "low_threshold_hukou": ("zhengzhou", "hukou_conversions_migrant", 1),
+    "urban_village_sanitation": ("yanta", "sanitation_coverage_urban_village", 1),
+    "new_citizen_health": ("yanta", "maternal_health_coverage_migrant", 1),
+    "migrant_assistance": ("yanta", "assistance_recipients_migrant", 1),
+    "training_coupons": ("yanta", "training_participants", 1),
+    "service_costing": ("yanta", "unmet_demand_child_health", -1),
+    "community_service_centres": ("jinnan", "community_centre_coverage", 1),
+    "harmonized_social_security": ("jinnan", "pension_coverage_local_farmer", 1),
+    "public_rental_housing": ("changshu", "public_rental_households", 1),
+    "rental_market": ("changshu", "private_rental_share_migrant", 1),
+    "vocational_training": ("changshu", "training_participants", 1),
+    "maternal_child_health": ("changshu", "health_profile_coverage_migrant_children", 1),
+    "migrant_education": ("changshu", "migrant_children_public_school_share", 1),
+    "pension_integration": ("changshu", "pension_coverage_migrant", 1),
+}
+
+
+@cache
+def outcome(city: str, policies: str, indicator: str) -> float:
+    """Mean over seeds of ``indicator`` averaged over the last six months."""
+    values = []
+    for seed in SEEDS:
+        df = (
+            UrbanizationModel(city=city, policies=policies, households=HOUSEHOLDS, rng=seed)
+            .run(MONTHS)
+            .indicators()
+        )
+        values.append(df[indicator].iloc[-6:].mean())
+    return float(np.mean(values))
+
+
+@pytest.mark.parametrize("policy", sorted(CASES))
+def test_policy_moves_its_indicator(policy: str) -> None:
+    city, indicator, sign = CASES[policy]
+    base = outcome(city, "status_quo", indicator)
+    with_policy = outcome(city, policy, indicator)
+    assert sign * (with_policy - base) > 0, f"{policy}: {indicator} {base:.4g} -> {with_policy:.4g}"
+
+
+def test_every_service_policy_costs_something() -> None:
+    """The pilots that add services spend more than the status quo in total."""
+    for policy in ("school_construction", "new_citizen_health", "public_rental_housing", "training_coupons"):
+        city = CASES[policy][0]
+        assert outcome(city, policy, "fiscal_spend_total") > outcome(city, "status_quo", "fiscal_spend_total")

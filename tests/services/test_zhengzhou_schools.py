@@ -1,0 +1,55 @@
+"""The stylized fact of DESIGN.md section 4: Zhengzhou's 2003 low-threshold hukou reform overloaded schools.
+
+Reported: about 150,000 registrations in a year and primary classes above 90 pupils, about double the norm,
+before the reform was suspended. In the model, families granted hukou have a right to public school seats:
+with the seats fixed, classes swell far above the norm within two years; building classes in line with the
+resident population keeps them near it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import UrbanizationModel
+
+NORM = 45.0
+SEEDS = (1, 2, 3)
+
+
+def class_sizes(policies: str) -> tuple[float, float, float]:
+    """Mean over seeds of (average class size at 24 months, worst district's, hukou conversions in year 1)."""
+    avg, worst, year1 = [], [], []
+    for seed in SEEDS:
+        df = (
+            UrbanizationModel(city="zhengzhou", policies=policies, households=1500, rng=seed)
+            .run(24)
+            .indicators()
+        )
+        avg.append(df["avg_class_size_primary"].iloc[-1])
+        worst.append(df["max_class_size_primary"].iloc[-1])
+        year1.append(df["hukou_conversions_migrant"].iloc[12])
+    return float(np.mean(avg)), float(np.mean(worst)), float(np.mean(year1))
+
+
+@pytest.fixture(scope="module")
+def sizes() -> dict[str, tuple[float, float, float]]:
+    return {
+        p: class_sizes(p)
+        for p in ("status_quo", "low_threshold_hukou", "low_threshold_hukou,school_construction")
+    }
+
+
+def test_low_threshold_hukou_without_schools_overloads_classes(sizes) -> None:
+    avg, worst, year1 = sizes["low_threshold_hukou"]
+    assert avg > 1.3 * NORM, avg  # far above the norm on average
+    assert worst > 1.8 * NORM, worst  # about double the norm where migrants concentrate
+    assert year1 > 80_000, year1  # a large wave of hukou grants in the first year (reported +150,000)
+    assert avg > sizes["status_quo"][0] + 10
+
+
+def test_building_schools_in_line_with_population_keeps_classes_near_the_norm(sizes) -> None:
+    avg, worst, _ = sizes["low_threshold_hukou,school_construction"]
+    assert avg < 1.15 * NORM, avg
+    assert avg < sizes["low_threshold_hukou"][0] - 10
+    assert worst < sizes["low_threshold_hukou"][1]
