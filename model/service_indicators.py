@@ -51,6 +51,22 @@ def _services(s: Snapshot) -> CityServices | None:
     return svc if isinstance(svc, CityServices) else None
 
 
+def service_indicator(
+    name: str, doc: str, unit: str = ""
+) -> Callable[[Callable[[Snapshot], float]], Callable]:
+    """Register an indicator that needs the service catalogue (NaN when a run has none)."""
+
+    def deco(fn: Callable[[Snapshot], float]) -> Callable[[Snapshot], float]:
+        def guarded(s: Snapshot) -> float:
+            return fn(s) if _services(s) is not None else NAN
+
+        guarded.__doc__ = fn.__doc__
+        indicator(name, doc, unit)(guarded)
+        return fn
+
+    return deco
+
+
 def _cached(s: Snapshot, key: str, fn: Callable[[], Any]) -> Any:
     store = s.__dict__.setdefault("_service_cache", {})
     if key not in store:
@@ -78,7 +94,7 @@ def _migrant_schooling(s: Snapshot) -> tuple[float, float, float]:
     return _cached(s, "schooling", compute)
 
 
-@indicator(
+@service_indicator(
     "migrant_children_enrolment_rate",
     "Share of migrant children of compulsory age (6-14) enrolled in a public or private school",
     "share",
@@ -88,7 +104,7 @@ def migrant_children_enrolment_rate(s: Snapshot) -> float:
     return _ratio(enrolled, kids)
 
 
-@indicator(
+@service_indicator(
     "migrant_children_public_school_share",
     "Share of enrolled migrant children who attend public schools (Changshu 2009: 70 %; national 2014: 80 %)",
     "share",
@@ -98,7 +114,9 @@ def migrant_children_public_school_share(s: Snapshot) -> float:
     return _ratio(public, enrolled)
 
 
-@indicator("avg_class_size_primary", "Public primary pupils per class (norm about 45)", "pupils/class")
+@service_indicator(
+    "avg_class_size_primary", "Public primary pupils per class (norm about 45)", "pupils/class"
+)
 def avg_class_size_primary(s: Snapshot) -> float:
     svc = _services(s)
     if svc is None:
@@ -106,7 +124,7 @@ def avg_class_size_primary(s: Snapshot) -> float:
     return _ratio(float(svc.primary.used_after.sum()), float(svc.primary.classes.sum()))
 
 
-@indicator(
+@service_indicator(
     "max_class_size_primary",
     "Public primary pupils per class in the most crowded district (Zhengzhou 2003-04: above 90)",
     "pupils/class",
@@ -120,7 +138,9 @@ def max_class_size_primary(s: Snapshot) -> float:
     return float((svc.primary.used_after[has] / classes[has]).max()) if has.any() else NAN
 
 
-@indicator("avg_class_size_junior", "Public junior middle pupils per class (norm about 50)", "pupils/class")
+@service_indicator(
+    "avg_class_size_junior", "Public junior middle pupils per class (norm about 50)", "pupils/class"
+)
 def avg_class_size_junior(s: Snapshot) -> float:
     svc = _services(s)
     if svc is None:
@@ -128,7 +148,7 @@ def avg_class_size_junior(s: Snapshot) -> float:
     return _ratio(float(svc.junior.used_after.sum()), float(svc.junior.classes.sum()))
 
 
-@indicator(
+@service_indicator(
     "school_utilization",
     "Public compulsory school pupils over planned seats (classes x norm); above 1 means overloaded",
     "ratio",
@@ -141,14 +161,14 @@ def school_utilization(s: Snapshot) -> float:
     return _ratio(pupils, float(svc.primary.open_capacity.sum() + svc.junior.open_capacity.sum()))
 
 
-@indicator("public_school_classes", "Public primary and junior middle classes", "classes")
+@service_indicator("public_school_classes", "Public primary and junior middle classes", "classes")
 def public_school_classes(s: Snapshot) -> float:
     svc = _services(s)
     return NAN if svc is None else float(svc.primary.classes.sum() + svc.junior.classes.sum())
 
 
 # --- health -----------------------------------------------------------------------------------------------
-@indicator(
+@service_indicator(
     "health_profile_coverage_migrant_children",
     "Share of migrant children aged 0-36 months with a child health-care profile",
     "share",
@@ -163,7 +183,7 @@ def health_profile_coverage_migrant_children(s: Snapshot) -> float:
     )
 
 
-@indicator(
+@service_indicator(
     "health_profile_coverage_local_children",
     "Share of local-hukou children aged 0-36 months with a child health-care profile",
     "share",
@@ -178,7 +198,7 @@ def health_profile_coverage_local_children(s: Snapshot) -> float:
     )
 
 
-@indicator(
+@service_indicator(
     "immunisation_person_times_migrant",
     "Immunisation doses given to migrant children with a health profile this month",
     "person-times/month",
@@ -190,7 +210,7 @@ def immunisation_person_times_migrant(s: Snapshot) -> float:
     return doses * float(np.dot(pop.use_child_health[rows].astype(float), pop.weight[rows]))
 
 
-@indicator(
+@service_indicator(
     "maternal_health_profiles_migrant",
     "Migrant pregnant women with a health-care profile (the seed's 'new citizen' and maternal health projects)",
     "persons",
@@ -201,7 +221,7 @@ def maternal_health_profiles_migrant(s: Snapshot) -> float:
     return float(pop.weight[rows].sum())
 
 
-@indicator(
+@service_indicator(
     "maternal_health_coverage_migrant",
     "Share of migrant pregnant women with a health-care profile",
     "share",
@@ -215,13 +235,15 @@ def maternal_health_coverage_migrant(s: Snapshot) -> float:
 
 
 # --- housing ---------------------------------------------------------------------------------------------
-@indicator("public_rental_households", "Households living in public rental flats", "households")
+@service_indicator("public_rental_households", "Households living in public rental flats", "households")
 def public_rental_households(s: Snapshot) -> float:
     svc = _services(s)
     return NAN if svc is None else float(svc.public_rental.used_after.sum())
 
 
-@indicator("public_rental_migrant_households", "Migrant households in public rental flats", "households")
+@service_indicator(
+    "public_rental_migrant_households", "Migrant households in public rental flats", "households"
+)
 def public_rental_migrant_households(s: Snapshot) -> float:
     pop = s.pop
     rows = np.flatnonzero((pop.use_public_rental > 0) & ~pop.hukou_local)
@@ -235,13 +257,13 @@ def _tenure_share(res: Residence) -> Callable[[Snapshot], float]:
     return share
 
 
-indicator("private_rental_share_migrant", "Share of migrants (persons) renting privately", "share")(
+service_indicator("private_rental_share_migrant", "Share of migrants (persons) renting privately", "share")(
     _tenure_share(Residence.PRIVATE_RENTAL)
 )
-indicator("dormitory_share_migrant", "Share of migrants (persons) living in dormitories", "share")(
+service_indicator("dormitory_share_migrant", "Share of migrants (persons) living in dormitories", "share")(
     _tenure_share(Residence.DORMITORY)
 )
-indicator(
+service_indicator(
     "urban_village_rental_share_migrant", "Share of migrants (persons) renting in urban villages", "share"
 )(_tenure_share(Residence.URBAN_VILLAGE_RENTAL))
 
@@ -255,7 +277,7 @@ def _recipients(s: Snapshot) -> np.ndarray:
     return _cached(s, "recipients", compute)
 
 
-@indicator(
+@service_indicator(
     "assistance_recipients_female",
     "Households with a female head receiving dibao or one-off hardship aid this month",
     "households",
@@ -265,7 +287,7 @@ def assistance_recipients_female(s: Snapshot) -> float:
     return float(s.pop.weight[rows][s.pop.head_female[rows]].sum())
 
 
-@indicator(
+@service_indicator(
     "assistance_recipients_male",
     "Households with a male head receiving dibao or one-off hardship aid this month",
     "households",
@@ -275,7 +297,7 @@ def assistance_recipients_male(s: Snapshot) -> float:
     return float(s.pop.weight[rows][~s.pop.head_female[rows]].sum())
 
 
-@indicator(
+@service_indicator(
     "assistance_recipients_migrant",
     "Migrant households receiving dibao or one-off aid this month",
     "households",
@@ -285,7 +307,7 @@ def assistance_recipients_migrant(s: Snapshot) -> float:
     return float(s.pop.weight[rows][~s.pop.hukou_local[rows]].sum())
 
 
-@indicator(
+@service_indicator(
     "assistance_recipients_local_farmer",
     "Local-farmer households receiving dibao or one-off aid this month",
     "households",
@@ -295,13 +317,15 @@ def assistance_recipients_local_farmer(s: Snapshot) -> float:
     return float(s.pop.weight[rows][s.pop.htype[rows] == HouseholdType.LOCAL_FARMER].sum())
 
 
-@indicator("dibao_households", "Households receiving dibao (urban or rural)", "households")
+@service_indicator("dibao_households", "Households receiving dibao (urban or rural)", "households")
 def dibao_households(s: Snapshot) -> float:
     svc = _services(s)
     return NAN if svc is None else svc.dibao.recipients
 
 
-@indicator("hardship_aid_households", "Households receiving one-off hardship aid this month", "households")
+@service_indicator(
+    "hardship_aid_households", "Households receiving one-off hardship aid this month", "households"
+)
 def hardship_aid_households(s: Snapshot) -> float:
     svc = _services(s)
     return NAN if svc is None else svc.hardship_aid.recipients
@@ -328,22 +352,22 @@ def _local_farmers(s: Snapshot) -> np.ndarray:
     return s.htype == HouseholdType.LOCAL_FARMER
 
 
-indicator(
+service_indicator(
     "pension_coverage_migrant",
     "Share of migrant households enrolled in an urban pension scheme (employee or urban-rural resident)",
     "share",
 )(_coverage("pension", (PENSION_EMPLOYEE, PENSION_RESIDENT), _migrants))
-indicator(
+service_indicator(
     "pension_coverage_local_farmer",
     "Share of local-farmer households enrolled in an urban pension scheme (employee or urban-rural resident)",
     "share",
 )(_coverage("pension", (PENSION_EMPLOYEE, PENSION_RESIDENT), _local_farmers))
-indicator(
+service_indicator(
     "urban_medical_insurance_coverage_migrant",
     "Share of migrant households in urban medical insurance (employee or urban resident)",
     "share",
 )(_coverage("insured", (INSURANCE_EMPLOYEE, INSURANCE_RESIDENT), _migrants))
-indicator(
+service_indicator(
     "urban_medical_insurance_coverage_local_farmer",
     "Share of local-farmer households in urban medical insurance (employee or urban resident)",
     "share",
@@ -351,19 +375,23 @@ indicator(
 
 
 # --- training and community ------------------------------------------------------------------------------
-@indicator("training_participants", "Persons in subsidised vocational training this month", "persons")
+@service_indicator("training_participants", "Persons in subsidised vocational training this month", "persons")
 def training_participants(s: Snapshot) -> float:
     svc = _services(s)
     return NAN if svc is None else float(svc.training.used_after.sum())
 
 
-@indicator("training_completed", "Persons completing a vocational training course this month", "persons")
+@service_indicator(
+    "training_completed", "Persons completing a vocational training course this month", "persons"
+)
 def training_completed(s: Snapshot) -> float:
     svc = _services(s)
     return NAN if svc is None else svc.training.completed
 
 
-@indicator("community_centre_coverage", "Share of households served by a community service centre", "share")
+@service_indicator(
+    "community_centre_coverage", "Share of households served by a community service centre", "share"
+)
 def community_centre_coverage(s: Snapshot) -> float:
     svc = _services(s)
     if svc is None:
@@ -371,7 +399,7 @@ def community_centre_coverage(s: Snapshot) -> float:
     return _ratio(float(svc.community.used_after.sum()), float(s.pop.weight.sum()))
 
 
-@indicator(
+@service_indicator(
     "sanitation_coverage_urban_village",
     "Share of urban-village residents covered by sanitation services (Yanta)",
     "share",
@@ -438,12 +466,12 @@ def _wait(name: str) -> Callable[[Snapshot], float]:
 
 
 for _name in CAPACITY_SERVICES:
-    indicator(f"unmet_demand_{_name}", f"Units of {_name} waited for after allocation", "units")(
+    service_indicator(f"unmet_demand_{_name}", f"Units of {_name} waited for after allocation", "units")(
         _unmet(_name)
     )
-    indicator(f"mean_wait_{_name}", f"Mean months waited so far by units queued for {_name}", "months")(
-        _wait(_name)
-    )
+    service_indicator(
+        f"mean_wait_{_name}", f"Mean months waited so far by units queued for {_name}", "months"
+    )(_wait(_name))
 
 
 # --- equal access ------------------------------------------------------------------------------------------
@@ -460,14 +488,14 @@ def _gap(name: str) -> Callable[[Snapshot], float]:
 
 # the private migrant school serves only non-hukou children: "equal access" to it is not a meaningful gap
 for _name in ACCESS_SERVICES[:INDEX_SERVICES]:
-    indicator(
+    service_indicator(
         f"access_gap_{_name}",
         f"Share of local urban residents who may use {_name} minus the share of migrants who may",
         "share",
     )(_gap(_name))
 
 
-@indicator(
+@service_indicator(
     "migrant_access_index", "Mean access index of migrants (share of 11 household services open)", "share"
 )
 def migrant_access_index(s: Snapshot) -> float:
