@@ -409,9 +409,11 @@ class ChartsRenderer:
         self.boxes: dict[int, Bbox] = {}  # last drawn extent of each panel (ticks and titles included)
 
     @staticmethod
-    def _grow(current: tuple[float, float] | None, lo: float, hi: float) -> tuple[float, float]:
-        """Y limits that hold [lo, hi]: kept while the data fits, else widened with generous headroom so that
-        a trend needs only a few re-layouts (each costs a full draw of the panel)."""
+    def _grow(current: tuple[float, float] | None, lo: float, hi: float, ahead: tuple[float, float] = (0.0, 0.0),
+              ) -> tuple[float, float]:
+        """Y limits that hold [lo, hi]: kept while the data fits, else widened with generous headroom, and at
+        least as far as the recent trend reaches by the end of the month axis (``ahead``: expected fall and rise),
+        so that a trend needs only a few re-layouts (each costs a full draw of the panel)."""
         if current is not None and current[0] <= lo and hi <= current[1]:
             return current
         if current is not None:
@@ -419,11 +421,28 @@ class ChartsRenderer:
         span = max(hi - lo, abs(hi) * 0.1, abs(lo) * 0.1, 1e-6)
         grow_down = current is None or lo < current[0]
         grow_up = current is None or hi > current[1]
-        new_lo = lo - (0.5 * span if grow_down else 0.0)
-        new_hi = hi + (0.5 * span if grow_up else 0.0)
+        new_lo = lo - (max(0.5 * span, ahead[0]) if grow_down else 0.0)
+        new_hi = hi + (max(0.5 * span, ahead[1]) if grow_up else 0.0)
         if lo >= 0 > new_lo:  # counts and shares never go below zero
             new_lo = 0.0
         return (new_lo, new_hi)
+
+    @staticmethod
+    def _trend(series: list[np.ndarray], months_left: int, window: int = 6) -> tuple[float, float]:
+        """How far the lines may fall and rise by the end of the month axis at their recent pace."""
+        fall = rise = 0.0
+        for y in series:
+            y = y[np.isfinite(y)]
+            if y.size < 3:
+                continue
+            recent = y[-min(window, y.size):]
+            slope = (recent[-1] - recent[0]) / (recent.size - 1)
+            reach = abs(slope) * months_left
+            if slope > 0:
+                rise = max(rise, reach)
+            elif slope < 0:
+                fall = max(fall, reach)
+        return fall, rise
 
     def png(self, run) -> bytes:
         main = run.indicators("main")
@@ -453,7 +472,8 @@ class ChartsRenderer:
             allv = np.concatenate(values) if values else np.array([])
             allv = allv[np.isfinite(allv)]
             if allv.size:
-                new = self._grow(self.ylims.get(idx), float(allv.min()), float(allv.max()))
+                new = self._grow(self.ylims.get(idx), float(allv.min()), float(allv.max()),
+                                 self._trend(values, xmax - last))
                 if new != self.ylims.get(idx):
                     self.ylims[idx] = new
                     ax.set_ylim(*new)
