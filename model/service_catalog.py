@@ -148,6 +148,20 @@ def sample(rng: np.random.Generator, rows: np.ndarray, p: float) -> np.ndarray:
     return rows[rng.choice(rows.size, size=k, replace=False)] if k else rows[:0]
 
 
+def draw(rng: np.random.Generator, rows: np.ndarray, chance: np.ndarray) -> np.ndarray:
+    """Each of ``rows`` independently with its own ``chance``: rows sharing a chance are sampled together
+    (:func:`sample`), which is much cheaper than a uniform draw per row when chances are small."""
+    values, inverse = np.unique(chance, return_inverse=True)
+    if values.size > 8:
+        return rows[rng.random(rows.size) < chance]
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(values.size + 1))
+    picked = [
+        sample(rng, rows[order[bounds[i] : bounds[i + 1]]], float(values[i])) for i in range(values.size)
+    ]
+    return np.sort(np.concatenate(picked)) if picked else rows[:0]
+
+
 def income_per_person(model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
     pop = model.pop
     persons = (
@@ -309,7 +323,10 @@ class CommunityCentre(Service):
     cost_source = COSTS["community_centre"][1]
 
     def need_all(self) -> np.ndarray:
-        return np.ones(self.model.pop.n, dtype=np.int16)
+        """Households that use community services: young children, elders or an unemployed head."""
+        pop = self.model.pop
+        users = (pop.kids_0_2 > 0) | (pop.kids_3_5 > 0) | (pop.elders > 0) | (pop.job == Job.NONE)
+        return users.astype(np.int16)
 
 
 class PublicRental(Service):
@@ -524,7 +541,7 @@ class Pension(Entitlement):
         )
         if self.delivery_boost != 1.0:
             chance = chance * np.where(pop.use_community_centre[cand] > 0, self.delivery_boost, 1.0)
-        join = cand[model.rng.random(cand.size) < chance]
+        join = draw(model.rng, cand, chance)
         a = acc_all[join]
         scheme[join] = np.where(
             a, np.where(formal[join], PENSION_EMPLOYEE, PENSION_RESIDENT), PENSION_NEW_RURAL
@@ -577,7 +594,7 @@ class MedicalInsurance(Entitlement):
         chance = np.where(pop.hukou_local[cand], self.take_up_local, self.take_up_nonlocal)
         if self.delivery_boost != 1.0:
             chance = chance * np.where(pop.use_community_centre[cand] > 0, self.delivery_boost, 1.0)
-        join = cand[model.rng.random(cand.size) < chance]
+        join = draw(model.rng, cand, chance)
         ins[join] = np.where(formal[join], INSURANCE_EMPLOYEE, INSURANCE_RESIDENT)
 
     def cost(self) -> float:

@@ -252,7 +252,10 @@ def public_rental_migrant_households(s: Snapshot) -> float:
 
 def _tenure_share(res: Residence) -> Callable[[Snapshot], float]:
     def share(s: Snapshot) -> float:
-        return s.share(s.pop.residence == res, s.nonlocal_)
+        by_tenure = _cached(
+            s, "tenure", lambda: np.bincount(s.pop.residence, weights=s.migrant_pw, minlength=len(Residence))
+        )
+        return _ratio(float(by_tenure[int(res)]), float(by_tenure.sum()))
 
     return share
 
@@ -332,46 +335,49 @@ def hardship_aid_households(s: Snapshot) -> float:
 
 
 # --- social security -------------------------------------------------------------------------------------
-def _coverage(col: str, codes: tuple[int, int], group: Callable[[Snapshot], np.ndarray]) -> Callable:
+def _coverage(col: str, codes: tuple[int, int], group: int) -> Callable:
+    """Weighted share of households of ``group`` (1 migrants, 2 local farmers) whose ``col`` is in ``codes``."""
+
     def coverage(s: Snapshot) -> float:
-        pop = s.pop
-        v = pop.col(col)
-        among = group(s)
-        w = pop.weight
-        covered = among & ((v == codes[0]) | (v == codes[1]))
-        return _ratio(float(np.dot(w, covered)), float(np.dot(w, among)))
+        def compute() -> np.ndarray:
+            pop = s.pop
+            groups = _cached(
+                s,
+                "groups",
+                lambda: np.where(
+                    ~pop.hukou_local, 1, np.where(pop.htype == HouseholdType.LOCAL_FARMER, 2, 0)
+                ).astype(np.int64),
+            )
+            v = pop.col(col)
+            covered = (v == codes[0]) | (v == codes[1])
+            return np.bincount(groups * 2 + covered, weights=pop.weight, minlength=6)
+
+        by = _cached(s, f"coverage_{col}", compute)
+        return _ratio(float(by[2 * group + 1]), float(by[2 * group] + by[2 * group + 1]))
 
     return coverage
-
-
-def _migrants(s: Snapshot) -> np.ndarray:
-    return s.nonlocal_
-
-
-def _local_farmers(s: Snapshot) -> np.ndarray:
-    return s.htype == HouseholdType.LOCAL_FARMER
 
 
 service_indicator(
     "pension_coverage_migrant",
     "Share of migrant households enrolled in an urban pension scheme (employee or urban-rural resident)",
     "share",
-)(_coverage("pension", (PENSION_EMPLOYEE, PENSION_RESIDENT), _migrants))
+)(_coverage("pension", (PENSION_EMPLOYEE, PENSION_RESIDENT), 1))
 service_indicator(
     "pension_coverage_local_farmer",
     "Share of local-farmer households enrolled in an urban pension scheme (employee or urban-rural resident)",
     "share",
-)(_coverage("pension", (PENSION_EMPLOYEE, PENSION_RESIDENT), _local_farmers))
+)(_coverage("pension", (PENSION_EMPLOYEE, PENSION_RESIDENT), 2))
 service_indicator(
     "urban_medical_insurance_coverage_migrant",
     "Share of migrant households in urban medical insurance (employee or urban resident)",
     "share",
-)(_coverage("insured", (INSURANCE_EMPLOYEE, INSURANCE_RESIDENT), _migrants))
+)(_coverage("insured", (INSURANCE_EMPLOYEE, INSURANCE_RESIDENT), 1))
 service_indicator(
     "urban_medical_insurance_coverage_local_farmer",
     "Share of local-farmer households in urban medical insurance (employee or urban resident)",
     "share",
-)(_coverage("insured", (INSURANCE_EMPLOYEE, INSURANCE_RESIDENT), _local_farmers))
+)(_coverage("insured", (INSURANCE_EMPLOYEE, INSURANCE_RESIDENT), 2))
 
 
 # --- training and community ------------------------------------------------------------------------------
@@ -452,7 +458,7 @@ def fiscal_spend_cumulative(s: Snapshot) -> float:
 def _unmet(name: str) -> Callable[[Snapshot], float]:
     def unmet(s: Snapshot) -> float:
         svc = _services(s)
-        return NAN if svc is None else svc.by_name(name).unmet()  # type: ignore[union-attr]
+        return NAN if svc is None else svc.household_services()[name].unmet_after
 
     return unmet
 
@@ -460,7 +466,7 @@ def _unmet(name: str) -> Callable[[Snapshot], float]:
 def _wait(name: str) -> Callable[[Snapshot], float]:
     def wait(s: Snapshot) -> float:
         svc = _services(s)
-        return NAN if svc is None else svc.by_name(name).mean_wait()  # type: ignore[union-attr]
+        return NAN if svc is None else svc.household_services()[name].mean_wait_after
 
     return wait
 

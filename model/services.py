@@ -80,6 +80,8 @@ class Service:
         self.excluded = 0.0
         self.applied = 0.0
         self.used_after = np.zeros(size)  # capacity used per group after this month's allocation
+        self.unmet_after = 0.0  # real units still queued after this month's allocation
+        self.mean_wait_after = 0.0  # their mean months waited so far
 
     # --- columns ---------------------------------------------------------------------------------------
     @property
@@ -189,11 +191,30 @@ class Service:
     def allocate(self) -> np.ndarray:
         """Admit queued units by priority within capacity; returns the rows admitted (any units)."""
         self.admitted = 0.0
-        pop, model = self.model.pop, self.model
         wait = self.waiting
         used = self.used()
         self.used_after = used
         rows = np.flatnonzero(wait > 0)
+        try:
+            return self._admit(rows, used)
+        finally:
+            self._queue_stats(rows)
+
+    def _queue_stats(self, queued: np.ndarray) -> None:
+        """Unmet units and mean months waited after allocation (``queued``: rows queued before it)."""
+        pop = self.model.pop
+        w = self.waiting[queued]
+        ww = w * pop.weight[queued]
+        self.unmet_after = float(ww.sum())
+        self.mean_wait_after = (
+            float(np.dot(self.waiting_months[queued].astype(float), ww) / self.unmet_after)
+            if self.unmet_after > 0
+            else 0.0
+        )
+
+    def _admit(self, rows: np.ndarray, used: np.ndarray) -> np.ndarray:
+        pop, model = self.model.pop, self.model
+        wait = self.waiting
         if rows.size == 0:
             return rows
         hard_free = np.maximum(self.capacity - used, 0.0)
