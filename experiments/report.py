@@ -5,6 +5,8 @@ Writes into ``DIR/report/`` (or ``--to``):
 * ``summary.csv``: mean, sd and 95 % CI across replicates per outcome, per design point, at the chosen months;
 * ``trajectory_<outcome>.png``: monthly mean with a 95 % band, one line per design point (or per policy package
   when there are many points);
+* ``response_<outcome>.png`` for a grid over one parameter: the outcome against that parameter per package, with
+  95 % CIs, at each tabulated month;
 * for Sobol / Morris sweeps, ``sensitivity.csv`` and ``sensitivity_<outcome>.png``: S1/ST or mu*/sigma with
   CIs, computed on replicate means, with the replicate-noise share next to them;
 * ``failures.csv`` when runs failed.
@@ -47,8 +49,11 @@ def write_report(
 
     summary = summarize(df, design, outcomes, months)
     written.append(_csv(summary, dest / "summary.csv"))
+    params_varied = [p for p in params if design[p].nunique() > 1]
     for outcome in outcomes:
         written.append(plot_trajectories(df, design, outcome, dest / f"trajectory_{outcome}.png"))
+        if spec["sampler"] == "grid" and len(params_varied) == 1:
+            written.append(plot_response(summary, params_varied[0], outcome, dest / f"response_{outcome}.png"))
     if spec["sampler"] in ("sobol", "morris"):
         month = max(months) if months else None
         sens = sensitivity(df, design, manifest, outcomes, month)
@@ -102,6 +107,29 @@ def plot_trajectories(df: pd.DataFrame, design: pd.DataFrame, outcome: str, path
     ax.set_xlabel("month")
     ax.set_ylabel(outcome)
     ax.set_title(f"{outcome}: mean and 95 % CI across runs")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def plot_response(summary: pd.DataFrame, param: str, outcome: str, path: Path) -> Path:
+    """Outcome against the one swept parameter, per package, with 95 % CIs, at each tabulated month."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    part = summary[summary["outcome"] == outcome]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for (package, month), g in part.groupby(["policies", "month"], sort=False):
+        g = g.sort_values(param)
+        err = [g["mean"] - g["ci_low"], g["ci_high"] - g["mean"]]
+        ax.errorbar(g[param], g["mean"], yerr=err, marker="o", capsize=3, label=f"{package}, month {month}")
+    ax.set_xlabel(param)
+    ax.set_ylabel(outcome)
+    ax.set_title(f"{outcome}: mean and 95 % CI across replicates", fontsize="medium")
     ax.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

@@ -136,6 +136,7 @@ def test_report_writes_tables_and_plots(reference, tmp_path):
     assert {"mean", "ci_low", "ci_high", "n"} <= set(summary.columns) and (summary["n"] == 3).all()
     assert (summary["ci_low"] <= summary["mean"]).all() and (summary["mean"] <= summary["ci_high"]).all()
     assert (tmp_path / "rep" / "trajectory_registration_rate.png").stat().st_size > 1000
+    assert (tmp_path / "rep" / "response_registration_rate.png").stat().st_size > 1000
 
 
 def test_sobol_report_gives_indices_with_noise(tmp_path, spec_file):
