@@ -149,16 +149,18 @@ def sample(rng: np.random.Generator, rows: np.ndarray, p: float) -> np.ndarray:
 
 
 def draw(rng: np.random.Generator, rows: np.ndarray, chance: np.ndarray) -> np.ndarray:
-    """Each of ``rows`` independently with its own ``chance``: rows sharing a chance are sampled together
-    (:func:`sample`), which is much cheaper than a uniform draw per row when chances are small."""
-    values, inverse = np.unique(chance, return_inverse=True)
-    if values.size > 8:
-        return rows[rng.random(rows.size) < chance]
-    order = np.argsort(inverse, kind="stable")
-    bounds = np.searchsorted(inverse[order], np.arange(values.size + 1))
-    picked = [
-        sample(rng, rows[order[bounds[i] : bounds[i + 1]]], float(values[i])) for i in range(values.size)
-    ]
+    """Each of ``rows`` independently with its own ``chance`` (few distinct values): rows sharing a chance are
+    sampled together (:func:`sample`), much cheaper than a uniform draw per row when chances are small."""
+    picked = []
+    rest = np.ones(rows.size, dtype=bool)
+    while rest.any():
+        value = chance[np.argmax(rest)]
+        same = rest & (chance == value)
+        picked.append(sample(rng, rows[same], float(value)))
+        rest &= ~same
+        if len(picked) > 8:  # many distinct chances: a uniform draw each
+            picked.append(rows[rest][rng.random(int(rest.sum())) < chance[rest]])
+            break
     return np.sort(np.concatenate(picked)) if picked else rows[:0]
 
 
@@ -729,6 +731,7 @@ class CityServices(ServiceSet):
         )
         self._update_unschooled()
         for svc in self.services:
+            svc.mark_held_here()
             svc.used_after = svc.used()
 
     def set_static(self, rows: np.ndarray) -> None:

@@ -69,6 +69,9 @@ class Service:
         pop.add_column(self.wait_col, np.int16, 0, f"units of {self.name} waited for")
         pop.add_column(self.waitm_col, np.int16, 0, f"months waiting for {self.name}")
         size = len(model.profile.districts) if self.per_district else 1
+        self.at_col = f"at_{self.name}"
+        if self.per_district:
+            pop.add_column(self.at_col, np.int16, -1, f"district where the {self.name} units are held")
         self.capacity = np.zeros(size)
         self.open_capacity = np.zeros(size)
         self.unit_cost = self.default_unit_cost
@@ -110,6 +113,12 @@ class Service:
         return np.bincount(
             self.groups(rows), weights=h[rows] * pop.weight[rows], minlength=self.capacity.size
         ).astype(float)
+
+    def mark_held_here(self) -> None:
+        """Record the current district of every holder (after setting holdings directly, e.g. calibration)."""
+        if self.per_district:
+            pop = self.model.pop
+            pop.col(self.at_col)[:] = np.where(self.held > 0, pop.district, -1)
 
     def set_capacity(self, capacity: np.ndarray | float, open_share: float = 1.0) -> None:
         """Set hard capacity (per group) and the open capacity as a share of it."""
@@ -159,8 +168,14 @@ class Service:
         pop = self.model.pop
         need_all = self.need_all()
         held, wait, waitm = self.held, self.waiting, self.waiting_months
-        mask = (need_all > 0) | (held > 0) | (wait > 0)
-        rows = np.flatnonzero(mask)
+        # only rows whose holding differs from their need, or who queue, can change (the satisfied are skipped);
+        # a household that moved to another district gives up its place there and queues again
+        changed = (need_all != held) | (wait > 0)
+        moved = None
+        if self.per_district:
+            moved = (held > 0) & (pop.col(self.at_col) != pop.district)
+            changed |= moved
+        rows = np.flatnonzero(changed)
         if rows.size == 0:
             self.applied = self.excluded = 0.0
             return
@@ -168,6 +183,8 @@ class Service:
         need = need_all[idx]
         h = held[idx]
         keep = np.minimum(h, need)
+        if moved is not None:
+            keep = np.where(moved[idx], 0, keep).astype(h.dtype)
         if (h > keep).any():
             released = h - keep
             held[idx] = keep
@@ -260,6 +277,8 @@ class Service:
         if rows.size == 0:
             return rows
         self.held[rows] += adm.astype(np.int16)
+        if self.per_district:
+            pop.col(self.at_col)[rows] = pop.district[rows]
         left = wait[rows] - adm.astype(np.int16)
         wait[rows] = left
         self.waiting_months[rows] = np.where(left > 0, self.waiting_months[rows], 0)

@@ -25,6 +25,8 @@ def tiny_world(city: str = "changshu", policies: str = "status_quo", **kw: Any) 
     pop.reg[:] = Registration.LOCAL_URBAN_HUKOU
     pop.residence[:] = Residence.OWNED
     pop.district[:] = 0
+    for s in services(m).services:
+        s.mark_held_here()
     pop.job[:] = Job.FORMAL
     pop.income[:] = 5000.0
     pop.adults[:] = 2
