@@ -40,10 +40,18 @@ def main() -> int:
     ap.add_argument("--out", default=None, help="output folder (default: a temporary folder, removed after)")
     args = ap.parse_args()
 
-    spec = parse_spec({
-        "name": "bench_sweep", "city": "changshu", "policies": [args.policies], "households": args.households,
-        "years": args.years, "replicates": args.runs, "seed": 2024, "sampler": "grid",
-    })
+    spec = parse_spec(
+        {
+            "name": "bench_sweep",
+            "city": "changshu",
+            "policies": [args.policies],
+            "households": args.households,
+            "years": args.years,
+            "replicates": args.runs,
+            "seed": 2024,
+            "sampler": "grid",
+        }
+    )
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="bench_sweep_"))
     try:
         r = run_sweep(spec, out / "sweep", executor=args.executor, workers=args.workers, progress=True)
@@ -59,13 +67,17 @@ def main() -> int:
     parent_per_run = r.parent_seconds / n
     steady = (worker_extra + parent_per_run) / model_per_run
     total = (r.wall_seconds * args.workers - r.model_seconds) / r.model_seconds
-    print(f"runs                     {n} ({r.failed} failed), {args.households} households x {args.years} years, "
-          f"{args.workers} {args.executor} workers")
+    print(
+        f"runs                     {n} ({r.failed} failed), {args.households} households x {args.years} years, "
+        f"{args.workers} {args.executor} workers"
+    )
     print(f"wall time                {r.wall_seconds:.1f} s")
     print(f"throughput               {n / r.wall_seconds * 3600:,.0f} runs/hour")
     print(f"model time per run       {model_per_run:.3f} s")
-    print(f"machinery per run        {1000 * (worker_extra + parent_per_run):.1f} ms "
-          f"(worker {1000 * worker_extra:.1f} ms, coordinator {1000 * parent_per_run:.1f} ms)")
+    print(
+        f"machinery per run        {1000 * (worker_extra + parent_per_run):.1f} ms "
+        f"(worker {1000 * worker_extra:.1f} ms, coordinator {1000 * parent_per_run:.1f} ms)"
+    )
     print(f"steady-state overhead    {100 * steady:.2f} % of model time (target < 5 %)")
     print(f"worker start-up          {r.setup_seconds:.2f} s in all (imports, once per worker)")
     print(f"total overhead           {100 * total:.2f} % (with pool start-up, imports and the idle tail)")

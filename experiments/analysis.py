@@ -45,7 +45,10 @@ def pick_months(df: pd.DataFrame, months: Sequence[int] | None) -> list[int]:
 
 
 def summarize(
-    df: pd.DataFrame, design: pd.DataFrame, outcomes: Sequence[str], months: Sequence[int] | None = None,
+    df: pd.DataFrame,
+    design: pd.DataFrame,
+    outcomes: Sequence[str],
+    months: Sequence[int] | None = None,
     conf: float = 0.95,
 ) -> pd.DataFrame:
     """Mean and CI across replicates of each outcome, per design point, at the chosen months."""
@@ -59,13 +62,19 @@ def summarize(
         base.update({p: info.at[point, p] for p in params})
         for outcome in outcomes:
             mean, sd, n, lo, hi = mean_ci(g[outcome].to_numpy(), conf)
-            rows.append(dict(base, month=month, outcome=outcome, n=n, mean=mean, sd=sd, ci_low=lo, ci_high=hi))
+            rows.append(
+                dict(base, month=month, outcome=outcome, n=n, mean=mean, sd=sd, ci_low=lo, ci_high=hi)
+            )
     return pd.DataFrame(rows)
 
 
 def paired_differences(
-    df: pd.DataFrame, baseline_point: int, points: Sequence[int], outcomes: Sequence[str],
-    months: Sequence[int] | None = None, conf: float = 0.95,
+    df: pd.DataFrame,
+    baseline_point: int,
+    points: Sequence[int],
+    outcomes: Sequence[str],
+    months: Sequence[int] | None = None,
+    conf: float = 0.95,
 ) -> pd.DataFrame:
     """Difference (point minus baseline) of each outcome, paired by replicate, with its CI.
 
@@ -87,16 +96,27 @@ def paired_differences(
                 b = base.loc[idx, outcome].to_numpy(dtype=float)
                 d = np.where(np.isnan(a) & np.isnan(b), 0.0, a - b)
                 mean, sd, n, lo, hi = mean_ci(d, conf)
-                rows.append({
-                    "point": point, "baseline_point": baseline_point, "month": month, "outcome": outcome,
-                    "n_pairs": n, "mean_baseline": float(np.nanmean(b)) if n else np.nan,
-                    "mean_other": float(np.nanmean(a)) if n else np.nan,
-                    "difference": mean, "sd": sd, "ci_low": lo, "ci_high": hi,
-                })
+                rows.append(
+                    {
+                        "point": point,
+                        "baseline_point": baseline_point,
+                        "month": month,
+                        "outcome": outcome,
+                        "n_pairs": n,
+                        "mean_baseline": float(np.nanmean(b)) if n else np.nan,
+                        "mean_other": float(np.nanmean(a)) if n else np.nan,
+                        "difference": mean,
+                        "sd": sd,
+                        "ci_low": lo,
+                        "ci_high": hi,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
-def point_means(df: pd.DataFrame, points: Sequence[int], outcome: str, month: int) -> tuple[np.ndarray, float]:
+def point_means(
+    df: pd.DataFrame, points: Sequence[int], outcome: str, month: int
+) -> tuple[np.ndarray, float]:
     """Replicate-averaged outcome per point (in the given order) and the replicate noise variance.
 
     The noise variance is the mean over points of the variance of a point's replicate mean
@@ -112,8 +132,12 @@ def point_means(df: pd.DataFrame, points: Sequence[int], outcome: str, month: in
 
 
 def sensitivity(
-    df: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, Any], outcomes: Sequence[str],
-    month: int | None = None, conf: float = 0.95,
+    df: pd.DataFrame,
+    design: pd.DataFrame,
+    manifest: dict[str, Any],
+    outcomes: Sequence[str],
+    month: int | None = None,
+    conf: float = 0.95,
 ) -> pd.DataFrame:
     """Sobol (S1, ST) or Morris (mu*, sigma) indices with CIs, per policy package and outcome.
 
@@ -127,7 +151,8 @@ def sensitivity(
         return pd.DataFrame()
     names = [n for n, v in spec["parameters"].items() if isinstance(v, dict) and "levels_list" not in v]
     problem = {
-        "num_vars": len(names), "names": names,
+        "num_vars": len(names),
+        "names": names,
         "bounds": [[float(spec["parameters"][n]["min"]), float(spec["parameters"][n]["max"])] for n in names],
     }
     sample = np.asarray(manifest["sample"], dtype=float)
@@ -151,16 +176,39 @@ def sensitivity(
 
                 res = sobol.analyze(problem, y, calc_second_order=False, conf_level=conf, seed=seed)
                 for i, n in enumerate(names):
-                    rows.append(dict(base, parameter=n, S1=res["S1"][i], S1_conf=res["S1_conf"][i],
-                                     ST=res["ST"][i], ST_conf=res["ST_conf"][i], output_var=var_y,
-                                     noise_var=noise, noise_share=share, note=""))
+                    rows.append(
+                        dict(
+                            base,
+                            parameter=n,
+                            S1=res["S1"][i],
+                            S1_conf=res["S1_conf"][i],
+                            ST=res["ST"][i],
+                            ST_conf=res["ST_conf"][i],
+                            output_var=var_y,
+                            noise_var=noise,
+                            noise_share=share,
+                            note="",
+                        )
+                    )
             else:
                 from SALib.analyze import morris
 
-                res = morris.analyze(problem, x, y, conf_level=conf, num_levels=int(spec.get("morris_levels") or 4),
-                                     seed=seed)
+                res = morris.analyze(
+                    problem, x, y, conf_level=conf, num_levels=int(spec.get("morris_levels") or 4), seed=seed
+                )
                 for i, n in enumerate(names):
-                    rows.append(dict(base, parameter=n, mu=res["mu"][i], mu_star=res["mu_star"][i],
-                                     mu_star_conf=res["mu_star_conf"][i], sigma=res["sigma"][i],
-                                     output_var=var_y, noise_var=noise, noise_share=share, note=""))
+                    rows.append(
+                        dict(
+                            base,
+                            parameter=n,
+                            mu=res["mu"][i],
+                            mu_star=res["mu_star"][i],
+                            mu_star_conf=res["mu_star_conf"][i],
+                            sigma=res["sigma"][i],
+                            output_var=var_y,
+                            noise_var=noise,
+                            noise_share=share,
+                            note="",
+                        )
+                    )
     return pd.DataFrame(rows)

@@ -15,7 +15,8 @@ from experiments.spec import SpecError, load_spec
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "sweep", help="run (or resume) a sweep file",
+        "sweep",
+        help="run (or resume) a sweep file",
         description="Run every design point and replicate of a sweep file into --out, one Parquet file per run. "
         "Re-running on the same folder resumes: finished runs are skipped.",
     )
@@ -28,25 +29,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_sweep)
 
     p = sub.add_parser(
-        "report", help="summary tables and plots of a sweep folder",
+        "report",
+        help="summary tables and plots of a sweep folder",
         description="Write summary.csv (mean and 95%% CI per outcome and design point), trajectory plots and, for "
         "Sobol/Morris sweeps, sensitivity indices into DIR/report.",
     )
     p.add_argument("dir", help="sweep output folder")
     p.add_argument("--outcomes", help="comma-separated indicators (default: the sweep's outcomes)")
-    p.add_argument("--months", help="comma-separated months to tabulate (default: the sweep's report_months or the last)")
+    p.add_argument(
+        "--months", help="comma-separated months to tabulate (default: the sweep's report_months or the last)"
+    )
     p.add_argument("--to", help="folder for the report (default DIR/report)")
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser(
-        "compare", help="paired comparison of policy packages in one city",
+        "compare",
+        help="paired comparison of policy packages in one city",
         description="Run each package with the same replicate seeds and report every outcome's difference from "
         "the first package with its 95%% CI over the paired replicates.",
     )
     p.add_argument("--city", required=True)
-    p.add_argument("--policies", required=True,
-                   help="comma-separated packages, the first is the baseline; 'a+b' runs two together "
-                   "(e.g. status_quo,changshu_pilot)")
+    p.add_argument(
+        "--policies",
+        required=True,
+        help="comma-separated packages, the first is the baseline; 'a+b' runs two together "
+        "(e.g. status_quo,changshu_pilot)",
+    )
     p.add_argument("--replicates", type=int, default=10)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--years", type=int, default=None)
@@ -63,8 +71,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _executor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: all CPUs)")
-    p.add_argument("--executor", choices=("process", "dask"), default="process",
-                   help="local process pool (default) or Dask")
+    p.add_argument(
+        "--executor",
+        choices=("process", "dask"),
+        default="process",
+        help="local process pool (default) or Dask",
+    )
     p.add_argument("--scheduler", help="address of a running Dask scheduler (with --executor dask)")
 
 
@@ -121,11 +133,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     _check_executor(args)
     if args.check:
         n_points = len(spec.design().points)
-        print(f"{args.spec}: valid; {n_points} design points x {spec.replicates} replicates = {spec.n_runs} runs")
+        print(
+            f"{args.spec}: valid; {n_points} design points x {spec.replicates} replicates = {spec.n_runs} runs"
+        )
         return 0
     result = run_sweep(
-        spec, Path(args.out), executor=args.executor, workers=args.workers, scheduler=args.scheduler,
-        retry_failed=args.retry_failed, progress=not args.no_progress,
+        spec,
+        Path(args.out),
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        retry_failed=args.retry_failed,
+        progress=not args.no_progress,
     )
     return _finish(result)
 
@@ -153,11 +172,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     months = args.months if args.months is not None else 12 * (args.years if args.years is not None else 10)
     outcomes = _csv_list(args.outcomes)
     try:
-        spec = comparison_spec(args.city, packages, args.replicates, months, args.households, args.seed, outcomes)
+        spec = comparison_spec(
+            args.city, packages, args.replicates, months, args.households, args.seed, outcomes
+        )
     except SpecError as exc:
         return _print_spec_error(exc)
     result = run_sweep(
-        spec, Path(args.out), executor=args.executor, workers=args.workers, scheduler=args.scheduler,
+        spec,
+        Path(args.out),
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
         progress=not args.no_progress,
     )
     code = _finish(result)

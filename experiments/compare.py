@@ -19,7 +19,12 @@ from experiments.storage import load_design, open_runs
 
 
 def comparison_spec(
-    city: str, packages: Sequence[str], replicates: int, months: int, households: int, seed: int,
+    city: str,
+    packages: Sequence[str],
+    replicates: int,
+    months: int,
+    households: int,
+    seed: int,
     outcomes: Sequence[str] | None = None,
 ) -> SweepSpec:
     data: dict[str, Any] = {
@@ -37,8 +42,9 @@ def comparison_spec(
     return parse_spec(data, source="compare")
 
 
-def comparison_table(out: str | Path, outcomes: Sequence[str] | None = None,
-                     months: Sequence[int] | None = None) -> pd.DataFrame:
+def comparison_table(
+    out: str | Path, outcomes: Sequence[str] | None = None, months: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Paired differences of every design point from point 0, per outcome, at the chosen months."""
     design, _ = load_design(out)
     df = open_runs(out)
@@ -53,7 +59,9 @@ def comparison_table(out: str | Path, outcomes: Sequence[str] | None = None,
 
 
 def format_table(table: pd.DataFrame) -> str:
-    lines = [f"{'package':<28} {'month':>5} {'outcome':<36} {'baseline':>12} {'difference':>12} {'95% CI':>27}"]
+    lines = [
+        f"{'package':<28} {'month':>5} {'outcome':<36} {'baseline':>12} {'difference':>12} {'95% CI':>27}"
+    ]
     for r in table.itertuples(index=False):
         ci = f"[{r.ci_low:.4g}, {r.ci_high:.4g}]"
         lines.append(

@@ -28,7 +28,9 @@ MAX_LINES = 8
 
 
 def write_report(
-    out: str | Path, outcomes: Sequence[str] | None = None, months: Sequence[int] | None = None,
+    out: str | Path,
+    outcomes: Sequence[str] | None = None,
+    months: Sequence[int] | None = None,
     to: str | Path | None = None,
 ) -> list[Path]:
     """Write the report of the sweep in ``out``; returns the files written."""
@@ -53,7 +55,9 @@ def write_report(
     for outcome in outcomes:
         written.append(plot_trajectories(df, design, outcome, dest / f"trajectory_{outcome}.png"))
         if spec["sampler"] == "grid" and len(params_varied) == 1:
-            written.append(plot_response(summary, params_varied[0], outcome, dest / f"response_{outcome}.png"))
+            written.append(
+                plot_response(summary, params_varied[0], outcome, dest / f"response_{outcome}.png")
+            )
     if spec["sampler"] in ("sobol", "morris"):
         month = max(months) if months else None
         sens = sensitivity(df, design, manifest, outcomes, month)
@@ -61,7 +65,9 @@ def write_report(
         for outcome in outcomes:
             part = sens[(sens["outcome"] == outcome) & (sens["parameter"] != "")]
             if not part.empty:
-                written.append(plot_sensitivity(part, spec["sampler"], outcome, dest / f"sensitivity_{outcome}.png"))
+                written.append(
+                    plot_sensitivity(part, spec["sampler"], outcome, dest / f"sensitivity_{outcome}.png")
+                )
     failures = SweepDir(out).failures()
     if failures:
         fail = pd.DataFrame(failures).drop(columns=["traceback"], errors="ignore")
@@ -75,7 +81,9 @@ def _csv(df: pd.DataFrame, path: Path) -> Path:
 
 
 def _point_label(row: pd.Series, varied: Sequence[str], show_policies: bool = True) -> str:
-    parts = [str(row["policies"])] * show_policies + [f"{p}={row[p]:g}" if isinstance(row[p], float) else f"{p}={row[p]}" for p in varied]
+    parts = [str(row["policies"])] * show_policies + [
+        f"{p}={row[p]:g}" if isinstance(row[p], float) else f"{p}={row[p]}" for p in varied
+    ]
     return ", ".join(parts)
 
 

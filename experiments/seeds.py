@@ -35,7 +35,9 @@ def spawn_key(point: int, replicate: int, common_random_numbers: bool = True) ->
     return (replicate, _INDEPENDENT_TAG, point)
 
 
-def run_seed(root: int, point: int, replicate: int, common_random_numbers: bool = True) -> np.random.SeedSequence:
+def run_seed(
+    root: int, point: int, replicate: int, common_random_numbers: bool = True
+) -> np.random.SeedSequence:
     """The seed sequence of one run, spawned from ``root`` by run id.
 
     Equal to ``np.random.SeedSequence(root).spawn(R)[replicate]`` under common random numbers.

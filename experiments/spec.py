@@ -206,7 +206,9 @@ class SweepSpec:
 class Design:
     """Design points of a sweep and, for sampling designs, the raw sample matrix (one row per sample)."""
 
-    points: pd.DataFrame  # point, policies, sample (index into `sample`, -1 for none), one column per parameter
+    points: (
+        pd.DataFrame
+    )  # point, policies, sample (index into `sample`, -1 for none), one column per parameter
     sample: np.ndarray | None  # raw sampler output, before rounding integer parameters
 
 
@@ -228,7 +230,11 @@ def _build_design(spec: SweepSpec) -> Design:
     for policies in spec.policies:
         for combo in itertools.product(*grid_levels):
             for s_idx, xs in enumerate(rows_x):
-                rec: dict[str, Any] = {"point": point, "policies": policies, "sample": s_idx if sample is not None else -1}
+                rec: dict[str, Any] = {
+                    "point": point,
+                    "policies": policies,
+                    "sample": s_idx if sample is not None else -1,
+                }
                 rec.update(fixed)
                 rec.update({p.name: v for p, v in zip(grid_params, combo, strict=True)})
                 rec.update(xs)
@@ -317,7 +323,9 @@ def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "s
 
     sampler = data.get("sampler", "grid")
     if sampler not in SAMPLERS:
-        p(f"unknown sampler {sampler!r}{_did_you_mean(str(sampler), SAMPLERS)}; samplers: {', '.join(SAMPLERS)}")
+        p(
+            f"unknown sampler {sampler!r}{_did_you_mean(str(sampler), SAMPLERS)}; samplers: {', '.join(SAMPLERS)}"
+        )
         sampler = "grid"
     samples = data.get("samples")
     morris_levels = data.get("morris_levels", 4)
@@ -427,7 +435,9 @@ def _check_policies(raw: Any, p: Any) -> list[str]:
         return ["status_quo"]
     labels = []
     for entry in raw:
-        if not (isinstance(entry, str) or (isinstance(entry, list) and all(isinstance(x, str) for x in entry))):
+        if not (
+            isinstance(entry, str) or (isinstance(entry, list) and all(isinstance(x, str) for x in entry))
+        ):
             p(f"'policies' entries must be names or lists of names, got {entry!r}")
             continue
         label = package_label(entry)
@@ -488,7 +498,9 @@ def _check_value(info: Any, name: str, value: Any, p: Any) -> Any:
         p(f"parameter '{name}' must be finite, got {value!r}")
         return _BAD
     if isinstance(v, int | float) and not isinstance(v, bool) and not _inside(info, v):
-        p(f"parameter '{name}' = {value!r} is outside its valid range {info.range_text()} {info.unit}".rstrip())
+        p(
+            f"parameter '{name}' = {value!r} is outside its valid range {info.range_text()} {info.unit}".rstrip()
+        )
         return _BAD
     return v
 
@@ -497,7 +509,9 @@ def _inside(info: Any, v: float) -> bool:
     return (info.lo is None or v >= info.lo) and (info.hi is None or v <= info.hi)
 
 
-def _check_param(name: str, raw: Any, sampler: str, active: Mapping[str, set[str] | None], p: Any) -> ParamSpec | None:
+def _check_param(
+    name: str, raw: Any, sampler: str, active: Mapping[str, set[str] | None], p: Any
+) -> ParamSpec | None:
     info = _param_info(name, active, p)
     if info is None:
         return None
@@ -529,7 +543,9 @@ def _check_range(name: str, raw: Mapping[str, Any], info: Any, sampler: str, p: 
     keys = set(raw)
     unknown = sorted(keys - {"min", "max", "step", "levels"})
     if unknown or not {"min", "max"} <= keys:
-        p(f"parameter '{name}': a range is {{ min = ..., max = ... }} with optional 'step' or 'levels', got {dict(raw)!r}")
+        p(
+            f"parameter '{name}': a range is {{ min = ..., max = ... }} with optional 'step' or 'levels', got {dict(raw)!r}"
+        )
         return None
     lo, hi = raw["min"], raw["max"]
     if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in (lo, hi)):
@@ -594,11 +610,17 @@ def _check_sampler(
             if not ranges and params_ok:
                 p(f"sampler '{sampler}' needs at least one parameter range {{ min = ..., max = ... }}")
             if samples is None:
-                what = {"lhs": "design points", "sobol": "base sample N, a power of two", "morris": "trajectories"}
+                what = {
+                    "lhs": "design points",
+                    "sobol": "base sample N, a power of two",
+                    "morris": "trajectories",
+                }
                 p(f"sampler '{sampler}' needs 'samples' ({what[sampler]})")
             elif sampler == "sobol" and (samples < 2 or samples & (samples - 1)):
                 lo = 1 << max(1, samples.bit_length() - 1)
-                p(f"sampler 'sobol' needs 'samples' to be a power of two >= 2, got {samples}; try {lo} or {lo * 2}")
+                p(
+                    f"sampler 'sobol' needs 'samples' to be a power of two >= 2, got {samples}; try {lo} or {lo * 2}"
+                )
             elif sampler in ("lhs", "morris") and samples < 2:
                 p(f"sampler '{sampler}' needs 'samples' >= 2, got {samples}")
             if sampler == "morris" and (

@@ -33,7 +33,18 @@ from experiments.cli import CliError
 MANIFEST = "manifest.json"
 RUNS = "runs"
 FORMAT = 1
-PACKAGES = ("mesa", "numpy", "pandas", "scipy", "networkx", "pyarrow", "SALib", "dask", "distributed", "duckdb")
+PACKAGES = (
+    "mesa",
+    "numpy",
+    "pandas",
+    "scipy",
+    "networkx",
+    "pyarrow",
+    "SALib",
+    "dask",
+    "distributed",
+    "duckdb",
+)
 
 
 def code_version() -> str:
@@ -42,7 +53,11 @@ def code_version() -> str:
     try:
         out = subprocess.run(
             ["git", "describe", "--always", "--dirty", "--tags"],
-            cwd=here, capture_output=True, text=True, timeout=10, check=False,
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
         if out.returncode == 0 and out.stdout.strip():
             return f"git:{out.stdout.strip()}"
@@ -165,8 +180,21 @@ class SweepDir:
 
 
 def _diff_keys(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
-    keys = ("name", "city", "policies", "households", "months", "replicates", "seed", "sampler", "samples",
-            "morris_levels", "common_random_numbers", "parameters", "parameter_order")
+    keys = (
+        "name",
+        "city",
+        "policies",
+        "households",
+        "months",
+        "replicates",
+        "seed",
+        "sampler",
+        "samples",
+        "morris_levels",
+        "common_random_numbers",
+        "parameters",
+        "parameter_order",
+    )
     return [k for k in keys if a.get(k) != b.get(k)]
 
 
@@ -207,7 +235,9 @@ def duckdb_view(out: str | Path, con: Any = None, name: str = "runs") -> Any:
     if con is None:
         con = duckdb.connect()
     pattern = str((Path(out) / RUNS / "p*.parquet").resolve()).replace("'", "''")
-    con.execute(f"CREATE OR REPLACE VIEW \"{name}\" AS SELECT * FROM read_parquet('{pattern}', union_by_name = true)")
+    con.execute(
+        f"CREATE OR REPLACE VIEW \"{name}\" AS SELECT * FROM read_parquet('{pattern}', union_by_name = true)"
+    )
     return con
 
 

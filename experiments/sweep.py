@@ -131,8 +131,11 @@ def run_sweep(
     skip = finished | (set() if retry_failed else failed_before)
     todo = [c for c in configs if c.run_id not in skip]
     result = SweepResult(
-        out=folder.root, total=len(configs), skipped=len(finished & {c.run_id for c in configs}),
-        failed_before=0 if retry_failed else len(failed_before), resumed=resumed,
+        out=folder.root,
+        total=len(configs),
+        skipped=len(finished & {c.run_id for c in configs}),
+        failed_before=0 if retry_failed else len(failed_before),
+        resumed=resumed,
     )
     if todo:
         n_workers = workers or default_workers()
@@ -146,8 +149,13 @@ def run_sweep(
 
 
 def _drive(
-    ex: Executor, todo: list[RunConfig], folder: SweepDir, result: SweepResult,
-    run_fn: RunFn | None, n_workers: int, progress: bool,
+    ex: Executor,
+    todo: list[RunConfig],
+    folder: SweepDir,
+    result: SweepResult,
+    run_fn: RunFn | None,
+    n_workers: int,
+    progress: bool,
 ) -> None:
     from tqdm import tqdm
 
@@ -158,8 +166,13 @@ def _drive(
     pending = iter(todo)
     inflight: dict[Future, RunConfig] = {}
     bar = tqdm(
-        total=result.total, initial=result.skipped, unit="run", disable=not progress, dynamic_ncols=True,
-        desc="sweep", file=sys.stderr,
+        total=result.total,
+        initial=result.skipped,
+        unit="run",
+        disable=not progress,
+        dynamic_ncols=True,
+        desc="sweep",
+        file=sys.stderr,
     )
     bar.set_postfix(failed=result.failed_before, refresh=False)
 
@@ -180,7 +193,9 @@ def _drive(
                 try:
                     outcome = fut.result()
                 except Exception as exc:  # noqa: BLE001  (the worker itself died or could not unpickle)
-                    outcome = RunOutcome(cfg.run_id, cfg.point, cfg.replicate, error=f"{type(exc).__name__}: {exc}")
+                    outcome = RunOutcome(
+                        cfg.run_id, cfg.point, cfg.replicate, error=f"{type(exc).__name__}: {exc}"
+                    )
                 _record(folder, cfg, outcome, result)
                 result.parent_seconds += time.perf_counter() - t0
                 bar.update(1)
@@ -200,16 +215,28 @@ def _record(folder: SweepDir, cfg: RunConfig, outcome: RunOutcome, result: Sweep
     result.setup_seconds += outcome.setup_seconds
     if outcome.ok and outcome.frame is not None:
         meta = {
-            "run_id": cfg.run_id, "point": cfg.point, "replicate": cfg.replicate,
-            "seed_entropy": cfg.seed_entropy, "seed_spawn_key": list(cfg.seed_spawn_key),
-            "model_seconds": outcome.model_seconds, "worker_seconds": outcome.worker_seconds,
+            "run_id": cfg.run_id,
+            "point": cfg.point,
+            "replicate": cfg.replicate,
+            "seed_entropy": cfg.seed_entropy,
+            "seed_spawn_key": list(cfg.seed_spawn_key),
+            "model_seconds": outcome.model_seconds,
+            "worker_seconds": outcome.worker_seconds,
         }
         folder.write_run(cfg.run_id, outcome.frame, meta)
         result.done += 1
     else:
-        folder.write_failure(cfg.run_id, {
-            "run_id": cfg.run_id, "point": cfg.point, "replicate": cfg.replicate, "policies": cfg.policies,
-            "params": dict(cfg.params), "error": outcome.error, "traceback": outcome.traceback,
-        })
+        folder.write_failure(
+            cfg.run_id,
+            {
+                "run_id": cfg.run_id,
+                "point": cfg.point,
+                "replicate": cfg.replicate,
+                "policies": cfg.policies,
+                "params": dict(cfg.params),
+                "error": outcome.error,
+                "traceback": outcome.traceback,
+            },
+        )
         result.failed += 1
         result.errors.append(f"{cfg.run_id}: {outcome.error}")

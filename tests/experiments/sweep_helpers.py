@@ -47,11 +47,13 @@ def fake_run(cfg: RunConfig) -> pd.DataFrame:
     params = dict(cfg.params)
     shift = sum(float(v) for v in params.values() if isinstance(v, int | float))
     months = np.arange(cfg.months + 1)
-    return pd.DataFrame({
-        "month": months,
-        "registration_rate": 0.3 + 0.01 * months + shift + rng.normal(0, 0.01, months.size),
-        "hukou_conversions": np.cumsum(rng.poisson(3, months.size)).astype(float),
-    })
+    return pd.DataFrame(
+        {
+            "month": months,
+            "registration_rate": 0.3 + 0.01 * months + shift + rng.normal(0, 0.01, months.size),
+            "hukou_conversions": np.cumsum(rng.poisson(3, months.size)).astype(float),
+        }
+    )
 
 
 def failing_run(cfg: RunConfig) -> pd.DataFrame:

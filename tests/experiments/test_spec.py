@@ -31,31 +31,63 @@ def with_changes(**changes):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (with_changes(parameters={"arival_rate": 0.01}), "unknown parameter 'arival_rate' (did you mean 'arrival_rate'?)"),
-        (with_changes(parameters={"arrival_rate": {"min": 0.0, "max": 0.5, "step": 0.1}}),
-         "parameter 'arrival_rate': range [0, 0.5] is outside its valid range [0, 0.1]"),
-        (with_changes(parameters={"arrival_rate": [0.01, 0.2]}),
-         "parameter 'arrival_rate' = 0.2 is outside its valid range [0, 0.1]"),
+        (
+            with_changes(parameters={"arival_rate": 0.01}),
+            "unknown parameter 'arival_rate' (did you mean 'arrival_rate'?)",
+        ),
+        (
+            with_changes(parameters={"arrival_rate": {"min": 0.0, "max": 0.5, "step": 0.1}}),
+            "parameter 'arrival_rate': range [0, 0.5] is outside its valid range [0, 0.1]",
+        ),
+        (
+            with_changes(parameters={"arrival_rate": [0.01, 0.2]}),
+            "parameter 'arrival_rate' = 0.2 is outside its valid range [0, 0.1]",
+        ),
         (with_changes(samples=10), "sampler 'grid' takes no 'samples'"),
-        (with_changes(sampler="sobol", samples=100, parameters={"arrival_rate": {"min": 0.0, "max": 0.02}}),
-         "sampler 'sobol' needs 'samples' to be a power of two >= 2, got 100; try 64 or 128"),
-        (with_changes(sampler="lhs", parameters={"arrival_rate": {"min": 0.0, "max": 0.02}}),
-         "sampler 'lhs' needs 'samples' (design points)"),
-        (with_changes(sampler="morris", samples=4, parameters={"register_const": -4.0}), "sampler 'morris' needs at least one parameter range"),
-        (with_changes(sampler="sobol", samples=8, parameters={"arrival_rate": [0.01, 0.02]}),
-         "parameter 'arrival_rate': sampler 'sobol' analyses ranges, not lists"),
-        (with_changes(parameters={"arrival_rate": {"min": 0.0, "max": 0.02}}),
-         "parameter 'arrival_rate': sampler 'grid' needs levels for a range"),
+        (
+            with_changes(
+                sampler="sobol", samples=100, parameters={"arrival_rate": {"min": 0.0, "max": 0.02}}
+            ),
+            "sampler 'sobol' needs 'samples' to be a power of two >= 2, got 100; try 64 or 128",
+        ),
+        (
+            with_changes(sampler="lhs", parameters={"arrival_rate": {"min": 0.0, "max": 0.02}}),
+            "sampler 'lhs' needs 'samples' (design points)",
+        ),
+        (
+            with_changes(sampler="morris", samples=4, parameters={"register_const": -4.0}),
+            "sampler 'morris' needs at least one parameter range",
+        ),
+        (
+            with_changes(sampler="sobol", samples=8, parameters={"arrival_rate": [0.01, 0.02]}),
+            "parameter 'arrival_rate': sampler 'sobol' analyses ranges, not lists",
+        ),
+        (
+            with_changes(parameters={"arrival_rate": {"min": 0.0, "max": 0.02}}),
+            "parameter 'arrival_rate': sampler 'grid' needs levels for a range",
+        ),
         (with_changes(sampler="latin"), "unknown sampler 'latin'"),
         (with_changes(city="shanghai"), "unknown city 'shanghai'"),
-        (with_changes(policies=["status_quo", "no_such_package"]), "unknown policy or package 'no_such_package'"),
+        (
+            with_changes(policies=["status_quo", "no_such_package"]),
+            "unknown policy or package 'no_such_package'",
+        ),
         (with_changes(parameters={"status_quo.no_such": 1}), "unknown parameter 'status_quo.no_such'"),
-        (with_changes(parameters={"nosuchpolicy.x": 1}), "unknown policy 'nosuchpolicy' in parameter 'nosuchpolicy.x'"),
-        (with_changes(outcomes=["registration_rat"]), "unknown outcome 'registration_rat' (did you mean 'registration_rate'?)"),
+        (
+            with_changes(parameters={"nosuchpolicy.x": 1}),
+            "unknown policy 'nosuchpolicy' in parameter 'nosuchpolicy.x'",
+        ),
+        (
+            with_changes(outcomes=["registration_rat"]),
+            "unknown outcome 'registration_rat' (did you mean 'registration_rate'?)",
+        ),
         (with_changes(replicates=0), "'replicates' must be a positive integer, got 0"),
         (with_changes(seed=-1), "'seed' must be a non-negative integer, got -1"),
         (with_changes(colour="red"), "unknown key 'colour'"),
-        (with_changes(parameters={"register_const": "high"}), "parameter 'register_const' must be a float, got 'high'"),
+        (
+            with_changes(parameters={"register_const": "high"}),
+            "parameter 'register_const' must be a float, got 'high'",
+        ),
     ],
 )
 def test_malformed_spec_names_the_problem(data, message):
@@ -80,7 +112,10 @@ def test_cli_prints_one_error_line_per_problem_and_exits_2(tmp_path, spec_file):
     out = tmp_path / "out"
     proc = subprocess.run(
         [sys.executable, "-m", "experiments.cli", "sweep", str(bad), "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
@@ -124,8 +159,11 @@ def test_shipped_specs_cover_the_issue():
 
 
 def test_design_sizes_follow_the_sampler():
-    ranges = {"arrival_rate": {"min": 0.0, "max": 0.02}, "register_const": {"min": -6.0, "max": -3.0},
-              "settle_const": {"min": -2.0, "max": 0.5}}
+    ranges = {
+        "arrival_rate": {"min": 0.0, "max": 0.02},
+        "register_const": {"min": -6.0, "max": -3.0},
+        "settle_const": {"min": -2.0, "max": 0.5},
+    }
     two_packages = ["status_quo", "status_quo"]
     sobol = parse_spec(with_changes(sampler="sobol", samples=8, parameters=ranges, policies=two_packages))
     assert len(sobol.design().points) == 2 * 8 * (3 + 2)
@@ -133,8 +171,14 @@ def test_design_sizes_follow_the_sampler():
     assert len(morris.design().points) == 4 * (3 + 1)
     lhs = parse_spec(with_changes(sampler="lhs", samples=10, parameters=dict(ranges, job_loss=[0.01, 0.02])))
     assert len(lhs.design().points) == 10 * 2
-    grid = parse_spec(with_changes(parameters={"arrival_rate": {"min": 0.0, "max": 0.02, "levels": 3},
-                                               "register_const": [-5.0, -4.0]}))
+    grid = parse_spec(
+        with_changes(
+            parameters={
+                "arrival_rate": {"min": 0.0, "max": 0.02, "levels": 3},
+                "register_const": [-5.0, -4.0],
+            }
+        )
+    )
     assert len(grid.design().points) == 6
     # both packages of a sampling design see the same sample (paired)
     pts = sobol.design().points
@@ -151,7 +195,9 @@ def test_seed_streams_are_spawned_by_replicate():
         # common random numbers: every design point of replicate r shares the stream
         for point in (0, 5, 99):
             assert (run_seed(root, point, rep).generate_state(4) == expected).all()
-    independent = {tuple(run_seed(root, p, 0, common_random_numbers=False).generate_state(2)) for p in range(5)}
+    independent = {
+        tuple(run_seed(root, p, 0, common_random_numbers=False).generate_state(2)) for p in range(5)
+    }
     assert len(independent) == 5
 
 
@@ -166,10 +212,16 @@ def test_grid_design_covers_every_combination_once(levels, packages, replicates)
 
     names = ["arrival_rate", "job_loss", "fertility"]
     params = {n: [0.001 * (i + 1) for i in range(k)] for n, k in zip(names, levels, strict=False)}
-    spec = parse_spec(with_changes(parameters=params, policies=["status_quo"] * packages, replicates=replicates))
+    spec = parse_spec(
+        with_changes(parameters=params, policies=["status_quo"] * packages, replicates=replicates)
+    )
     configs = run_configs(spec)
     assert len(configs) == packages * int(np.prod(levels or [1])) * replicates
     assert len({c.run_id for c in configs}) == len(configs)
-    combos = {(c.policies, c.params, c.replicate) for c in configs if c.point < len(configs) // packages // replicates}
+    combos = {
+        (c.policies, c.params, c.replicate)
+        for c in configs
+        if c.point < len(configs) // packages // replicates
+    }
     assert len(combos) == int(np.prod(levels or [1])) * replicates
     assert all(c.seed_spawn_key == (c.replicate,) for c in configs)

@@ -43,19 +43,25 @@ def test_manifest_is_complete(reference):
     assert manifest["spec"]["parameters"]["arrival_rate"] == [0.005, 0.01, 0.015, 0.02]
     assert manifest["code_version"] and manifest["packages"]["mesa"].startswith("3.")
     df = open_runs(reference)
-    assert {"run_id", "point", "replicate", "policies", "arrival_rate", "month", "registration_rate"} <= set(df.columns)
+    assert {"run_id", "point", "replicate", "policies", "arrival_rate", "month", "registration_rate"} <= set(
+        df.columns
+    )
     assert len(df) == 12 * 7 and df.groupby("run_id").size().eq(7).all()
 
 
 def test_sigkill_then_resume_gives_the_uninterrupted_results(tmp_path, reference):
     spec = write_spec(tmp_path / "spec.toml", small_grid())
     out = tmp_path / "sweep"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(HERE)]), **{GATE_ENV: str(tmp_path / "never")})
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(HERE)]), **{GATE_ENV: str(tmp_path / "never")}
+    )
     code = f"import sweep_helpers; sweep_helpers.gated_sweep({str(spec)!r}, {str(out)!r})"
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, start_new_session=True)
     try:
         # design points 0 and 1 (6 runs) finish; runs of points 2 and 3 hang until the kill
-        wait_for(lambda: len(list((out / "runs").glob("p*.parquet"))) >= 6 or proc.poll() is not None, "6 runs")
+        wait_for(
+            lambda: len(list((out / "runs").glob("p*.parquet"))) >= 6 or proc.poll() is not None, "6 runs"
+        )
         assert proc.poll() is None, "the sweep ended before it could be killed"
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -69,7 +75,9 @@ def test_sigkill_then_resume_gives_the_uninterrupted_results(tmp_path, reference
     assert not list((out / "runs").glob(".*tmp*"))
     pd.testing.assert_frame_equal(open_runs(out), open_runs(reference))
 
-    again = run_sweep(load_spec(spec), out, workers=2, progress=False)  # nothing left to do, nothing duplicated
+    again = run_sweep(
+        load_spec(spec), out, workers=2, progress=False
+    )  # nothing left to do, nothing duplicated
     assert (again.skipped, again.done) == (12, 0)
     assert len(list((out / "runs").glob("p*.parquet"))) == 12
 
@@ -141,8 +149,15 @@ def test_report_writes_tables_and_plots(reference, tmp_path):
 
 def test_sobol_report_gives_indices_with_noise(tmp_path, spec_file):
     data = small_grid()
-    data.update(sampler="sobol", samples=4, replicates=2, parameters={
-        "arrival_rate": {"min": 0.004, "max": 0.02}, "register_const": {"min": -6.0, "max": -3.0}})
+    data.update(
+        sampler="sobol",
+        samples=4,
+        replicates=2,
+        parameters={
+            "arrival_rate": {"min": 0.004, "max": 0.02},
+            "register_const": {"min": -6.0, "max": -3.0},
+        },
+    )
     out = tmp_path / "sobol"
     assert main(["sweep", str(spec_file(data)), "--out", str(out), "--workers", "2", "--no-progress"]) == 0
     assert main(["report", str(out)]) == 0
@@ -154,8 +169,26 @@ def test_sobol_report_gives_indices_with_noise(tmp_path, spec_file):
 
 def test_compare_a_package_with_itself_gives_exactly_zero(tmp_path, capsys):
     out = tmp_path / "cmp"
-    code = main(["compare", "--city", "changshu", "--policies", "status_quo,status_quo", "--replicates", "3",
-                 "--months", "6", "--households", "300", "--out", str(out), "--workers", "2", "--no-progress"])
+    code = main(
+        [
+            "compare",
+            "--city",
+            "changshu",
+            "--policies",
+            "status_quo,status_quo",
+            "--replicates",
+            "3",
+            "--months",
+            "6",
+            "--households",
+            "300",
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+            "--no-progress",
+        ]
+    )
     assert code == 0
     table = pd.read_csv(out / "comparison.csv")
     assert len(table) > 10 and (table["n_pairs"] == 3).all()
@@ -167,17 +200,34 @@ def test_compare_a_package_with_itself_gives_exactly_zero(tmp_path, capsys):
 def test_paired_differences_remove_shared_noise():
     from experiments.analysis import paired_differences
 
-    df = pd.DataFrame({
-        "point": [0, 0, 0, 1, 1, 1], "replicate": [0, 1, 2, 0, 1, 2], "month": [6] * 6,
-        "y": [10.0, 20.0, 30.0, 11.0, 21.0, 31.0],
-    })
+    df = pd.DataFrame(
+        {
+            "point": [0, 0, 0, 1, 1, 1],
+            "replicate": [0, 1, 2, 0, 1, 2],
+            "month": [6] * 6,
+            "y": [10.0, 20.0, 30.0, 11.0, 21.0, 31.0],
+        }
+    )
     (row,) = paired_differences(df, 0, [1], ["y"]).to_dict(orient="records")
     assert row["difference"] == 1.0 and row["sd"] == 0.0 and row["ci_low"] == row["ci_high"] == 1.0
 
 
 def test_spec_problems_stop_compare(tmp_path, capsys):
-    code = main(["compare", "--city", "atlantis", "--policies", "status_quo,status_quo", "--replicates", "2",
-                 "--months", "3", "--out", str(tmp_path / "c")])
+    code = main(
+        [
+            "compare",
+            "--city",
+            "atlantis",
+            "--policies",
+            "status_quo,status_quo",
+            "--replicates",
+            "2",
+            "--months",
+            "3",
+            "--out",
+            str(tmp_path / "c"),
+        ]
+    )
     assert code == 2
     assert "unknown city 'atlantis'" in capsys.readouterr().err
 
