@@ -600,9 +600,10 @@ class MedicalInsurance(Entitlement):
         ins[join] = np.where(formal[join], INSURANCE_EMPLOYEE, INSURANCE_RESIDENT)
 
     def cost(self) -> float:
+        """Government premium subsidies for urban resident and local NCMS members (persons)."""
         pop = self.model.pop
         ins = pop.insured
-        rows = np.flatnonzero((ins == INSURANCE_RESIDENT) | ((ins == INSURANCE_NCMS) & pop.hukou_local))
+        rows = np.flatnonzero((ins >= INSURANCE_RESIDENT) & ((ins == INSURANCE_RESIDENT) | pop.hukou_local))
         return COSTS["medical_subsidy"][0] * float(
             np.dot(pop.persons()[rows].astype(float), pop.weight[rows])
         )

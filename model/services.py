@@ -80,7 +80,6 @@ class Service:
         self.guarantees: list[Any] = []
         # month statistics (real units)
         self.admitted = 0.0
-        self.excluded = 0.0
         self.applied = 0.0
         self.used_after = np.zeros(size)  # capacity used per group after this month's allocation
         self.unmet_after = 0.0  # real units still queued after this month's allocation
@@ -168,16 +167,16 @@ class Service:
         pop = self.model.pop
         need_all = self.need_all()
         held, wait, waitm = self.held, self.waiting, self.waiting_months
-        # only rows whose holding differs from their need, or who queue, can change (the satisfied are skipped);
+        # only rows that must release units, may queue (lacking units, with access) or already queue can change;
         # a household that moved to another district gives up its place there and queues again
-        changed = (need_all != held) | (wait > 0)
+        changed = (held > need_all) | ((need_all > held) & access) | (wait > 0)
         moved = None
         if self.per_district:
             moved = (held > 0) & (pop.col(self.at_col) != pop.district)
             changed |= moved
         rows = np.flatnonzero(changed)
         if rows.size == 0:
-            self.applied = self.excluded = 0.0
+            self.applied = 0.0
             return
         idx: np.ndarray | slice = slice(None) if rows.size == pop.n else rows
         need = need_all[idx]
@@ -195,9 +194,7 @@ class Service:
         w = lack * acc
         wait[idx] = w
         waitm[idx] = (waitm[idx] + 1) * (w > 0)
-        weight = pop.weight[idx]
-        self.applied = float(np.dot(w.astype(float), weight))
-        self.excluded = float(np.dot(lack.astype(float), weight)) - self.applied
+        self.applied = float(np.dot(w.astype(float), pop.weight[idx]))
 
     # --- phase 6: act ------------------------------------------------------------------------------------
     def free(self) -> tuple[np.ndarray, np.ndarray]:
@@ -289,6 +286,13 @@ class Service:
         return rows
 
     # --- statistics ----------------------------------------------------------------------------------
+    def excluded_demand(self) -> float:
+        """Real units needed by households the policies give no access (not queued; computed on demand)."""
+        pop = self.model.pop
+        lack = np.maximum(self.need_all().astype(np.int64) - self.held, 0)
+        rows = np.flatnonzero((lack > 0) & ~self.model.services.access(self.name))
+        return float(np.dot(lack[rows].astype(float), pop.weight[rows]))
+
     def unmet(self) -> float:
         """Real units still waiting (queued demand not served)."""
         pop = self.model.pop

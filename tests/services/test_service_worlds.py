@@ -86,7 +86,7 @@ def test_no_access_no_queue_counted_as_excluded() -> None:
     health.set_capacity(np.full(5, 100.0))
     run_service(m, "child_health")
     assert health.held[0] == 0 and health.waiting[0] == 0
-    assert health.excluded == 1.0
+    assert health.excluded_demand() == 1.0
 
 
 def test_released_units_when_need_ends() -> None:
