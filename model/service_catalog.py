@@ -235,7 +235,7 @@ class PublicSchool(Service):
     def on_admit(self, rows: np.ndarray, units: np.ndarray) -> None:
         pop = self.model.pop
         nl = ~pop.hukou_local[rows]
-        self.nonlocal_pupils += float(np.dot(units[nl].astype(float), pop.weight[rows[nl]]))
+        self.nonlocal_pupils += float((units[nl].astype(float) * pop.weight[rows[nl]]).sum())
 
     def cost(self) -> float:
         """Per-pupil expenditure for every public pupil, less the fees non-hukou pupils pay."""
@@ -325,9 +325,9 @@ class CommunityCentre(Service):
     cost_source = COSTS["community_centre"][1]
 
     def need_all(self) -> np.ndarray:
-        """Households that use community services: young children, elders or an unemployed head."""
+        """Households that use community services: with young children or elders."""
         pop = self.model.pop
-        users = (pop.kids_0_2 > 0) | (pop.kids_3_5 > 0) | (pop.elders > 0) | (pop.job == Job.NONE)
+        users = (pop.kids_0_2 > 0) | (pop.kids_3_5 > 0) | (pop.elders > 0)
         return users.astype(np.int16)
 
 
@@ -468,7 +468,7 @@ class Dibao(Entitlement):
     def cost(self) -> float:
         pop = self.model.pop
         rows = np.flatnonzero(pop.dibao > 0)
-        return float(pop.dibao_amount[rows].astype(float) @ pop.weight[rows])
+        return float((pop.dibao_amount[rows] * pop.weight[rows]).sum())
 
 
 class HardshipAid(Entitlement):
@@ -554,7 +554,7 @@ class Pension(Entitlement):
         rows = np.flatnonzero((pop.pension == PENSION_RESIDENT) | (pop.pension == PENSION_NEW_RURAL))
         w = pop.weight[rows]
         resident = pop.pension[rows] == PENSION_RESIDENT
-        subsidy = COSTS["pension_contribution_subsidy"][0] * float(np.dot(pop.adults[rows].astype(float), w))
+        subsidy = COSTS["pension_contribution_subsidy"][0] * float((pop.adults[rows].astype(float) * w).sum())
         elders = pop.elders[rows].astype(float) * w
         return subsidy + COSTS["pension_basic_urban_resident"][0] * float(elders[resident].sum())
 
@@ -563,7 +563,7 @@ class Pension(Entitlement):
         pop = self.model.pop
         rows = np.flatnonzero(pop.pension == PENSION_NEW_RURAL)
         return COSTS["pension_basic_new_rural"][0] * float(
-            np.dot(pop.elders[rows].astype(float), pop.weight[rows])
+            (pop.elders[rows].astype(float) * pop.weight[rows]).sum()
         )
 
 
@@ -605,7 +605,7 @@ class MedicalInsurance(Entitlement):
         ins = pop.insured
         rows = np.flatnonzero((ins >= INSURANCE_RESIDENT) & ((ins == INSURANCE_RESIDENT) | pop.hukou_local))
         return COSTS["medical_subsidy"][0] * float(
-            np.dot(pop.persons()[rows].astype(float), pop.weight[rows])
+            ((pop.persons()[rows].astype(float)) * (pop.weight[rows])).sum()
         )
 
 

@@ -86,9 +86,9 @@ def _migrant_schooling(s: Snapshot) -> tuple[float, float, float]:
         public = pop.use_primary_school[rows] + pop.use_junior_school[rows]
         enrolled = public + pop.use_private_migrant_school[rows]
         return (
-            float(np.dot(comp[rows].astype(float), w)),
-            float(np.dot(enrolled.astype(float), w)),
-            float(np.dot(public.astype(float), w)),
+            float((comp[rows].astype(float) * w).sum()),
+            float((enrolled.astype(float) * w).sum()),
+            float((public.astype(float) * w).sum()),
         )
 
     return _cached(s, "schooling", compute)
@@ -178,8 +178,8 @@ def health_profile_coverage_migrant_children(s: Snapshot) -> float:
     rows = np.flatnonzero(~pop.hukou_local & (pop.kids_0_2 > 0))
     w = pop.weight[rows]
     return _ratio(
-        float(np.dot(pop.use_child_health[rows].astype(float), w)),
-        float(np.dot(pop.kids_0_2[rows].astype(float), w)),
+        float((pop.use_child_health[rows].astype(float) * w).sum()),
+        float((pop.kids_0_2[rows].astype(float) * w).sum()),
     )
 
 
@@ -193,8 +193,8 @@ def health_profile_coverage_local_children(s: Snapshot) -> float:
     rows = np.flatnonzero(pop.hukou_local & (pop.kids_0_2 > 0))
     w = pop.weight[rows]
     return _ratio(
-        float(np.dot(pop.use_child_health[rows].astype(float), w)),
-        float(np.dot(pop.kids_0_2[rows].astype(float), w)),
+        float((pop.use_child_health[rows].astype(float) * w).sum()),
+        float((pop.kids_0_2[rows].astype(float) * w).sum()),
     )
 
 
@@ -207,7 +207,7 @@ def immunisation_person_times_migrant(s: Snapshot) -> float:
     pop = s.pop
     rows = np.flatnonzero(~pop.hukou_local & (pop.use_child_health > 0))
     doses = COSTS["immunisation_per_child_month"][0]
-    return doses * float(np.dot(pop.use_child_health[rows].astype(float), pop.weight[rows]))
+    return doses * float((pop.use_child_health[rows].astype(float) * pop.weight[rows]).sum())
 
 
 @service_indicator(
@@ -507,4 +507,4 @@ for _name in ACCESS_SERVICES[:INDEX_SERVICES]:
 def migrant_access_index(s: Snapshot) -> float:
     pop = s.pop
     among = s.migrant_pw
-    return _ratio(float(np.dot(among, pop.access_count.astype(float))) / 11.0, float(among.sum()))
+    return _ratio(float((among * pop.access_count.astype(float)).sum()) / 11.0, float(among.sum()))

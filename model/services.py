@@ -194,7 +194,7 @@ class Service:
         w = lack * acc
         wait[idx] = w
         waitm[idx] = (waitm[idx] + 1) * (w > 0)
-        self.applied = float(np.dot(w.astype(float), pop.weight[idx]))
+        self.applied = float((w.astype(float) * pop.weight[idx]).sum())
 
     # --- phase 6: act ------------------------------------------------------------------------------------
     def free(self) -> tuple[np.ndarray, np.ndarray]:
@@ -221,7 +221,7 @@ class Service:
         ww = w * pop.weight[queued]
         self.unmet_after = float(ww.sum())
         self.mean_wait_after = (
-            float(np.dot(self.waiting_months[queued].astype(float), ww) / self.unmet_after)
+            float((self.waiting_months[queued].astype(float) * ww).sum() / self.unmet_after)
             if self.unmet_after > 0
             else 0.0
         )
@@ -291,14 +291,14 @@ class Service:
         pop = self.model.pop
         lack = np.maximum(self.need_all().astype(np.int64) - self.held, 0)
         rows = np.flatnonzero((lack > 0) & ~self.model.services.access(self.name))
-        return float(np.dot(lack[rows].astype(float), pop.weight[rows]))
+        return float((lack[rows].astype(float) * pop.weight[rows]).sum())
 
     def unmet(self) -> float:
         """Real units still waiting (queued demand not served)."""
         pop = self.model.pop
         w = self.waiting
         rows = np.flatnonzero(w > 0)
-        return float(w[rows] @ pop.weight[rows])
+        return float((w[rows] * pop.weight[rows]).sum())
 
     def mean_wait(self) -> float:
         """Mean months waited by queued units (weighted), 0 when nobody waits."""
@@ -308,7 +308,7 @@ class Service:
         if rows.size == 0:
             return 0.0
         ww = w[rows] * pop.weight[rows]
-        return float(self.waiting_months[rows] @ ww / ww.sum())
+        return float((self.waiting_months[rows] * ww).sum() / ww.sum())
 
 
 class Entitlement:

@@ -93,7 +93,7 @@ class NewCitizenHealth(Policy):
         rows = np.flatnonzero(~pop.hukou_local & (pop.head_age < 50))
         women = np.where(pop.adults[rows] >= 2, 1.0, pop.head_female[rows].astype(float))
         svc.charge(
-            "health", self.params.reproductive_cost * float(np.dot(women, pop.weight[rows])), "district"
+            "health", self.params.reproductive_cost * float((women * pop.weight[rows]).sum()), "district"
         )
 
 
