@@ -339,21 +339,14 @@ def _coverage(col: str, codes: tuple[int, int], group: int) -> Callable:
     """Weighted share of households of ``group`` (1 migrants, 2 local farmers) whose ``col`` is in ``codes``."""
 
     def coverage(s: Snapshot) -> float:
-        def compute() -> np.ndarray:
-            pop = s.pop
-            groups = _cached(
-                s,
-                "groups",
-                lambda: np.where(
-                    ~pop.hukou_local, 1, np.where(pop.htype == HouseholdType.LOCAL_FARMER, 2, 0)
-                ).astype(np.int64),
-            )
-            v = pop.col(col)
-            covered = (v == codes[0]) | (v == codes[1])
-            return np.bincount(groups * 2 + covered, weights=pop.weight, minlength=6)
-
-        by = _cached(s, f"coverage_{col}", compute)
-        return _ratio(float(by[2 * group + 1]), float(by[2 * group] + by[2 * group + 1]))
+        pop = s.pop
+        among = _cached(
+            s, f"group_{group}", lambda: s.nonlocal_ if group == 1 else s.htype == HouseholdType.LOCAL_FARMER
+        )
+        w = _cached(s, f"group_weight_{group}", lambda: pop.weight * among)
+        v = pop.col(col)
+        covered = (v == codes[0]) | (v == codes[1])
+        return _ratio(float((w * covered).sum()), float(w.sum()))
 
     return coverage
 
@@ -417,8 +410,9 @@ def sanitation_coverage_urban_village(s: Snapshot) -> float:
     from model.enums import DistrictKind
 
     kinds = np.array([d.kind is DistrictKind.URBAN_VILLAGE for d in s.model.profile.districts])
-    residents = np.bincount(s.pop.district, weights=s.pw, minlength=kinds.size)
-    return _ratio(float((residents * svc.sanitation_coverage)[kinds].sum()), float(residents[kinds].sum()))
+    cover = np.where(kinds, svc.sanitation_coverage, 0.0)[s.pop.district]
+    in_villages = kinds[s.pop.district]
+    return _ratio(float((s.pw * cover).sum()), float((s.pw * in_villages).sum()))
 
 
 # --- fiscal -----------------------------------------------------------------------------------------------
