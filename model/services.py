@@ -162,7 +162,7 @@ class Service:
         """Every household states its need; the units it lacks join the queue where it has access.
 
         Args:
-            access: access mask (or 0/1 array) over all rows, from the policies.
+            access: boolean access mask over all rows, from the policies.
         """
         pop = self.model.pop
         need_all = self.need_all()
