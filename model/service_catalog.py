@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from model.enums import DistrictKind, HouseholdType, Job, Residence, Skill
-from model.services import Entitlement, Service, ServiceSet
+from model.services import Entitlement, Service, ServiceSet, all_rows
 
 if TYPE_CHECKING:
     from model.core import UrbanizationModel
@@ -770,13 +770,15 @@ class CityServices(ServiceSet):
         ps = self.model.policy_set
         idx: np.ndarray | slice
         if rows is None:
-            rows, idx = np.arange(pop.n), slice(None)
+            rows, idx = all_rows(pop.n), slice(None)
             self._access_ready = True
         else:
             idx = rows
         full = isinstance(idx, slice)
         count = np.zeros(rows.size, dtype=np.int8)
-        stack = np.empty((len(ACCESS_SERVICES), rows.size)) if full else None
+        # for the access-gap indicators: one float32 matrix product per month; the last row of ones gives the
+        # group totals by the very same arithmetic, so a group with access everywhere gets a rate of exactly 1
+        stack = np.empty((len(ACCESS_SERVICES) + 1, rows.size), dtype=np.float32) if full else None
         for j, name in enumerate(ACCESS_SERVICES):
             ans = ps.service_access(name, rows)
             pop.col(f"acc_{name}")[idx] = ans
@@ -786,11 +788,12 @@ class CityServices(ServiceSet):
                 stack[j] = ans
         pop.access_count[idx] = count
         if stack is not None:
-            # access rates of local urban residents and of migrants (persons), for the access-gap indicators
-            pw = pop.persons() * pop.weight
+            stack[-1] = 1.0
+            pw = (pop.persons() * pop.weight).astype(np.float32)
             groups = np.stack([pw * (pop.hukou_local & pop.hukou_urban), pw * ~pop.hukou_local])
-            totals = groups.sum(axis=1)
-            rates = np.round((stack @ groups.T) / np.maximum(totals, 1e-9), 9)
+            sums = (stack @ groups.T).astype(np.float64)
+            rates = np.where(sums[-1] > 0, sums[:-1] / np.maximum(sums[-1], 1e-30), np.nan)
+            rates = np.minimum(rates, 1.0)
             self.access_rates = {
                 name: (float(rates[j, 0]), float(rates[j, 1])) for j, name in enumerate(ACCESS_SERVICES)
             }

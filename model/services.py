@@ -38,6 +38,34 @@ _ACCESS_BY_STATE = np.array([0.0, 0.25, 0.5, 0.5, 1.0, 0.6])
 _EPS = 1e-9
 
 
+class AllRows(np.ndarray):
+    """Row indices that cover every household in row order (``np.arange(pop.n)``), marked as such so that
+    answers over all rows can read whole columns instead of gathering them (see :func:`take`).
+
+    Only the array :func:`all_rows` returns carries the mark: indexing it or computing with it gives plain
+    arrays.
+    """
+
+    def __getitem__(self, key: Any) -> Any:
+        return np.asarray(self)[key]
+
+    def __array_wrap__(self, arr: Any, context: Any = None, return_scalar: bool = False) -> Any:
+        return np.asarray(arr)
+
+
+def all_rows(n: int) -> np.ndarray:
+    """``np.arange(n)`` marked as covering every row."""
+    return np.arange(n).view(AllRows)
+
+
+def take(column: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``column[rows]``, without a gather when ``rows`` covers every row (:func:`all_rows`): a read-only view
+    then, so treat the result as read-only."""
+    if type(rows) is AllRows and rows.size == column.size:
+        return column
+    return column[rows]
+
+
 class Service:
     """A capacity-limited service with a queue and one replaceable allocation rule.
 
@@ -377,4 +405,4 @@ class ServiceSet:
         return any(s.name == name for s in self.services)
 
 
-__all__ = ["Entitlement", "Registration", "Service", "ServiceSet"]
+__all__ = ["AllRows", "Entitlement", "Registration", "Service", "ServiceSet", "all_rows", "take"]

@@ -27,6 +27,7 @@ import numpy as np
 
 from model.enums import HouseholdType, Job, Registration, Residence
 from model.params import param, validate
+from model.services import take
 from policies.base import Policy, Transition
 from policies.registry import register, register_package
 
@@ -88,23 +89,23 @@ class StatusQuo(Policy):
 
     def service_access(self, model: UrbanizationModel, service: str, rows: np.ndarray) -> np.ndarray | None:
         pop = model.pop
-        local = pop.hukou_local[rows]
+        local = take(pop.hukou_local, rows)
         match service:
             case "primary_school" | "junior_school":
-                return local | (pop.months_resident[rows] >= MIGRANT_SCHOOL_MONTHS)
+                return local | (take(pop.months_resident, rows) >= MIGRANT_SCHOOL_MONTHS)
             case "private_migrant_school":
                 return ~local
             case "child_health" | "maternal_health":
-                reg = pop.reg[rows]
+                reg = take(pop.reg, rows)
                 return local | (reg == Registration.RESIDENCE_PERMIT) | (reg == Registration.HUKOU_APPLICANT)
             case "community_centre" | "hardship_aid" | "training":
-                return local
+                return local.copy()
             case "public_rental":
-                return pop.htype[rows] == HouseholdType.URBAN_POOR
+                return take(pop.htype, rows) == HouseholdType.URBAN_POOR
             case "dibao":
-                return local & pop.hukou_urban[rows]
+                return local & take(pop.hukou_urban, rows)
             case "pension" | "medical_insurance":
-                return (local & pop.hukou_urban[rows]) | (pop.job[rows] == Job.FORMAL)
+                return (local & take(pop.hukou_urban, rows)) | (take(pop.job, rows) == Job.FORMAL)
             case _:
                 return None
 
