@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # tests run from a checkout without an install too
@@ -98,6 +99,7 @@ def app(page, app_url):
     page.external = external
     page.missing = missing
     page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)  # a loaded machine (the full suite) can take seconds to mount the app
     return page
 
 
