@@ -252,10 +252,9 @@ def public_rental_migrant_households(s: Snapshot) -> float:
 
 def _tenure_share(res: Residence) -> Callable[[Snapshot], float]:
     def share(s: Snapshot) -> float:
-        by_tenure = _cached(
-            s, "tenure", lambda: np.bincount(s.pop.residence, weights=s.migrant_pw, minlength=len(Residence))
-        )
-        return _ratio(float(by_tenure[int(res)]), float(by_tenure.sum()))
+        among = s.migrant_pw
+        total = _cached(s, "migrant_persons", lambda: float(among.sum()))
+        return _ratio(float((among * (s.pop.residence == res)).sum()), total)
 
     return share
 
@@ -409,10 +408,13 @@ def sanitation_coverage_urban_village(s: Snapshot) -> float:
         return NAN
     from model.enums import DistrictKind
 
-    kinds = np.array([d.kind is DistrictKind.URBAN_VILLAGE for d in s.model.profile.districts])
-    cover = np.where(kinds, svc.sanitation_coverage, 0.0)[s.pop.district]
-    in_villages = kinds[s.pop.district]
-    return _ratio(float((s.pw * cover).sum()), float((s.pw * in_villages).sum()))
+    covered = residents = 0.0
+    for d in s.model.profile.districts:
+        if d.kind is DistrictKind.URBAN_VILLAGE:
+            here = float((s.pw * (s.pop.district == d.index)).sum())
+            residents += here
+            covered += here * float(svc.sanitation_coverage[d.index])
+    return _ratio(covered, residents)
 
 
 # --- fiscal -----------------------------------------------------------------------------------------------
