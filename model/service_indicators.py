@@ -74,21 +74,24 @@ def _cached(s: Snapshot, key: str, fn: Callable[[], Any]) -> Any:
     return store[key]
 
 
+def _wsum(s: Snapshot, column: np.ndarray, local: bool) -> float:
+    """Real-household-weighted sum of ``column`` over local-hukou (or non-local) households, no gathers."""
+    key = "w_local" if local else "w_nonlocal"
+    w = _cached(s, key, lambda: s.pop.weight * (s.pop.hukou_local if local else ~s.pop.hukou_local))
+    return float((w * column).sum())
+
+
 # --- education ------------------------------------------------------------------------------------------
 def _migrant_schooling(s: Snapshot) -> tuple[float, float, float]:
     """(compulsory-age migrant children, enrolled, in public schools), persons."""
 
     def compute() -> tuple[float, float, float]:
         pop = s.pop
-        comp = pop.kids_6_11 + pop.kids_12_14
-        rows = np.flatnonzero(~pop.hukou_local & (comp > 0))
-        w = pop.weight[rows]
-        public = pop.use_primary_school[rows] + pop.use_junior_school[rows]
-        enrolled = public + pop.use_private_migrant_school[rows]
+        public = pop.use_primary_school + pop.use_junior_school
         return (
-            float((comp[rows].astype(float) * w).sum()),
-            float((enrolled.astype(float) * w).sum()),
-            float((public.astype(float) * w).sum()),
+            _wsum(s, pop.kids_6_11 + pop.kids_12_14, False),
+            _wsum(s, public + pop.use_private_migrant_school, False),
+            _wsum(s, public, False),
         )
 
     return _cached(s, "schooling", compute)
@@ -174,13 +177,8 @@ def public_school_classes(s: Snapshot) -> float:
     "share",
 )
 def health_profile_coverage_migrant_children(s: Snapshot) -> float:
-    pop = s.pop
-    rows = np.flatnonzero(~pop.hukou_local & (pop.kids_0_2 > 0))
-    w = pop.weight[rows]
-    return _ratio(
-        float((pop.use_child_health[rows].astype(float) * w).sum()),
-        float((pop.kids_0_2[rows].astype(float) * w).sum()),
-    )
+    profiles = _cached(s, "child_profiles_nonlocal", lambda: _wsum(s, s.pop.use_child_health, False))
+    return _ratio(profiles, _wsum(s, s.pop.kids_0_2, False))
 
 
 @service_indicator(
@@ -189,13 +187,7 @@ def health_profile_coverage_migrant_children(s: Snapshot) -> float:
     "share",
 )
 def health_profile_coverage_local_children(s: Snapshot) -> float:
-    pop = s.pop
-    rows = np.flatnonzero(pop.hukou_local & (pop.kids_0_2 > 0))
-    w = pop.weight[rows]
-    return _ratio(
-        float((pop.use_child_health[rows].astype(float) * w).sum()),
-        float((pop.kids_0_2[rows].astype(float) * w).sum()),
-    )
+    return _ratio(_wsum(s, s.pop.use_child_health, True), _wsum(s, s.pop.kids_0_2, True))
 
 
 @service_indicator(
@@ -204,10 +196,8 @@ def health_profile_coverage_local_children(s: Snapshot) -> float:
     "person-times/month",
 )
 def immunisation_person_times_migrant(s: Snapshot) -> float:
-    pop = s.pop
-    rows = np.flatnonzero(~pop.hukou_local & (pop.use_child_health > 0))
-    doses = COSTS["immunisation_per_child_month"][0]
-    return doses * float((pop.use_child_health[rows].astype(float) * pop.weight[rows]).sum())
+    profiles = _cached(s, "child_profiles_nonlocal", lambda: _wsum(s, s.pop.use_child_health, False))
+    return COSTS["immunisation_per_child_month"][0] * profiles
 
 
 @service_indicator(
@@ -216,9 +206,7 @@ def immunisation_person_times_migrant(s: Snapshot) -> float:
     "persons",
 )
 def maternal_health_profiles_migrant(s: Snapshot) -> float:
-    pop = s.pop
-    rows = np.flatnonzero(~pop.hukou_local & (pop.use_maternal_health > 0))
-    return float(pop.weight[rows].sum())
+    return _cached(s, "maternal_profiles_nonlocal", lambda: _wsum(s, s.pop.use_maternal_health, False))
 
 
 @service_indicator(
@@ -227,11 +215,8 @@ def maternal_health_profiles_migrant(s: Snapshot) -> float:
     "share",
 )
 def maternal_health_coverage_migrant(s: Snapshot) -> float:
-    pop = s.pop
-    rows = np.flatnonzero(~pop.hukou_local & (pop.pregnant > 0))
-    return _ratio(
-        float(pop.weight[rows][pop.use_maternal_health[rows] > 0].sum()), float(pop.weight[rows].sum())
-    )
+    profiles = _cached(s, "maternal_profiles_nonlocal", lambda: _wsum(s, s.pop.use_maternal_health, False))
+    return _ratio(profiles, _wsum(s, s.pop.pregnant > 0, False))
 
 
 # --- housing ---------------------------------------------------------------------------------------------
@@ -245,9 +230,7 @@ def public_rental_households(s: Snapshot) -> float:
     "public_rental_migrant_households", "Migrant households in public rental flats", "households"
 )
 def public_rental_migrant_households(s: Snapshot) -> float:
-    pop = s.pop
-    rows = np.flatnonzero((pop.use_public_rental > 0) & ~pop.hukou_local)
-    return float(pop.weight[rows].sum())
+    return _wsum(s, s.pop.use_public_rental, False)
 
 
 def _tenure_share(res: Residence) -> Callable[[Snapshot], float]:
