@@ -158,6 +158,8 @@ class UrbanizationModel(mesa.Model):
         self._eager_agents = agents == "all" or (agents == "auto" and self.pop.n <= AUTO_AGENT_LIMIT)
         if self._eager_agents:
             self._create_agents(np.arange(self.pop.n))
+        for cls, rows in zip(HOUSEHOLD_CLASSES, self.rows_by_type(), strict=True):
+            cls.decide_settlement(self, rows)  # the starting intentions, so month 0 reports them
         self._rows: list[dict[str, float]] = []
         self.collect()
 

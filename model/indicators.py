@@ -113,7 +113,8 @@ class Snapshot:
     def share(self, mask: np.ndarray, among: np.ndarray) -> float:
         """Weighted-person share of ``mask`` among rows ``among``."""
         among_pw = self.pw * among
-        return _ratio(float(among_pw @ mask), float(among_pw.sum()))
+        # elementwise products, not BLAS dot: a threaded dot stalls on a loaded machine
+        return _ratio(float((among_pw * mask).sum()), float(among_pw.sum()))
 
 
 # --- population ---------------------------------------------------------------------------------------------

@@ -188,8 +188,8 @@ class Awareness:
 
     Topics are the registration system, the hukou pathway and one per policy that declares an
     ``awareness_topic``. Each month an unaware household learns a topic with chance
-    ``1 - (1 - contact)^(aware ties) * (1 - media) * (1 - outreach)``, where ``outreach`` is what policies
-    (community service centres, notices) add for the month through :meth:`boost`.
+    ``1 - (1 - contact)^(aware ties) * (1 - media)``; policies' outreach (community service centres,
+    notices) informs households directly through :meth:`boost`.
     """
 
     BASE_TOPICS = ("registration", "hukou")
@@ -199,7 +199,6 @@ class Awareness:
         self.topics = list(dict.fromkeys([*self.BASE_TOPICS, *topics]))
         self.index = {t: i for i, t in enumerate(self.topics)}
         model.pop.add_matrix("aware", len(self.topics))
-        self._outreach = np.zeros(0)
 
     def matrix(self) -> np.ndarray:
         return self.model.pop.matrix("aware")
@@ -209,12 +208,16 @@ class Awareness:
         return self.matrix()[:, self.index[topic]]
 
     def boost(self, topic: str, rows: np.ndarray | slice, chance: float | np.ndarray) -> None:
-        """Add an outreach chance this month for ``rows`` to learn ``topic``."""
-        n = self.model.pop.n
-        if self._outreach.shape != (n, len(self.topics)):
-            self._outreach = np.zeros((n, len(self.topics)))
-        col = self._outreach[:, self.index[topic]]
-        col[rows] = 1 - (1 - col[rows]) * (1 - np.asarray(chance))
+        """Outreach: each household at ``rows`` learns ``topic`` now with ``chance``.
+
+        Drawn immediately, because rows move (households leave and arrive) between the phase in which policies
+        act and the phase in which awareness spreads.
+        """
+        col = self.of(topic)
+        idx = np.arange(col.size)[rows]
+        if idx.size == 0 or not np.any(np.asarray(chance) > 0):
+            return
+        col[idx] |= self.model.rng.random(idx.size) < np.broadcast_to(np.asarray(chance), idx.shape)
 
     def spread(self) -> None:
         b = self.model.behaviour
@@ -225,11 +228,7 @@ class Awareness:
         # only topics some household still does not know need counting, and only for those households
         pending = np.flatnonzero(~aware.all(axis=0))
         counts = self.model.network.aware_neighbours(aware, pending)
-        outreach = self._outreach if self._outreach.shape == aware.shape else None
         for j in pending:
             unaware = np.flatnonzero(~aware[:, j])
             stay = np.power(1.0 - b.awareness_contact, counts[unaware, j]) * (1 - b.awareness_media)
-            if outreach is not None:
-                stay *= 1 - outreach[unaware, j]
             aware[unaware, j] = self.model.rng.random(unaware.size) >= stay
-        self._outreach = np.zeros(0)

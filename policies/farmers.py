@@ -26,7 +26,6 @@ from scipy.special import expit
 from model.enums import DistrictKind, HouseholdType, Registration, Residence
 from model.indicators import Snapshot, indicator
 from model.params import param, validate
-from policies._awareness import inform
 from policies.base import Policy, Transition
 from policies.registry import register
 
@@ -95,7 +94,7 @@ class FarmerHukou(Policy):
 
     def act(self, model: UrbanizationModel) -> None:
         if self.params.outreach > 0:
-            inform(model, "hukou", local_farmers(model), self.params.outreach)
+            model.awareness.boost("hukou", local_farmers(model), self.params.outreach)
 
     def eligible(
         self, model: UrbanizationModel, transition: Transition, rows: np.ndarray
@@ -165,7 +164,7 @@ class VillagerHukou(Policy):
         farmers = local_farmers(model)
         town = farmers[in_model_town(model, farmers)]
         if p.outreach > 0:
-            inform(model, "hukou", town, p.outreach)
+            model.awareness.boost("hukou", town, p.outreach)
         if p.collective_offer:
             pop = model.pop
             offered = pop.col(OFFERED)
@@ -271,7 +270,7 @@ class HomesteadExchange(Policy):
         holders = self.holders(model)
         topic = self.awareness_topic or self.name
         if p.outreach > 0:
-            inform(model, topic, holders, p.outreach)
+            model.awareness.boost(topic, holders, p.outreach)
         cand = holders[model.awareness.of(topic)[holders]]
         if cand.size == 0:
             return

@@ -24,7 +24,6 @@ import numpy as np
 
 from model.enums import RENTED, HouseholdType, Job, Registration, Residence
 from model.params import param, validate
-from policies._awareness import inform
 from policies.base import Policy, Transition
 from policies.registry import register
 
@@ -103,7 +102,7 @@ class LinkedRegistration(Policy):
         migrant = pop.htype == HouseholdType.MIGRANT
         unregistered = np.flatnonzero(migrant & (pop.reg == Registration.UNREGISTERED))
         if unregistered.size and self.params.outreach > 0:
-            inform(model, "registration", unregistered, self.params.outreach)
+            model.awareness.boost("registration", unregistered, self.params.outreach)
         registered = np.flatnonzero(registered_migrants(model, np.arange(pop.n)))
         cost = self.params.cost_per_registered * float(pop.weight[registered].sum())
         if cost > 0:
@@ -184,7 +183,7 @@ class SocializedRegistration(Policy):
         if reached.size == 0:
             return
         if p.awareness_boost > 0:
-            inform(model, "registration", reached, p.awareness_boost)
+            model.awareness.boost("registration", reached, p.awareness_boost)
         share = np.concatenate([np.full(dorm.size, p.employer_share), np.full(rental.size, p.landlord_share)])
         chosen = reached[model.rng.random(reached.size) < share]
         chosen = chosen[model.policy_set.eligible(Transition.REGISTER, chosen)]
@@ -272,7 +271,7 @@ class RentedResidenceHukou(Policy):
     def act(self, model: UrbanizationModel) -> None:
         if self.params.outreach > 0:
             holders = np.flatnonzero(model.pop.reg == Registration.RESIDENCE_PERMIT)
-            inform(model, self.awareness_topic or self.name, holders, self.params.outreach)
+            model.awareness.boost(self.awareness_topic or self.name, holders, self.params.outreach)
 
     def meets_rule(self, model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
         """Mask over ``rows``: permit, formal job, stable owned or rented home, contributions (awareness aside)."""
