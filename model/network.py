@@ -158,11 +158,10 @@ class SocialNetwork:
         for j in range(t) if topics is None else topics:
             col[:n] = aware[:, j]
             # only ties pointing at an unaware household matter: count those
-            both = np.zeros(n + 1)
-            for a, b in ((s, d), (d, s)):
-                hit = np.flatnonzero(~col[b] & col[a])
-                both += np.bincount(b[hit], minlength=n + 1)
-            out[:, j] = both[:n]
+            at_s, at_d = col[s], col[d]
+            differ = np.flatnonzero(at_s != at_d)  # a tie informs only when exactly one end is aware
+            informed = np.where(at_s[differ], d[differ], s[differ])
+            out[:, j] = np.bincount(informed, minlength=n + 1)[:n]
         return out
 
     def degree(self) -> np.ndarray:
