@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 HEALTH = ("child_health", "maternal_health")
 
 
+def _resident_migrants(model: UrbanizationModel, rows: np.ndarray, min_months: int) -> np.ndarray:
+    """Households without local hukou that have lived in the city at least ``min_months``."""
+    pop = model.pop
+    return ~pop.hukou_local[rows] & (pop.months_resident[rows] >= min_months)
+
+
 def _grow_to_need(svc: CityServices, slack: float) -> None:
     """Designated clinics: profile capacity rises to the whole resident need (never falls)."""
     for s in (svc.child_health, svc.maternal_health):
@@ -82,8 +88,7 @@ class NewCitizenHealth(Policy):
     def service_access(self, model: UrbanizationModel, service: str, rows: np.ndarray) -> np.ndarray | None:
         if service not in HEALTH:
             return None
-        pop = model.pop
-        return ~pop.hukou_local[rows] & (pop.months_resident[rows] >= self.params.min_months_resident)
+        return _resident_migrants(model, rows, self.params.min_months_resident)
 
     def act(self, model: UrbanizationModel) -> None:
         svc = city_services(model, self.name)
@@ -142,10 +147,9 @@ class MaternalChildHealth(Policy):
     def service_access(self, model: UrbanizationModel, service: str, rows: np.ndarray) -> np.ndarray | None:
         if service not in HEALTH:
             return None
-        pop = model.pop
-        ok = ~pop.hukou_local[rows] & (pop.months_resident[rows] >= self.params.min_months_resident)
+        ok = _resident_migrants(model, rows, self.params.min_months_resident)
         if self.params.requires_registration:
-            ok &= pop.reg[rows] >= Registration.REGISTERED
+            ok &= model.pop.reg[rows] >= Registration.REGISTERED
         return ok
 
     def act(self, model: UrbanizationModel) -> None:
