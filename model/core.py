@@ -363,8 +363,9 @@ class UrbanizationModel(mesa.Model):
         for name, ind in registry().items():
             row[name] = float(ind.fn(snap))
         self._rows.append(row)
-        counts = np.zeros((self.profile.width, self.profile.height))
-        np.add.at(counts, (self.pop.cell_x, self.pop.cell_y), snap.pw)
+        w, h = self.profile.width, self.profile.height
+        cell = self.pop.cell_x.astype(np.int64) * h + self.pop.cell_y
+        counts = np.bincount(cell, weights=snap.pw, minlength=w * h).reshape(w, h)
         self.grid.residents.data = counts  # type: ignore[attr-defined]
 
     def run(self, months: int, progress: Callable[[int], None] | None = None) -> UrbanizationModel:

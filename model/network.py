@@ -159,9 +159,10 @@ class SocialNetwork:
             col[:n] = aware[:, j]
             # only ties pointing at an unaware household matter: count those
             at_s, at_d = col[s], col[d]
-            differ = np.flatnonzero(at_s != at_d)  # a tie informs only when exactly one end is aware
-            informed = np.where(at_s[differ], d[differ], s[differ])
-            out[:, j] = np.bincount(informed, minlength=n + 1)[:n]
+            # a tie informs only when exactly one end is aware: count such ties at the unaware end
+            both = np.bincount(d, weights=at_s & ~at_d, minlength=n + 1)
+            both += np.bincount(s, weights=at_d & ~at_s, minlength=n + 1)
+            out[:, j] = both[:n]
         return out
 
     def degree(self) -> np.ndarray:
