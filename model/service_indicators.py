@@ -121,10 +121,16 @@ def migrant_children_public_school_share(s: Snapshot) -> float:
     "avg_class_size_primary", "Public primary pupils per class (norm about 45)", "pupils/class"
 )
 def avg_class_size_primary(s: Snapshot) -> float:
+    return _avg_class_size(s, "primary")
+
+
+def _avg_class_size(s: Snapshot, level: str) -> float:
+    """Pupils per class of one school level ("primary" or "junior"), city-wide."""
     svc = _services(s)
     if svc is None:
         return NAN
-    return _ratio(float(svc.primary.used_after.sum()), float(svc.primary.classes.sum()))
+    school = getattr(svc, level)
+    return _ratio(float(school.used_after.sum()), float(school.classes.sum()))
 
 
 @service_indicator(
@@ -145,10 +151,7 @@ def max_class_size_primary(s: Snapshot) -> float:
     "avg_class_size_junior", "Public junior middle pupils per class (norm about 50)", "pupils/class"
 )
 def avg_class_size_junior(s: Snapshot) -> float:
-    svc = _services(s)
-    if svc is None:
-        return NAN
-    return _ratio(float(svc.junior.used_after.sum()), float(svc.junior.classes.sum()))
+    return _avg_class_size(s, "junior")
 
 
 @service_indicator(
