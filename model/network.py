@@ -67,6 +67,11 @@ class SocialNetwork:
         self._dst = np.empty(1024, dtype=np.int64)
         self._kind = np.empty(1024, dtype=np.int8)
         self.size = 0
+        self._removed_since_compact = 0
+        model.pop.on_move(self._count_removed)
+
+    def _count_removed(self, removed: np.ndarray, moved_from: np.ndarray, moved_to: np.ndarray) -> None:
+        self._removed_since_compact += removed.size
 
     @property
     def src_uid(self) -> np.ndarray:
@@ -125,6 +130,8 @@ class SocialNetwork:
         d = pop.rows_of(self.dst_uid)
         gone = (s < 0) | (d < 0)
         n_gone = int(np.count_nonzero(gone))
+        if n_gone == 0 or n_gone > drop_gone_below * self.size:
+            self._removed_since_compact = 0
         if n_gone and n_gone > drop_gone_below * self.size:
             alive = ~gone
             keep = self.size - n_gone
@@ -149,20 +156,25 @@ class SocialNetwork:
     def aware_neighbours(self, aware: np.ndarray, topics: np.ndarray | None = None) -> np.ndarray:
         """Count of aware ties per household for each topic column of ``aware`` (n x T).
 
-        Only the columns in ``topics`` are counted (others are left at zero).
+        Only the columns in ``topics`` are counted (others are left at zero). Counting runs in uid space, so ties
+        need no mapping to rows: a household that has gone has no uid in the city and so is never aware.
+        Callers read the counts only at unaware households, so ties between two aware ones count too.
         """
+        pop = self.model.pop
         n, t = aware.shape
-        s, d = self.rows(drop_gone_below=0.05)  # ties to gone households point at row n, which is never aware
         out = np.zeros((n, t))
-        col = np.zeros(n + 1, dtype=bool)
+        if self._removed_since_compact > 0.05 * max(n, 1):
+            self.rows()  # drop ties to gone households for good
+        uid = pop.uid
+        su, du = self.src_uid, self.dst_uid
+        space = pop.uid_space
+        known = np.zeros(space, dtype=bool)
         for j in range(t) if topics is None else topics:
-            col[:n] = aware[:, j]
-            # only ties pointing at an unaware household matter: count those
-            at_s, at_d = col[s], col[d]
-            # a tie informs only when exactly one end is aware: count such ties at the unaware end
-            both = np.bincount(d, weights=at_s & ~at_d, minlength=n + 1)
-            both += np.bincount(s, weights=at_d & ~at_s, minlength=n + 1)
-            out[:, j] = both[:n]
+            known[uid] = aware[:, j]
+            count = np.bincount(su, weights=known[du], minlength=space)
+            count += np.bincount(du, weights=known[su], minlength=space)
+            out[:, j] = count[uid]
+            known[uid] = False
         return out
 
     def degree(self) -> np.ndarray:
@@ -226,9 +238,13 @@ class Awareness:
         if n == 0:
             return
         # only topics some household still does not know need counting, and only for those households
-        pending = np.flatnonzero(~aware.all(axis=0))
-        counts = self.model.network.aware_neighbours(aware, pending)
+        unaware_of = [np.flatnonzero(~aware[:, j]) for j in range(aware.shape[1])]
+        pending = [j for j, rows in enumerate(unaware_of) if rows.size]
+        counts = self.model.network.aware_neighbours(aware, np.asarray(pending, dtype=np.int64))
         for j in pending:
-            unaware = np.flatnonzero(~aware[:, j])
-            stay = np.power(1.0 - b.awareness_contact, counts[unaware, j]) * (1 - b.awareness_media)
+            unaware = unaware_of[j]
+            ties = counts[unaware, j].astype(np.int64)
+            # (1 - contact)^ties looked up by the count of aware ties: the same values as the power, far cheaper
+            stay = (1.0 - b.awareness_contact) ** np.arange(int(ties.max(initial=0)) + 1)[ties]
+            stay = stay * (1 - b.awareness_media)
             aware[unaware, j] = self.model.rng.random(unaware.size) >= stay

@@ -212,6 +212,11 @@ class Population:
             raise StaleHousehold(f"household {uid} is no longer in the city")
         return row
 
+    @property
+    def uid_space(self) -> int:
+        """One more than the largest uid ever issued (uids index arrays of this length)."""
+        return self._next_uid
+
     def rows_of(self, uids: np.ndarray) -> np.ndarray:
         """Rows of many uids (-1 for households no longer present). Every uid must have been issued."""
         return self._row_of[np.asarray(uids, dtype=np.int64)]
