@@ -68,6 +68,42 @@ def _ratio(num: float, den: float) -> float:
     return float(num / den) if den > 0 else float("nan")
 
 
+_TYPE_BITS = 2  # household type, 0-3
+
+# Household traits the population, registration and settlement shares are made of. ``Snapshot.persons_with`` sums
+# the persons of any combination of them (and of the household type) from one weighted count of the rows by
+# trait, instead of a pass over the rows per indicator.
+TRAITS: dict[str, Callable[[Snapshot], np.ndarray]] = {
+    "nonlocal": lambda s: s.nonlocal_,
+    "hukou_urban": lambda s: s.pop.hukou_urban,
+    "urban_district": lambda s: s.urban_district,
+    "registered": lambda s: s.registered,
+    "intends_settle": lambda s: s.pop.intends_settle,
+    "female_head": lambda s: s.pop.head_female,
+    "head_under_30": lambda s: s.pop.head_age < 30,
+    "head_30_44": lambda s: (s.pop.head_age >= 30) & (s.pop.head_age < 45),
+    "aware_registration": lambda s: s.model.awareness.of("registration"),
+    "aware_hukou": lambda s: s.model.awareness.of("hukou"),
+}
+_CELL = np.arange(1 << (_TYPE_BITS + len(TRAITS)))
+assert _CELL.size <= 1 << 16, "household traits are coded in 16 bits"
+_CELL_HAS = {name: (_CELL >> bit) & 1 == 1 for bit, name in enumerate(TRAITS, start=_TYPE_BITS)}
+_CELL_HAS |= {f"type_{t.label}": (_CELL & ((1 << _TYPE_BITS) - 1)) == int(t) for t in HouseholdType}
+_CELL_HAS["head_45_plus"] = ~_CELL_HAS["head_under_30"] & ~_CELL_HAS["head_30_44"]
+
+
+def _cells_with(traits: tuple[str, ...]) -> np.ndarray:
+    """Cells (of ``Snapshot._cells``) of households with all ``traits``."""
+    mask = np.ones(_CELL.size, dtype=bool)
+    for trait in traits:
+        negate = trait.startswith("not ")
+        has = _CELL_HAS.get(trait.removeprefix("not "))
+        if has is None:
+            raise KeyError(f"unknown household trait '{trait}'; known: {', '.join(_CELL_HAS)}")
+        mask &= ~has if negate else has
+    return mask
+
+
 class Snapshot:
     """Arrays shared by the indicators of one month (computed once, on first use)."""
 
@@ -90,7 +126,7 @@ class Snapshot:
 
     @cached_property
     def by_type(self) -> np.ndarray:
-        return np.bincount(self.htype, weights=self.pw, minlength=4)
+        return np.bincount(_CELL & ((1 << _TYPE_BITS) - 1), weights=self._cells, minlength=4)
 
     @cached_property
     def nonlocal_(self) -> np.ndarray:
@@ -116,6 +152,25 @@ class Snapshot:
         # elementwise products, not BLAS dot: a threaded dot stalls on a loaded machine
         return _ratio(float((among_pw * mask).sum()), float(among_pw.sum()))
 
+    # --- persons by trait: one pass over the rows serves every share of traits ---------------------------------
+    @cached_property
+    def _cells(self) -> np.ndarray:
+        """Persons in each combination of household type (bits 0-1) and the traits of ``TRAITS`` (bits 2-)."""
+        code = self.htype.astype(np.uint16)
+        for bit, trait in enumerate(TRAITS.values(), start=_TYPE_BITS):
+            # 16-bit shifts of the bool bytes: several times faster than intp arithmetic
+            code |= np.asarray(trait(self), dtype=bool).view(np.uint8).astype(np.uint16) << np.uint16(bit)
+        return np.bincount(code, weights=self.pw, minlength=1 << (_TYPE_BITS + len(TRAITS)))
+
+    def persons_with(self, *traits: str) -> float:
+        """Persons in households with all ``traits`` (names of ``TRAITS``, ``not <trait>`` or ``type_<type>``)."""
+        cells = self._cells
+        return float(cells[_cells_with(traits)].sum()) if traits else float(cells.sum())
+
+    def share_of(self, trait: str, *among: str) -> float:
+        """Persons with ``trait`` as a share of those with all of ``among`` (traits as for :meth:`persons_with`)."""
+        return _ratio(self.persons_with(trait, *among), self.persons_with(*among))
+
 
 # --- population ---------------------------------------------------------------------------------------------
 @indicator("residents", "Resident population", "persons")
@@ -139,27 +194,27 @@ for _t in HouseholdType:
 
 @indicator("migrant_share", "Share of residents without local hukou (the seed's 'migrants')", "share")
 def migrant_share(s: Snapshot) -> float:
-    return _ratio(float(s.migrant_pw.sum()), float(s.pw.sum()))
+    return s.share_of("nonlocal")
 
 
 @indicator("local_hukou_share", "Share of residents holding local hukou", "share")
 def local_hukou_share(s: Snapshot) -> float:
-    return _ratio(float((s.pw * s.pop.hukou_local).sum()), float(s.pw.sum()))
+    return s.share_of("not nonlocal")
 
 
 @indicator("urban_hukou_share_of_locals", "Share of local-hukou residents whose hukou is urban", "share")
 def urban_hukou_share_of_locals(s: Snapshot) -> float:
-    return s.share(s.pop.hukou_urban, s.pop.hukou_local)
+    return s.share_of("hukou_urban", "not nonlocal")
 
 
 @indicator("urbanization_rate_residence", "Share of residents living in urban districts", "share")
 def urbanization_rate_residence(s: Snapshot) -> float:
-    return _ratio(float((s.pw * s.urban_district).sum()), float(s.pw.sum()))
+    return s.share_of("urban_district")
 
 
 @indicator("urbanization_rate_hukou", "Share of residents holding urban hukou (local or elsewhere)", "share")
 def urbanization_rate_hukou(s: Snapshot) -> float:
-    return _ratio(float((s.pw * s.pop.hukou_urban).sum()), float(s.pw.sum()))
+    return s.share_of("hukou_urban")
 
 
 @indicator(
@@ -174,39 +229,29 @@ def urbanization_gap(s: Snapshot) -> float:
     "registration_rate", "Share of non-local-hukou residents registered, with a permit or applying", "share"
 )
 def registration_rate(s: Snapshot) -> float:
-    return s.share(s.registered, s.nonlocal_)
+    return s.share_of("registered", "nonlocal")
 
 
-def _split(
-    base: str, doc: str, mask_of: Callable[[Snapshot], np.ndarray], among_of: Callable[[Snapshot], np.ndarray]
-) -> None:
-    """Register ``base`` split by sex of the head and by the head's age group."""
-    groups: dict[str, Callable[[Snapshot], np.ndarray]] = {
-        "female_head": lambda s: s.pop.head_female,
-        "male_head": lambda s: ~s.pop.head_female,
-        "head_under_30": lambda s: s.pop.head_age < 30,
-        "head_30_44": lambda s: (s.pop.head_age >= 30) & (s.pop.head_age < 45),
-        "head_45_plus": lambda s: s.pop.head_age >= 45,
+def _split(base: str, doc: str, trait: str, *among: str) -> None:
+    """Register ``base`` (the share with ``trait`` among ``among``) split by sex and age group of the head."""
+    groups = {
+        "female_head": "female_head",
+        "male_head": "not female_head",
+        "head_under_30": "head_under_30",
+        "head_30_44": "head_30_44",
+        "head_45_plus": "head_45_plus",
     }
     for suffix, group in groups.items():
 
-        def split_indicator(s: Snapshot, group: Callable = group) -> float:
-            return s.share(mask_of(s), among_of(s) & group(s))
+        def split_indicator(s: Snapshot, group: str = group) -> float:
+            return s.share_of(trait, *among, group)
 
         indicator(f"{base}_{suffix}", f"{doc}, households with {suffix.replace('_', ' ')}", "share")(
             split_indicator
         )
 
 
-def _registered(s: Snapshot) -> np.ndarray:
-    return s.registered
-
-
-def _nonlocal(s: Snapshot) -> np.ndarray:
-    return s.nonlocal_
-
-
-_split("registration_rate", "Registration rate", _registered, _nonlocal)
+_split("registration_rate", "Registration rate", "registered", "nonlocal")
 
 
 @indicator("residence_permit_holders", "Residents holding a residence permit (permit or applying)", "persons")
@@ -249,12 +294,12 @@ def hukou_conversions_local_farmer(s: Snapshot) -> float:
     "awareness_registration", "Share of non-local-hukou residents aware of the registration system", "share"
 )
 def awareness_registration(s: Snapshot) -> float:
-    return s.share(s.model.awareness.of("registration"), s.nonlocal_)
+    return s.share_of("aware_registration", "nonlocal")
 
 
 @indicator("awareness_hukou", "Share of non-local-hukou residents aware of a hukou pathway", "share")
 def awareness_hukou(s: Snapshot) -> float:
-    return s.share(s.model.awareness.of("hukou"), s.nonlocal_)
+    return s.share_of("aware_hukou", "nonlocal")
 
 
 # --- flows --------------------------------------------------------------------------------------------------
@@ -278,14 +323,10 @@ for _key, _doc in (
     "return_migration_rate", "Departures this month as a share of non-local-hukou residents", "1/month"
 )
 def return_migration_rate(s: Snapshot) -> float:
-    return _ratio(s.model.flows["departures"], float(s.migrant_pw.sum()))
+    return _ratio(s.model.flows["departures"], s.persons_with("nonlocal"))
 
 
 # --- settlement and work ------------------------------------------------------------------------------------
-def _intends(s: Snapshot) -> np.ndarray:
-    return s.pop.intends_settle
-
-
 def _migrant_type(s: Snapshot) -> np.ndarray:
     return (s.htype == HouseholdType.MIGRANT) & s.nonlocal_
 
@@ -296,10 +337,10 @@ def _migrant_type(s: Snapshot) -> np.ndarray:
     "share",
 )
 def settlement_intention(s: Snapshot) -> float:
-    return s.share(_intends(s), _migrant_type(s))
+    return s.share_of("intends_settle", "type_migrant", "nonlocal")
 
 
-_split("settlement_intention", "Settlement intention", _intends, _migrant_type)
+_split("settlement_intention", "Settlement intention", "intends_settle", "type_migrant", "nonlocal")
 
 
 @indicator("unemployment_rate_migrant", "Share of migrant heads of working age without a job", "share")
@@ -319,8 +360,8 @@ def unemployment_rate_local(s: Snapshot) -> float:
 @indicator("formal_job_share_migrant", "Share of employed migrant heads with a formal contract", "share")
 def formal_job_share_migrant(s: Snapshot) -> float:
     pop = s.pop
-    mask = _migrant_type(s) & (pop.job != Job.NONE)
-    return _ratio(float(pop.weight[mask & (pop.job == Job.FORMAL)].sum()), float(pop.weight[mask].sum()))
+    employed = pop.weight * (_migrant_type(s) & (pop.job != Job.NONE))
+    return _ratio(float((employed * (pop.job == Job.FORMAL)).sum()), float(employed.sum()))
 
 
 @indicator(
@@ -331,6 +372,7 @@ def income_ratio_migrant_local(s: Snapshot) -> float:
     w = pop.weight
     mig = _migrant_type(s)
     loc = pop.hukou_local
-    per_mig = _ratio(float((pop.income * w)[mig].sum()), float(s.pw[mig].sum()))
-    per_loc = _ratio(float((pop.income * w)[loc].sum()), float(s.pw[loc].sum()))
+    income = pop.income * w
+    per_mig = _ratio(float((income * mig).sum()), float((s.pw * mig).sum()))
+    per_loc = _ratio(float((income * loc).sum()), float((s.pw * loc).sum()))
     return _ratio(per_mig, per_loc)
