@@ -144,7 +144,7 @@ class UrbanizationModel(mesa.Model):
         self.network = SocialNetwork(self)
         self.network.build(np.arange(self.pop.n))
         topics = [p.awareness_topic for p in self.policy_set if p.awareness_topic]
-        self.awareness = Awareness(self, [t for t in topics if t])
+        self.awareness: Awareness = Awareness(self, [t for t in topics if t])
         self._initial_awareness(np.arange(self.pop.n), {"registration": 0.4, "hukou": 0.3})
         self.services = self._make_services()
         self.services.setup()

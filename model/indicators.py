@@ -23,6 +23,7 @@ from model.enums import HouseholdType, Job, Registration
 
 if TYPE_CHECKING:
     from model.core import UrbanizationModel
+    from model.population import Population
 
 
 @dataclass(frozen=True)
@@ -68,48 +69,12 @@ def _ratio(num: float, den: float) -> float:
     return float(num / den) if den > 0 else float("nan")
 
 
-_TYPE_BITS = 2  # household type, 0-3
-
-# Household traits the population, registration and settlement shares are made of. ``Snapshot.persons_with`` sums
-# the persons of any combination of them (and of the household type) from one weighted count of the rows by
-# trait, instead of a pass over the rows per indicator.
-TRAITS: dict[str, Callable[[Snapshot], np.ndarray]] = {
-    "nonlocal": lambda s: s.nonlocal_,
-    "hukou_urban": lambda s: s.pop.hukou_urban,
-    "urban_district": lambda s: s.urban_district,
-    "registered": lambda s: s.registered,
-    "intends_settle": lambda s: s.pop.intends_settle,
-    "female_head": lambda s: s.pop.head_female,
-    "head_under_30": lambda s: s.pop.head_age < 30,
-    "head_30_44": lambda s: (s.pop.head_age >= 30) & (s.pop.head_age < 45),
-    "aware_registration": lambda s: s.model.awareness.of("registration"),
-    "aware_hukou": lambda s: s.model.awareness.of("hukou"),
-}
-_CELL = np.arange(1 << (_TYPE_BITS + len(TRAITS)))
-assert _CELL.size <= 1 << 16, "household traits are coded in 16 bits"
-_CELL_HAS = {name: (_CELL >> bit) & 1 == 1 for bit, name in enumerate(TRAITS, start=_TYPE_BITS)}
-_CELL_HAS |= {f"type_{t.label}": (_CELL & ((1 << _TYPE_BITS) - 1)) == int(t) for t in HouseholdType}
-_CELL_HAS["head_45_plus"] = ~_CELL_HAS["head_under_30"] & ~_CELL_HAS["head_30_44"]
-
-
-def _cells_with(traits: tuple[str, ...]) -> np.ndarray:
-    """Cells (of ``Snapshot._cells``) of households with all ``traits``."""
-    mask = np.ones(_CELL.size, dtype=bool)
-    for trait in traits:
-        negate = trait.startswith("not ")
-        has = _CELL_HAS.get(trait.removeprefix("not "))
-        if has is None:
-            raise KeyError(f"unknown household trait '{trait}'; known: {', '.join(_CELL_HAS)}")
-        mask &= ~has if negate else has
-    return mask
-
-
 class Snapshot:
     """Arrays shared by the indicators of one month (computed once, on first use)."""
 
     def __init__(self, model: UrbanizationModel) -> None:
-        self.model = model
-        self.pop = model.pop
+        self.model: UrbanizationModel = model
+        self.pop: Population = model.pop
 
     @cached_property
     def persons(self) -> np.ndarray:
@@ -170,6 +135,42 @@ class Snapshot:
     def share_of(self, trait: str, *among: str) -> float:
         """Persons with ``trait`` as a share of those with all of ``among`` (traits as for :meth:`persons_with`)."""
         return _ratio(self.persons_with(trait, *among), self.persons_with(*among))
+
+
+_TYPE_BITS = 2  # household type, 0-3
+
+# Household traits the population, registration and settlement shares are made of. ``Snapshot.persons_with`` sums
+# the persons of any combination of them (and of the household type) from one weighted count of the rows by
+# trait, instead of a pass over the rows per indicator.
+TRAITS: dict[str, Callable[[Snapshot], np.ndarray]] = {
+    "nonlocal": lambda s: s.nonlocal_,
+    "hukou_urban": lambda s: s.pop.hukou_urban,
+    "urban_district": lambda s: s.urban_district,
+    "registered": lambda s: s.registered,
+    "intends_settle": lambda s: s.pop.intends_settle,
+    "female_head": lambda s: s.pop.head_female,
+    "head_under_30": lambda s: s.pop.head_age < 30,
+    "head_30_44": lambda s: (s.pop.head_age >= 30) & (s.pop.head_age < 45),
+    "aware_registration": lambda s: s.model.awareness.of("registration"),
+    "aware_hukou": lambda s: s.model.awareness.of("hukou"),
+}
+_CELL = np.arange(1 << (_TYPE_BITS + len(TRAITS)))
+assert _CELL.size <= 1 << 16, "household traits are coded in 16 bits"
+_CELL_HAS = {name: (_CELL >> bit) & 1 == 1 for bit, name in enumerate(TRAITS, start=_TYPE_BITS)}
+_CELL_HAS |= {f"type_{t.label}": (_CELL & ((1 << _TYPE_BITS) - 1)) == int(t) for t in HouseholdType}
+_CELL_HAS["head_45_plus"] = ~_CELL_HAS["head_under_30"] & ~_CELL_HAS["head_30_44"]
+
+
+def _cells_with(traits: tuple[str, ...]) -> np.ndarray:
+    """Cells (of ``Snapshot._cells``) of households with all ``traits``."""
+    mask = np.ones(_CELL.size, dtype=bool)
+    for trait in traits:
+        negate = trait.startswith("not ")
+        has = _CELL_HAS.get(trait.removeprefix("not "))
+        if has is None:
+            raise KeyError(f"unknown household trait '{trait}'; known: {', '.join(_CELL_HAS)}")
+        mask &= ~has if negate else has
+    return mask
 
 
 # --- population ---------------------------------------------------------------------------------------------
