@@ -88,6 +88,10 @@ class SocialNetwork:
     def kind(self) -> np.ndarray:
         return self._kind[: self.size]
 
+    def clear(self) -> None:
+        """Remove every tie."""
+        self.size = 0
+
     # --- building ---------------------------------------------------------------------------------------
     def add(self, src_rows: np.ndarray, dst_rows: np.ndarray, kind: int) -> None:
         """Add ties between households at the given rows."""

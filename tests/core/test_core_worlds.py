@@ -71,7 +71,7 @@ def test_awareness_reaches_exactly_the_households_within_k_ties() -> None:
     # topic has travelled exactly k ties, and nobody off the chain learns of it
     m = small_model(awareness_contact=1.0, awareness_media=0.0)
     net = m.network
-    net.size = 0
+    net.clear()
     chain = np.arange(5)
     net.add(chain[:-1], chain[1:], kind=0)
     col = m.awareness.of("hukou")
