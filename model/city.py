@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from model.enums import DistrictKind, HouseholdType, Residence, parse_enum
 from model.errors import UnknownCityError
@@ -51,6 +53,15 @@ class CityProfile:
     skill: dict[str, tuple[float, float, float]]
     registration: dict[str, float]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @cached_property
+    def cell_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Map cells of all districts as one (cells x 2) int16 array, each district's first row in it, and its
+        number of cells (for drawing cells of many households at once)."""
+        count = np.array([len(d.cells) for d in self.districts], dtype=np.int64)
+        first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+        cells = np.array([c for d in self.districts for c in d.cells], dtype=np.int16).reshape(-1, 2)
+        return cells, first, count
 
     @property
     def migrant_share(self) -> float:

@@ -30,7 +30,7 @@ from model.errors import ParameterError
 from model.indicators import Snapshot, registry
 from model.labour import LabourMarket
 from model.ledger import FiscalLedger
-from model.network import Awareness, SocialNetwork
+from model.network import HOMETOWN, Awareness, SocialNetwork
 from model.params import BehaviourParams, build
 from model.policy_set import PolicySet
 from model.population import Population
@@ -223,11 +223,12 @@ class UrbanizationModel(mesa.Model):
             policy.act(self)
 
     def life_events(self) -> None:
-        """Phase 2: ageing, births, deaths, jobs, hardship shocks, land requisition."""
+        """Phase 2: ageing, births, deaths, new households, jobs, hardship shocks, land requisition."""
         life.age(self)
         life.births(self)
         dissolved = life.deaths(self)
         self.depart(dissolved)
+        self.on_formation(*life.form_households(self))
         life.jobs(self)
         life.shocks(self)
         life.land_requisition(self)
@@ -321,6 +322,19 @@ class UrbanizationModel(mesa.Model):
         """Set up state of arriving households (awareness through their ties, services, agents)."""
         self._initial_awareness(rows, {"registration": 0.3, "hukou": 0.2})
         self.services.on_arrival(rows)
+        if self._eager_agents:
+            self._create_agents(rows)
+
+    def on_formation(self, rows: np.ndarray, home_a: np.ndarray, home_b: np.ndarray) -> None:
+        """Set up new couple households at ``rows``, formed by one adult from ``home_a`` and one from ``home_b``:
+        each partner knows what their home knew, keeps a tie to it, and the household enters the services."""
+        if rows.size == 0:
+            return
+        aware = self.awareness.matrix()
+        aware[rows] = aware[home_a] | aware[home_b]
+        self.network.add(rows, home_a, HOMETOWN)
+        self.network.add(rows, home_b, HOMETOWN)
+        self.services.on_formation(rows)
         if self._eager_agents:
             self._create_agents(rows)
 

@@ -318,6 +318,9 @@ for _key, _doc in (
     ("deaths", "Deaths this month"),
 ):
     indicator(_key, _doc, "persons/month")(_flow(_key))
+indicator(
+    "households_formed", "New local couple households formed by young adults leaving home this month", "households/month"
+)(_flow("households_formed"))
 
 
 @indicator(

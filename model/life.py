@@ -1,4 +1,4 @@
-"""Life events (schedule phase 2): ageing, births, deaths, jobs found and lost, hardship shocks, land loss.
+"""Life events (schedule phase 2): ageing, births, deaths, new households, jobs, hardship shocks, land loss.
 
 Children are kept in age bands; a child leaves a band of width ``w`` years with chance ``1/(12 w)`` a month, so
 band sizes follow ageing on average. Every draw uses ``model.rng``.
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
-from model.synth import KID_BAND_YEARS, KID_BANDS
+from model.synth import KID_BAND_YEARS, KID_BANDS, new_households
 
 if TYPE_CHECKING:
     from model.core import UrbanizationModel
@@ -79,6 +79,61 @@ def deaths(model: UrbanizationModel) -> np.ndarray:
         dead += float((counts * pop.weight[idx]).sum())
     model.flows["deaths"] += dead
     return np.flatnonzero((pop.adults == 0) & (pop.elders == 0))
+
+
+def form_households(model: UrbanizationModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Young adults leave home and marry: new local households (without them local populations only age).
+
+    A local-hukou household with three or more adults (a grown child at home) sees one leave with monthly
+    chance ``home_leaving``. Leavers of the same household type are paired at random (an odd one out stays home
+    this month); each pair forms a couple household of that type in a district and tenure drawn as for the type
+    (public rental only through its queue), head aged 22-30, with the pair's hukou and registration state. The
+    new household stands for the mean of the two weights, so persons are conserved exactly.
+
+    Returns:
+        (new rows, rows of the first partners' homes, rows of the second partners' homes).
+    """
+    pop, rng = model.pop, model.rng
+    none = np.empty(0, dtype=np.int64)
+    chance = model.behaviour.home_leaving
+    if chance <= 0:
+        return none, none, none
+    homes = np.flatnonzero(pop.hukou_local & (pop.adults >= 3))
+    leaving = homes[rng.random(homes.size) < chance]
+    if leaving.size < 2:
+        return none, none, none
+    leaving = leaving[rng.permutation(leaving.size)]
+    first: list[np.ndarray] = []
+    second: list[np.ndarray] = []
+    cols_by_type: list[dict[str, np.ndarray]] = []
+    for t in HouseholdType:
+        group = leaving[pop.htype[leaving] == t]
+        pairs = group.size // 2
+        if pairs == 0:
+            continue
+        a, b = group[0 : 2 * pairs : 2], group[1 : 2 * pairs : 2]
+        cols = new_households(model, t.label, pairs, 1.0, arriving=False)
+        cols["weight"] = (pop.weight[a] + pop.weight[b]) / 2.0
+        cols["head_age"] = rng.uniform(22.0, 30.0, pairs).astype(cols["head_age"].dtype)
+        cols["adults"] = np.full(pairs, 2, dtype=cols["adults"].dtype)
+        for name in ("elders", *KID_BANDS):
+            cols[name] = np.zeros(pairs, dtype=cols[name].dtype)
+        for name in ("hukou_local", "hukou_urban", "reg"):
+            cols[name] = pop.col(name)[a].copy()
+        cols["reg_months"] = np.zeros(pairs, dtype=cols["reg_months"].dtype)
+        public = cols["residence"] == Residence.PUBLIC_RENTAL
+        cols["residence"][public] = Residence.PRIVATE_RENTAL
+        first.append(a)
+        second.append(b)
+        cols_by_type.append(cols)
+    if not first:
+        return none, none, none
+    a, b = np.concatenate(first), np.concatenate(second)
+    pop.adults[a] -= 1
+    pop.adults[b] -= 1
+    rows = np.concatenate([pop.append(c["adults"].size, **c) for c in cols_by_type])
+    model.flows["households_formed"] += float(pop.weight[rows].sum())
+    return rows, a, b
 
 
 def jobs(model: UrbanizationModel) -> None:

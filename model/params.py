@@ -192,6 +192,15 @@ class BehaviourParams:
     mortality_adult: float = param(
         0.0003, "1/person-month", 0.0, 0.01, "Monthly death chance of an adult under 60"
     )
+    home_leaving: float = param(
+        0.014,
+        "1/household-month",
+        0.0,
+        1.0,
+        "Monthly chance that a local household with a grown child at home (three or more adults) sees one leave "
+        "to marry; two such young adults form a new couple household (about six years between 18 and leaving: "
+        "mean age at first marriage about 24-25 in the 2010 census; assumed)",
+    )
     mortality_elder: float = param(
         0.004, "1/person-month", 0.0, 0.05, "Monthly death chance of an elder (60+)"
     )

@@ -776,8 +776,10 @@ class CityServices(ServiceSet):
             idx = rows
         full = isinstance(idx, slice)
         count = np.zeros(rows.size, dtype=np.int8)
-        # for the access-gap indicators: one float32 matrix product per month; the last row of ones gives the
-        # group totals by the very same arithmetic, so a group with access everywhere gets a rate of exactly 1
+        # for the access-gap indicators: one float32 matrix product per month over the households *without*
+        # access, so a group with access everywhere gets a rate of exactly 1 (a product over those with access
+        # rounds differently from the group total and can put a full group a hair under 1); the last row of
+        # ones gives the group totals
         stack = np.empty((len(ACCESS_SERVICES) + 1, rows.size), dtype=np.float32) if full else None
         for j, name in enumerate(ACCESS_SERVICES):
             ans = ps.service_access(name, rows)
@@ -785,15 +787,15 @@ class CityServices(ServiceSet):
             if j < INDEX_SERVICES:
                 count += ans
             if stack is not None:
-                stack[j] = ans
+                stack[j] = ~np.asarray(ans, dtype=bool)
         pop.access_count[idx] = count
         if stack is not None:
             stack[-1] = 1.0
             pw = (pop.persons() * pop.weight).astype(np.float32)
             groups = np.stack([pw * (pop.hukou_local & pop.hukou_urban), pw * ~pop.hukou_local])
             sums = (stack @ groups.T).astype(np.float64)
-            rates = np.where(sums[-1] > 0, sums[:-1] / np.maximum(sums[-1], 1e-30), np.nan)
-            rates = np.minimum(rates, 1.0)
+            rates = np.where(sums[-1] > 0, 1.0 - sums[:-1] / np.maximum(sums[-1], 1e-30), np.nan)
+            rates = np.clip(rates, 0.0, 1.0)
             self.access_rates = {
                 name: (float(rates[j, 0]), float(rates[j, 1])) for j, name in enumerate(ACCESS_SERVICES)
             }
@@ -853,6 +855,13 @@ class CityServices(ServiceSet):
     def on_arrival(self, rows: np.ndarray) -> None:
         self.set_static(rows)
         self._initial_entitlements(rows, arriving=True)
+        if self._access_ready:
+            self.refresh_access(rows)
+
+    def on_formation(self, rows: np.ndarray) -> None:
+        """New local couples: enrolled in the local schemes as the starting population is."""
+        self.set_static(rows)
+        self._initial_entitlements(rows, arriving=False)
         if self._access_ready:
             self.refresh_access(rows)
 

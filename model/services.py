@@ -395,6 +395,10 @@ class ServiceSet:
     def on_arrival(self, rows: np.ndarray) -> None:
         """Set up service state of arriving households."""
 
+    def on_formation(self, rows: np.ndarray) -> None:
+        """Set up service state of households newly formed in the city (local couples leaving home)."""
+        self.on_arrival(rows)
+
     def access_index(self, rows: np.ndarray) -> np.ndarray:
         """Each household's access to services, 0-1 (here: a proxy by registration state)."""
         return _ACCESS_BY_STATE[self.model.pop.reg[rows]]

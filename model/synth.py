@@ -110,17 +110,11 @@ def draw_districts(rng: np.random.Generator, profile: CityProfile, htype: str, k
 def place_in_cells(
     rng: np.random.Generator, profile: CityProfile, district: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Random map cell of each household inside its district."""
-    x = np.zeros(district.size, dtype=np.int16)
-    y = np.zeros(district.size, dtype=np.int16)
-    for d in profile.districts:
-        mask = district == d.index
-        if mask.any():
-            cells = np.array(d.cells)
-            pick = rng.integers(0, len(cells), int(mask.sum()))
-            x[mask] = cells[pick, 0]
-            y[mask] = cells[pick, 1]
-    return x, y
+    """Random map cell of each household inside its district (one draw per household)."""
+    cells, first, count = profile.cell_table
+    d = np.asarray(district, dtype=np.int64)
+    pick = first[d] + (rng.random(d.size) * count[d]).astype(np.int64)
+    return cells[pick, 0].copy(), cells[pick, 1].copy()
 
 
 def new_households(

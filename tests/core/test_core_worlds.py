@@ -129,3 +129,64 @@ def test_network_is_available_as_networkx() -> None:
     assert g.number_of_edges() > m.pop.n  # hometown and neighbourhood ties
     kinds = {d["kind"] for _, _, d in g.edges(data=True)}
     assert kinds == {"hometown", "neighbourhood"}
+
+
+def _homes(m: UrbanizationModel, htype: HouseholdType, k: int) -> np.ndarray:
+    rows = np.flatnonzero(m.pop.htype == htype)[:k]
+    m.pop.adults[rows] = 3  # a grown child at home
+    return rows
+
+
+def test_two_grown_children_of_one_type_form_a_couple_household() -> None:
+    from model import life
+
+    m = small_model(home_leaving=1.0)
+    pop = m.pop
+    pop.adults[pop.adults >= 3] = 2  # only the two homes below have a grown child at home
+    a, b = _homes(m, HouseholdType.URBAN_RESIDENT, 2)
+    pop.weight[a] = 100.0
+    pop.weight[b] = 140.0
+    aware = m.awareness.matrix()
+    aware[[a, b]] = False
+    aware[a, 0] = aware[b, 1] = True
+    persons = float((pop.persons() * pop.weight).sum())
+    uid_a, uid_b = int(pop.uid[a]), int(pop.uid[b])
+    n = pop.n
+    rows, home_a, home_b = life.form_households(m)
+    m.on_formation(rows, home_a, home_b)
+    assert rows.tolist() == [n] and pop.n == n + 1
+    assert {int(pop.uid[home_a[0]]), int(pop.uid[home_b[0]])} == {uid_a, uid_b}
+    new = int(rows[0])
+    assert pop.adults[new] == 2 and pop.persons()[new] == 2 and 22 <= pop.head_age[new] <= 30
+    assert pop.htype[new] == HouseholdType.URBAN_RESIDENT and pop.reg[new] == Registration.LOCAL_URBAN_HUKOU
+    assert pop.adults[a] == 2 and pop.adults[b] == 2
+    assert pop.weight[new] == 120.0  # persons are conserved exactly
+    assert float((pop.persons() * pop.weight).sum()) == pytest.approx(persons, rel=1e-12)
+    assert m.awareness.matrix()[new].tolist()[:2] == [True, True]  # each partner knows what their home knew
+    ties = {(int(s), int(d)) for s, d in zip(m.network.src_uid, m.network.dst_uid, strict=True)}
+    assert {(int(pop.uid[new]), uid_a), (int(pop.uid[new]), uid_b)} <= ties
+    assert m.flows["households_formed"] == 120.0
+
+
+def test_leavers_pair_only_within_their_type_and_migrants_do_not_form_households() -> None:
+    from model import life
+
+    m = small_model(home_leaving=1.0)
+    pop = m.pop
+    pop.adults[pop.adults >= 3] = 2
+    _homes(m, HouseholdType.URBAN_RESIDENT, 1)
+    _homes(m, HouseholdType.LOCAL_FARMER, 1)
+    _homes(m, HouseholdType.MIGRANT, 2)  # migrant flows are renewed by arrivals, not modelled here
+    n = pop.n
+    rows, _, _ = life.form_households(m)
+    assert rows.size == 0 and pop.n == n
+    assert (pop.adults >= 3).sum() == 4  # nobody left home
+
+
+def test_no_households_form_when_leaving_home_is_off() -> None:
+    from model import life
+
+    m = small_model(home_leaving=0.0)
+    _homes(m, HouseholdType.URBAN_RESIDENT, 4)
+    rows, _, _ = life.form_households(m)
+    assert rows.size == 0
