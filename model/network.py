@@ -3,8 +3,9 @@
 Ties are hometown ties (migrants from the same origin community, villagers of the same village) and
 neighbourhood ties (households in the same district). They carry awareness of policies and chain migration.
 
-At scale the ties are generated with numpy and kept as an edge list in row space (re-mapped whenever rows
-move); the monthly spread is one sparse matrix product. ``to_networkx()`` gives a networkx graph (nodes are
+At scale the ties are generated with numpy and kept as an edge list of household uids (stable while rows
+move); the monthly spread is a sparse product over that list (weighted ``np.bincount``, a COO matrix-vector
+product in uid space). ``to_networkx()`` gives a networkx graph (nodes are
 household uids) for analysis and inspection at workshop sizes.
 """
 
@@ -71,6 +72,12 @@ class SocialNetwork:
         self._kind = np.empty(1024, dtype=np.int8)
         self.size = 0
         self._removed_since_compact = 0
+        self._version = 0  # changes whenever ties are dropped (not just added)
+        # per awareness topic: ties that may still inform (see aware_neighbours(monotone=True)), and how many of
+        # the network's ties they have seen
+        self._open: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._open_size: dict[int, int] = {}
+        self._open_version = 0
         model.pop.on_move(self._count_removed)
 
     def _count_removed(self, removed: np.ndarray, moved_from: np.ndarray, moved_to: np.ndarray) -> None:
@@ -91,6 +98,7 @@ class SocialNetwork:
     def clear(self) -> None:
         """Remove every tie."""
         self.size = 0
+        self._version += 1
 
     # --- building ---------------------------------------------------------------------------------------
     def add(self, src_rows: np.ndarray, dst_rows: np.ndarray, kind: int) -> None:
@@ -146,6 +154,7 @@ class SocialNetwork:
                 arr = getattr(self, name)
                 arr[:keep] = arr[: self.size][alive]
             self.size = keep
+            self._version += 1
             return s[alive], d[alive]
         if n_gone:
             s[gone] = pop.n
@@ -160,12 +169,19 @@ class SocialNetwork:
         data = np.ones(2 * s.size, dtype=np.float32)
         return sp.csr_matrix((data, (np.concatenate([s, d]), np.concatenate([d, s]))), shape=(n, n))
 
-    def aware_neighbours(self, aware: np.ndarray, topics: np.ndarray | None = None) -> np.ndarray:
+    def aware_neighbours(
+        self, aware: np.ndarray, topics: np.ndarray | None = None, *, monotone: bool = False
+    ) -> np.ndarray:
         """Count of aware ties per household for each topic column of ``aware`` (n x T).
 
         Only the columns in ``topics`` are counted (others are left at zero). Counting runs in uid space, so ties
         need no mapping to rows: a household that has gone has no uid in the city and so is never aware.
-        Callers read the counts only at unaware households, so ties between two aware ones count too.
+        Callers read the counts only at unaware households, so ties between two aware ones may count or not.
+
+        Args:
+            monotone: the caller promises that column ``j`` of ``aware`` only ever gains awareness between calls
+                (as ``Awareness`` does). Ties found with both ends aware are then set aside for good, so the
+                work shrinks as a topic saturates.
         """
         pop = self.model.pop
         n, t = aware.shape
@@ -173,16 +189,48 @@ class SocialNetwork:
         if self._removed_since_compact > 0.05 * max(n, 1):
             self.rows()  # drop ties to gone households for good
         uid = pop.uid
-        su, du = self.src_uid, self.dst_uid
         space = pop.uid_space
         known = np.zeros(space, dtype=bool)
         for j in range(t) if topics is None else topics:
             known[uid] = aware[:, j]
-            count = np.bincount(su, weights=known[du], minlength=space)
-            count += np.bincount(du, weights=known[su], minlength=space)
+            parts = self._open_ties(int(j)) if monotone else [(self.src_uid, self.dst_uid)]
+            count = np.zeros(space)
+            closed = []
+            for su, du in parts:
+                at_s, at_d = known[su], known[du]
+                count += np.bincount(su, weights=at_d, minlength=space)
+                count += np.bincount(du, weights=at_s, minlength=space)
+                closed.append(at_s & at_d)
             out[:, j] = count[uid]
             known[uid] = False
+            if monotone:
+                self._set_aside(int(j), parts, closed)
         return out
+
+    def _open_ties(self, j: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Uids of both ends of the ties of topic ``j`` not yet found joining two aware households: a list kept
+        for the topic and the ties added since it was last rebuilt (views, not copies)."""
+        if self._open_version != self._version:
+            self._open, self._open_size, self._open_version = {}, {}, self._version
+        if j not in self._open:
+            return [(self.src_uid, self.dst_uid)]
+        start = self._open_size[j]
+        return [self._open[j], (self._src[start : self.size], self._dst[start : self.size])]
+
+    def _set_aside(
+        self, j: int, parts: list[tuple[np.ndarray, np.ndarray]], closed: list[np.ndarray]
+    ) -> None:
+        """Rebuild topic ``j``'s open ties without the closed ones, once enough have closed or been added."""
+        total = sum(c.size for c in closed)
+        added = closed[-1].size if len(parts) > 1 else total
+        if j in self._open and added <= 0.1 * total and sum(map(np.count_nonzero, closed)) <= 0.4 * total:
+            return
+        keep = [~c for c in closed]
+        self._open[j] = (
+            np.concatenate([su[k] for (su, _), k in zip(parts, keep, strict=True)]),
+            np.concatenate([du[k] for (_, du), k in zip(parts, keep, strict=True)]),
+        )
+        self._open_size[j] = self.size
 
     def degree(self) -> np.ndarray:
         n = self.model.pop.n
@@ -209,6 +257,10 @@ class Awareness:
     ``awareness_topic``. Each month an unaware household learns a topic with chance
     ``1 - (1 - contact)^(aware ties) * (1 - media)``; policies' outreach (community service centres,
     notices) informs households directly through :meth:`boost`.
+
+    Awareness is never lost: the spread counts each topic's ties with ``monotone=True``, which sets aside ties
+    once both ends know (over ten years this halves the phase's cost). Raise awareness through :meth:`boost` or by
+    or-ing into :meth:`of`; never clear it.
     """
 
     BASE_TOPICS = ("registration", "hukou")
@@ -247,7 +299,9 @@ class Awareness:
         # only topics some household still does not know need counting, and only for those households
         unaware_of = [np.flatnonzero(~aware[:, j]) for j in range(aware.shape[1])]
         pending = [j for j, rows in enumerate(unaware_of) if rows.size]
-        counts = self.model.network.aware_neighbours(aware, np.asarray(pending, dtype=np.int64))
+        counts = self.model.network.aware_neighbours(
+            aware, np.asarray(pending, dtype=np.int64), monotone=True
+        )
         for j in pending:
             unaware = unaware_of[j]
             ties = counts[unaware, j].astype(np.int64)

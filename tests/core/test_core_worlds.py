@@ -190,3 +190,18 @@ def test_no_households_form_when_leaving_home_is_off() -> None:
     _homes(m, HouseholdType.URBAN_RESIDENT, 4)
     rows, _, _ = life.form_households(m)
     assert rows.size == 0
+
+
+def test_counting_only_open_ties_gives_the_full_counts_at_unaware_households() -> None:
+    # the spread sets aside ties whose two ends both know a topic; at households that do not know it the counts
+    # must stay exactly those of counting every tie, month after month, as ties are added and dropped
+    m = small_model(households=400, awareness_contact=0.3, awareness_media=0.05)
+    net = m.network
+    for _ in range(10):
+        aware = m.awareness.matrix()
+        topics = np.arange(aware.shape[1])
+        full = net.aware_neighbours(aware, topics)
+        fast = net.aware_neighbours(aware, topics, monotone=True)
+        assert np.array_equal(full[~aware], fast[~aware])
+        m.step()
+    assert any(su.size < net.size for su, _ in net._open.values())  # some ties were set aside
