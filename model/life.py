@@ -6,6 +6,7 @@ band sizes follow ageing on average. Every draw uses ``model.rng``.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,7 +33,7 @@ def age(model: UrbanizationModel) -> None:
     for j in range(len(KID_BANDS) - 1, -1, -1):
         src, dst = bands[j], bands[j + 1]
         idx = np.flatnonzero(src > 0)  # a bool mask: flatnonzero of int16 counts is 7x slower
-        moving = rng.binomial(src[idx], 1.0 / (12 * KID_BAND_YEARS[j])).astype(src.dtype)
+        moving = _binomial_small(rng, src[idx], 1.0 / (12 * KID_BAND_YEARS[j])).astype(src.dtype)
         src[idx] -= moving
         dst[idx] += moving
     retiring = (pop.head_age >= 60.0) & (pop.head_age - 1.0 / 12.0 < 60.0) & (pop.adults > 0)
@@ -42,6 +43,29 @@ def age(model: UrbanizationModel) -> None:
     pop.reg_months[:] += 1
     pop.residence_months[:] += 1
     pop.hardship[:] = np.maximum(pop.hardship - 1, 0)
+
+
+def _binomial_small(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
+    """Binomial(n, p) draws for small counts ``n`` by inverting the CDF with one uniform each: exact, and several
+    times faster than ``rng.binomial`` over many counts of 1 or 2 (children in one age band)."""
+    top = int(n.max(initial=0))
+    if top == 0:
+        return np.zeros(n.size, dtype=np.int64)
+    k = np.arange(top + 1)
+    cdf = np.zeros((top + 1, top + 1))
+    for c in range(1, top + 1):  # cdf[c, j] = P(Binomial(c, p) <= j)
+        pmf = (
+            np.array([math.comb(c, i) for i in range(c + 1)]) * p ** k[: c + 1] * (1 - p) ** (c - k[: c + 1])
+        )
+        cdf[c, : c + 1] = np.cumsum(pmf)
+        cdf[c, c:] = 1.0
+    cdf[0, :] = 1.0
+    u = rng.random(n.size)
+    count = n.astype(np.intp)
+    drawn = (u >= cdf[:, 0].take(count)).astype(np.int64)
+    for j in range(1, top):
+        drawn += u >= cdf[:, j].take(count)
+    return drawn
 
 
 def births(model: UrbanizationModel) -> None:
@@ -172,7 +196,9 @@ def update_income(model: UrbanizationModel) -> None:
     # table lookups instead of np.where: the same values, several times faster over all rows
     head = wages[pop.job] * SKILL_WAGE[pop.skill]
     second = (pop.adults >= 2) * (0.6 * wages[1])
-    pension = pop.elders * np.array([ELDER_PENSION[False], ELDER_PENSION[True]])[pop.hukou_urban.view(np.int8)]
+    pension = (
+        pop.elders * np.array([ELDER_PENSION[False], ELDER_PENSION[True]])[pop.hukou_urban.view(np.int8)]
+    )
     income = head + second + pension
     income *= np.array([1.0, 0.4])[(pop.hardship > 0).view(np.int8)]
     income *= np.array([1.0, 0.55])[(pop.htype == HouseholdType.URBAN_POOR).view(np.int8)]

@@ -13,7 +13,9 @@ from policies.base import Transition
 
 
 def small_model(**kw) -> UrbanizationModel:
-    return UrbanizationModel(city="changshu", households=kw.pop("households", 200), rng=kw.pop("rng", 11), **kw)
+    return UrbanizationModel(
+        city="changshu", households=kw.pop("households", 200), rng=kw.pop("rng", 11), **kw
+    )
 
 
 def test_status_quo_grants_hukou_pathway_only_with_owned_housing() -> None:
@@ -49,7 +51,9 @@ def test_an_eligible_migrant_applies_and_is_granted_after_processing() -> None:
     m.hukou.grant()
     row = pop.row_of(uid)
     assert pop.reg[row] == Registration.LOCAL_URBAN_HUKOU and pop.hukou_local[row]
-    assert m.cumulative["hukou_conversions_migrant"] - before == pytest.approx(pop.persons()[row] * pop.weight[row])
+    assert m.cumulative["hukou_conversions_migrant"] - before == pytest.approx(
+        pop.persons()[row] * pop.weight[row]
+    )
 
 
 def test_quota_limits_grants_longest_waiting_first() -> None:
@@ -62,8 +66,11 @@ def test_quota_limits_grants_longest_waiting_first() -> None:
     m.hukou.processing_months = 6
     m.hukou.quota_remaining = pop.weight[rows[1]] * 1.5  # room for exactly one household
     m.hukou.grant()
-    assert pop.reg[rows].tolist() == [Registration.HUKOU_APPLICANT, Registration.LOCAL_URBAN_HUKOU,
-                                      Registration.HUKOU_APPLICANT]
+    assert pop.reg[rows].tolist() == [
+        Registration.HUKOU_APPLICANT,
+        Registration.LOCAL_URBAN_HUKOU,
+        Registration.HUKOU_APPLICANT,
+    ]
 
 
 def test_awareness_reaches_exactly_the_households_within_k_ties() -> None:
@@ -205,3 +212,21 @@ def test_counting_only_open_ties_gives_the_full_counts_at_unaware_households() -
         assert np.array_equal(full[~aware], fast[~aware])
         m.step()
     assert any(su.size < net.size for su, _ in net._open.values())  # some ties were set aside
+
+
+def test_small_binomial_draws_follow_the_binomial_distribution() -> None:
+    from scipy import stats
+
+    from model.life import _binomial_small
+
+    rng = np.random.default_rng(3)
+    n = rng.integers(0, 6, 300_000)
+    drawn = _binomial_small(rng, n, 0.07)
+    assert ((drawn >= 0) & (drawn <= n)).all()
+    for c in range(6):
+        observed = np.bincount(drawn[n == c], minlength=c + 1)
+        expected = stats.binom.pmf(np.arange(c + 1), c, 0.07) * observed.sum()
+        seen = expected > 5  # chi-square over the cells with enough expected draws
+        if seen.sum() > 1:
+            f_exp = expected[seen] * observed[seen].sum() / expected[seen].sum()
+            assert stats.chisquare(observed[seen], f_exp).pvalue > 0.001, c
