@@ -54,7 +54,11 @@ def arrive(model: UrbanizationModel) -> np.ndarray:
         cols["hometown"][has] = pop.hometown[contacts[has]]
         same_district = has & (rng.random(k) < 0.5)
         cols["district"][same_district] = pop.district[contacts[same_district]]
-        cols["cell_x"], cols["cell_y"] = place_in_cells(rng, model.profile, cols["district"])
+    # a dwelling of the tenure drawn where one is vacant, else a private rental, else an urban-village room
+    cols["district"], cols["residence"] = model.housing.place(
+        cols["district"], cols["residence"], cols["weight"], cols["htype"]
+    )
+    cols["cell_x"], cols["cell_y"] = place_in_cells(rng, model.profile, cols["district"])
     rows = pop.append(k, **cols)
     model.network.add(rows[contacts >= 0], contacts[contacts >= 0], HOMETOWN)
     # further ties among a random sample of residents (sorting everyone each month would dominate the step)

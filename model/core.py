@@ -27,6 +27,7 @@ from model import arrivals, life
 from model.city import CityProfile, load_city
 from model.enums import HouseholdType, Registration, Residence
 from model.errors import ParameterError
+from model.housing import HousingStock
 from model.indicators import Snapshot, registry
 from model.labour import LabourMarket
 from model.ledger import FiscalLedger
@@ -148,8 +149,10 @@ class UrbanizationModel(mesa.Model):
         self._initial_awareness(np.arange(self.pop.n), {"registration": 0.4, "hukou": 0.3})
         self.services = self._make_services()
         self.services.setup()
+        self.housing = HousingStock(self)
         for policy in self.policy_set:
             policy.setup(self)
+        self.housing.build()  # public rental flats as the services (and policies) set them up
         self.hukou.reset_quota()
         life.update_income(self)
         self.labour.reference_ratio = max(self.labour.income_ratio(), 1e-9)
@@ -216,11 +219,12 @@ class UrbanizationModel(mesa.Model):
         self.book_and_collect()
 
     def act_policies(self) -> None:
-        """Phase 1: quotas reset in January; each policy acts."""
+        """Phase 1: quotas reset in January; each policy acts; housing is built."""
         if self.month % 12 == 1:
             self.hukou.reset_quota()
         for policy in self.policy_set:
             policy.act(self)
+        self.housing.build()
 
     def life_events(self) -> None:
         """Phase 2: ageing, births, deaths, new households, jobs, hardship shocks, land requisition."""

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import HouseholdType, Job, Registration
+from model.enums import HouseholdType, Job, Registration, Residence
+from model.housing import MARKET
 
 if TYPE_CHECKING:
     from model.core import UrbanizationModel
@@ -106,6 +107,10 @@ class Snapshot:
     def registered(self) -> np.ndarray:
         reg = self.pop.reg
         return (reg >= Registration.REGISTERED) & (reg <= Registration.HUKOU_APPLICANT)
+
+    @cached_property
+    def vacant_dwellings(self) -> np.ndarray:
+        return self.model.housing.vacant()
 
     @cached_property
     def urban_district(self) -> np.ndarray:
@@ -319,7 +324,9 @@ for _key, _doc in (
 ):
     indicator(_key, _doc, "persons/month")(_flow(_key))
 indicator(
-    "households_formed", "New local couple households formed by young adults leaving home this month", "households/month"
+    "households_formed",
+    "New local couple households formed by young adults leaving home this month",
+    "households/month",
 )(_flow("households_formed"))
 
 
@@ -380,3 +387,43 @@ def income_ratio_migrant_local(s: Snapshot) -> float:
     per_mig = _ratio(float((income * mig).sum()), float((s.pw * mig).sum()))
     per_loc = _ratio(float((income * loc).sum()), float((s.pw * loc).sum()))
     return _ratio(per_mig, per_loc)
+
+
+# --- housing ------------------------------------------------------------------------------------------------
+@indicator(
+    "housing_vacancy_rate",
+    "Vacant share of dormitories, private rentals and owned homes (the housing market)",
+    "share",
+)
+def housing_vacancy_rate(s: Snapshot) -> float:
+    return s.model.housing.vacancy_rate(vacant=s.vacant_dwellings)
+
+
+def _vacancy_of(tenure: Residence) -> Callable[[Snapshot], float]:
+    def vacancy(s: Snapshot) -> float:
+        return s.model.housing.vacancy_rate((tenure,), vacant=s.vacant_dwellings)
+
+    return vacancy
+
+
+for _tenure in MARKET:
+    _label = _tenure.name.lower()
+    indicator(f"housing_vacancy_{_label}", f"Vacant share of {_label.replace('_', ' ')} dwellings", "share")(
+        _vacancy_of(_tenure)
+    )
+
+
+@indicator(
+    "dwellings",
+    "Dwellings of every tenure (including public rental flats and urban-village rooms)",
+    "dwellings",
+)
+def dwellings(s: Snapshot) -> float:
+    return float(s.model.housing.dwellings.sum())
+
+
+@indicator(
+    "dwellings_built", "Dormitories, private rentals and owned homes built since the start", "dwellings"
+)
+def dwellings_built(s: Snapshot) -> float:
+    return s.model.housing.built

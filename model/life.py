@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
-from model.synth import KID_BAND_YEARS, KID_BANDS, new_households
+from model.synth import KID_BAND_YEARS, KID_BANDS, new_households, place_in_cells
 
 if TYPE_CHECKING:
     from model.core import UrbanizationModel
@@ -111,7 +111,7 @@ def form_households(model: UrbanizationModel) -> tuple[np.ndarray, np.ndarray, n
     A local-hukou household with three or more adults (a grown child at home) sees one leave with monthly
     chance ``home_leaving``. Leavers of the same household type are paired at random (an odd one out stays home
     this month); each pair forms a couple household of that type in a district and tenure drawn as for the type
-    (public rental only through its queue), head aged 22-30, with the pair's hukou and registration state. The
+    (where a dwelling is vacant, see ``HousingStock.place``), head aged 22-30, with the pair's hukou and registration state. The
     new household stands for the mean of the two weights, so persons are conserved exactly.
 
     Returns:
@@ -127,6 +127,7 @@ def form_households(model: UrbanizationModel) -> tuple[np.ndarray, np.ndarray, n
     if leaving.size < 2:
         return none, none, none
     leaving = leaving[rng.permutation(leaving.size)]
+    taken = np.zeros_like(model.housing.dwellings)  # dwellings claimed by couples formed before this type's
     first: list[np.ndarray] = []
     second: list[np.ndarray] = []
     cols_by_type: list[dict[str, np.ndarray]] = []
@@ -145,8 +146,10 @@ def form_households(model: UrbanizationModel) -> tuple[np.ndarray, np.ndarray, n
         for name in ("hukou_local", "hukou_urban", "reg"):
             cols[name] = pop.col(name)[a].copy()
         cols["reg_months"] = np.zeros(pairs, dtype=cols["reg_months"].dtype)
-        public = cols["residence"] == Residence.PUBLIC_RENTAL
-        cols["residence"][public] = Residence.PRIVATE_RENTAL
+        cols["district"], cols["residence"] = model.housing.place(
+            cols["district"], cols["residence"], cols["weight"], cols["htype"], taken=taken
+        )
+        cols["cell_x"], cols["cell_y"] = place_in_cells(rng, model.profile, cols["district"])
         first.append(a)
         second.append(b)
         cols_by_type.append(cols)

@@ -192,6 +192,14 @@ class BehaviourParams:
     mortality_adult: float = param(
         0.0003, "1/person-month", 0.0, 0.01, "Monthly death chance of an adult under 60"
     )
+    housing_supply_response: float = param(
+        1.0 / 24.0,
+        "1/month",
+        0.0,
+        1.0,
+        "Share of the shortfall of dormitories, private rentals and owned homes (against occupancy plus the "
+        "target vacancy) that employers and developers build each month (assumed: about two years to close it)",
+    )
     home_leaving: float = param(
         0.014,
         "1/household-month",

@@ -135,8 +135,9 @@ class RentalMarket(Policy):
     """Changshu: a regulated private rental market, moving migrants out of dormitories and urban villages.
 
     Mechanism: each month a share ``monthly_shift`` of migrant households in dormitories or urban-village
-    rentals moves to registered private rentals (while private renters are under ``max_private_share`` of
-    migrants); low-income migrant private renters (income under ``subsidy_income_line`` yuan per person a month)
+    rentals moves to a vacant registered private rental in its district (while private renters are under
+    ``max_private_share`` of migrants; developers build more as vacancies run out, see ``model/housing.py``);
+    low-income migrant private renters (income under ``subsidy_income_line`` yuan per person a month)
     receive a rent subsidy of ``rent_subsidy`` yuan a month (housing).
 
     Usage::
@@ -175,6 +176,14 @@ class RentalMarket(Policy):
         if private_share < p.max_private_share:
             cand = migrants[(res == Residence.DORMITORY) | (res == Residence.URBAN_VILLAGE_RENTAL)]
             movers = cand[model.rng.random(cand.size) < p.monthly_shift]
+            # only into vacant private rentals of their district (the market is built up as demand shows)
+            _, got = model.housing.place(
+                pop.district[movers],
+                np.full(movers.size, int(Residence.PRIVATE_RENTAL)),
+                pop.weight[movers],
+                pop.htype[movers],
+            )
+            movers = movers[got == Residence.PRIVATE_RENTAL]
             pop.residence[movers] = Residence.PRIVATE_RENTAL
             pop.residence_months[movers] = 0
         renters = migrants[res == Residence.PRIVATE_RENTAL]

@@ -230,3 +230,44 @@ def test_small_binomial_draws_follow_the_binomial_distribution() -> None:
         if seen.sum() > 1:
             f_exp = expected[seen] * observed[seen].sum() / expected[seen].sum()
             assert stats.chisquare(observed[seen], f_exp).pvalue > 0.001, c
+
+
+def test_households_take_vacant_dwellings_and_the_rest_fall_back_to_informal_housing() -> None:
+    from model.enums import DistrictKind
+
+    m = small_model()
+    stock = m.housing
+    pop = m.pop
+    core = next(d.index for d in m.profile.districts if d.kind is DistrictKind.URBAN_CORE)
+    villages = {d.index for d in m.profile.districts if d.kind is DistrictKind.URBAN_VILLAGE}
+    w = float(pop.weight[0])
+    occupied = stock.occupied()
+    stock.dwellings[:] = occupied  # nothing vacant ...
+    stock.dwellings[core, Residence.PRIVATE_RENTAL] += 2 * w  # ... but two private rentals in the core
+    wants = np.full(3, int(Residence.PRIVATE_RENTAL))
+    district, tenure = stock.place(
+        np.full(3, core), wants, np.full(3, w), np.full(3, int(HouseholdType.MIGRANT))
+    )
+    got = tenure == Residence.PRIVATE_RENTAL
+    assert got.sum() == 2 and (district[got] == core).all()
+    assert tenure[~got].tolist() == [Residence.URBAN_VILLAGE_RENTAL] and int(district[~got][0]) in villages
+    # a farmer couple's house is self-built; a public rental flat is had only through the service's queue
+    district, tenure = stock.place(
+        np.array([core, core]),
+        np.array([int(Residence.OWNED), int(Residence.PUBLIC_RENTAL)]),
+        np.full(2, w),
+        np.array([int(HouseholdType.LOCAL_FARMER), int(HouseholdType.URBAN_POOR)]),
+    )
+    assert tenure[0] == Residence.OWNED and tenure[1] != Residence.PUBLIC_RENTAL
+
+
+def test_builders_close_part_of_the_gap_to_the_target_vacancy_each_month() -> None:
+    m = small_model(housing_supply_response=0.25)
+    stock = m.housing
+    occupied = stock.occupied()
+    col = int(Residence.PRIVATE_RENTAL)
+    stock.dwellings[:, col] = occupied[:, col]  # no vacancy
+    gap = occupied[:, col] * stock.vacancy_target[col]
+    stock.build()
+    np.testing.assert_allclose(stock.dwellings[:, col], occupied[:, col] + 0.25 * gap)
+    assert stock.built == pytest.approx(0.25 * gap.sum())
