@@ -157,6 +157,8 @@ PANELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
                          "fiscal_spend_housing"), "yuan/month"),
     ("Access gaps (locals minus migrants)", ("access_gap_primary_school", "access_gap_public_rental",
                                              "access_gap_pension", "access_gap_child_health"), "share"),
+    ("Housing", ("housing_vacancy_rate", "housing_vacancy_private_rental", "housing_vacancy_dormitory",
+                 "urban_village_rental_share_migrant"), "share"),
 )
 
 
