@@ -82,6 +82,8 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
                     solara.Checkbox(label=f"{name} ({pilot})" if pilot else name, value=name in active,
                                     on_value=lambda on, name=name: on_policy(name, on))
 
+    PolicyParameters(config, active, lambda: set_version(lambda x: x + 1))
+
     with solara.Card("Parameters (apply on Reset)"):
         def set_households(v):
             config.households = int(v)
@@ -107,9 +109,10 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
                 config.behaviour[name] = v
                 set_version(lambda x: x + 1)
 
-            solara.SliderFloat(_label(info), value=float(config.behaviour.get(info.name, info.default)),
-                               min=float(lo), max=float(hi), step=(float(hi) - float(lo)) / 200,
-                               on_value=set_param)
+            value = float(config.behaviour.get(info.name, info.default))
+            with solara.Tooltip(info.doc or info.name):
+                NumberSlider(f"{_label(info)}: {value:.4g}", value, lo, hi, (float(hi) - float(lo)) / 200,
+                             set_param)
 
         def set_overrides(text):
             config.overrides = text or ""
@@ -128,6 +131,56 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
     with solara.Card("View"):
         solara.ToggleButtonsSingle(value=colour_by, values=list(cfg.COLOUR_MODES))
         solara.Select("Map layer", values=list(cfg.MAP_LAYERS), value=map_layer)
+
+
+@solara.component
+def NumberSlider(caption: str, value: float, lo: float, hi: float, step: float, on_value, whole: bool = False):
+    """A slider under its caption (name, unit and value): a label beside the slider would squeeze its track."""
+    with solara.Div(classes=["urbanize-param"]):
+        solara.Text(caption, style={"font-size": "0.85em", "color": "#555"})
+        if whole:
+            solara.SliderInt("", value=int(value), min=int(lo), max=int(hi), step=int(step), on_value=on_value)
+        else:
+            solara.SliderFloat("", value=float(value), min=float(lo), max=float(hi), step=float(step),
+                               on_value=on_value)
+
+
+def _step(info) -> float:
+    return (float(info.hi) - float(info.lo)) / 200 if info.lo is not None and info.hi is not None else 0.01
+
+
+@solara.component
+def PolicyParameters(config: cfg.VizConfig, active: set[str], changed):
+    """A control for each parameter of each active policy (slider for numbers, checkbox for switches), with its
+    unit and meaning; values apply on Reset, and a ``policy.param`` override typed below wins over them."""
+    _, set_version = solara.use_state(0)  # re-render this card (labels show the values) on every change
+    with solara.Card("Policy parameters (apply on Reset)"):
+        shown = [name for name in cfg.policy_catalogue() if name in active and cfg.policy_param_infos(name)]
+        if not shown:
+            solara.Text("The active policies have no parameters." if active else "No policy is switched on.")
+        for name in shown:
+            values = config.policy_values.setdefault(name, {})
+            with solara.Details(name, expand=False):
+                for info in cfg.policy_param_infos(name):
+
+                    def set_value(v, name=name, info=info):
+                        config.policy_values.setdefault(name, {})[info.name] = info.kind(v)
+                        set_version(lambda x: x + 1)
+                        changed()
+
+                    value = values.get(info.name, info.default)
+                    label = _label(info)
+                    with solara.Tooltip(info.doc or info.name):
+                        if info.kind is bool:
+                            solara.Checkbox(label=label, value=bool(value), on_value=set_value)
+                        elif info.kind is int and info.lo is not None and info.hi is not None:
+                            NumberSlider(f"{label}: {int(value)}", int(value), info.lo, info.hi,
+                                         max(1, int(_step(info))), set_value, whole=True)
+                        elif info.lo is not None and info.hi is not None:
+                            NumberSlider(f"{label}: {float(value):.4g}", float(value), info.lo, info.hi, _step(info),
+                                         set_value)
+                        else:
+                            solara.InputFloat(label, value=float(value), on_value=set_value)
 
 
 @solara.component
@@ -184,6 +237,10 @@ def PolicyEffect(run: TwinRun):
     charted = plots.effect_table(run, everything=True)
     with solara.Div(classes=["urbanize-effect"], style={"overflow-x": "auto", "font-size": "0.85em"}):
         html.bold_line(f"Month {run.month}", f"policies: {', '.join(run.active_policies) or '-'}")
+        changed = run.changed_parameters() if run.main is not None else []
+        if changed:
+            with solara.Div(classes=["urbanize-policy-params"], style={"margin": "2px 0 6px 0"}):
+                solara.Text(f"set: {', '.join(changed)}")
         if run.twin is None:
             note = ("the chosen package is the status quo" if run.is_baseline
                     else "twin run is off")

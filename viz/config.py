@@ -42,14 +42,20 @@ class VizConfig:
     twin: bool = True
     behaviour: dict[str, Any] = field(default_factory=dict)
     overrides: str = ""  # "name=value, name=value" typed by the user
+    policy_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # {policy: {param: value}}, controls
 
     def policy_spec(self) -> str:
         """The policies to run, as the model's spec string."""
         return ",".join(self.policies) if self.policies else self.package
 
+    def active_policies(self) -> list[str]:
+        """The policies switched on (without the baseline)."""
+        return list(self.policies) if self.policies else package_members(self.package)
+
     def copy(self) -> VizConfig:
         return VizConfig(self.city, self.package, list(self.policies), self.households, self.seed, self.twin,
-                         dict(self.behaviour), self.overrides)
+                         dict(self.behaviour), self.overrides,
+                         {k: dict(v) for k, v in self.policy_values.items()})
 
 
 def parse_overrides(text: str) -> dict[str, Any]:
@@ -88,8 +94,12 @@ def behaviour_kwargs(config: VizConfig) -> dict[str, Any]:
 
 
 def policy_params(config: VizConfig) -> dict[str, dict[str, Any]]:
-    """Per-policy parameters from the ``policy.param=value`` overrides (validated by the policies)."""
-    out: dict[str, dict[str, Any]] = {}
+    """Per-policy parameters: the policy controls' values for the active policies, then the ``policy.param=value``
+    overrides on top (all validated by the policies when the run is built)."""
+    active = set(config.active_policies())
+    out: dict[str, dict[str, Any]] = {
+        pol: dict(values) for pol, values in config.policy_values.items() if values and pol in active
+    }
     for key, value in parse_overrides(config.overrides).items():
         if "." in key:
             pol, _, name = key.partition(".")
@@ -161,6 +171,17 @@ def behaviour_infos() -> tuple:
     from model.params import BehaviourParams, describe
 
     return tuple(describe(BehaviourParams))
+
+
+@cache
+def policy_param_infos(name: str) -> tuple:
+    """ParamInfo of a policy's parameters (empty for an unknown policy or one without parameters)."""
+    from model.params import describe
+    from policies import registry
+
+    cls = registry.available().get(name)
+    params = getattr(cls, "Params", None)
+    return tuple(describe(params)) if params is not None else ()
 
 
 def slider_infos() -> list:

@@ -100,6 +100,22 @@ class TwinRun(mesa.Model):
         except UrbanizeError:
             return []
 
+    def changed_parameters(self) -> list[str]:
+        """``policy.param=value`` of every policy parameter of the running policies that is not its default."""
+        from model.params import describe
+
+        out = []
+        for policy in getattr(self.main, "policy_set", []):
+            params = getattr(policy, "params", None)
+            if params is None:
+                continue
+            for info in describe(type(params)):
+                value = getattr(params, info.name)
+                if value != info.default:
+                    out.append(f"{policy.name}.{info.name}={value:g}" if isinstance(value, float)
+                               else f"{policy.name}.{info.name}={value}")
+        return out
+
     def indicators(self, which: str = "main") -> pd.DataFrame | None:
         """Indicator table of one run (cached per month: several charts read it each step)."""
         m = self.main if which == "main" else self.twin

@@ -212,3 +212,19 @@ def test_workshop_size_and_address_presets(app, app_url, artifacts):
     step(app, 3)
     expect(app.locator(".urbanize-error")).to_have_count(0)
     shot(app, artifacts, "live_5000_districts")
+
+
+def test_policy_parameter_controls_apply_on_reset(app, app_url, artifacts):
+    open_live(app, app_url + "?city=yanta&policies=rented_residence_hukou&households=500")
+    card = app.locator(".v-card").filter(has_text="Policy parameters (apply on Reset)")
+    card.get_by_text("rented_residence_hukou", exact=True).click()
+    slider = card.locator(".urbanize-param").filter(has_text="contribution_years (years): 3")
+    expect(slider).to_be_visible()
+    slider.locator("[role=slider]").focus()
+    app.keyboard.press("ArrowRight")
+    expect(card.locator(".urbanize-param").filter(has_text="contribution_years (years): 4")).to_be_visible()
+    app.get_by_role("button", name="Reset").click()
+    expect(app.locator(".urbanize-policy-params")).to_contain_text("rented_residence_hukou.contribution_years=4")
+    expect(app.locator(".urbanize-error")).to_have_count(0)
+    step(app)
+    shot(app, artifacts, "live_policy_parameters")

@@ -120,3 +120,27 @@ def test_analyst_numbers_are_the_report_numbers(small_sweep):
                              [last])
     assert np.allclose(d["difference"], ref["difference"])
     assert plots.png(trajectory_figure(sweep, "registration_rate", 0, last)).startswith(PNG)
+
+
+def test_policy_controls_set_policy_parameters_and_typed_overrides_win():
+    config = VizConfig(city="yanta", policies=["rented_residence_hukou"], households=300, seed=1)
+    config.policy_values = {
+        "rented_residence_hukou": {"contribution_years": 2, "outreach": 0.2},
+        "farmer_hukou": {"min_years": 1},  # a policy switched off: its controls' values are not passed on
+    }
+    assert policy_params(config) == {"rented_residence_hukou": {"contribution_years": 2, "outreach": 0.2}}
+    run = TwinRun(config)
+    assert run.ok, run.error
+    (policy,) = [p for p in run.main.policy_set if p.name == "rented_residence_hukou"]
+    assert (policy.params.contribution_years, policy.params.outreach) == (2, 0.2)
+    assert run.changed_parameters() == [
+        "rented_residence_hukou.contribution_years=2", "rented_residence_hukou.outreach=0.2"
+    ]
+    config.overrides = "rented_residence_hukou.contribution_years=5"
+    (policy,) = [p for p in TwinRun(config).main.policy_set if p.name == "rented_residence_hukou"]
+    assert policy.params.contribution_years == 5
+    # out of range from a control: a message on the page, not a crash
+    config.overrides = ""
+    config.policy_values["rented_residence_hukou"]["contribution_years"] = 99
+    bad = TwinRun(config)
+    assert not bad.ok and "contribution_years" in bad.error
