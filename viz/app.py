@@ -50,6 +50,11 @@ def initial_config(search: str | None = None) -> VizConfig:
     return config
 
 
+#: SolaraViz always draws a "Model Parameters" card; this app's settings live in its own cards (the run is built
+#: from a whole ``VizConfig``), so the empty card is hidden rather than shown blank.
+HIDE_EMPTY_CARDS = ".v-card:has(> .v-card__text > .v-sheet:empty:only-child) { display: none; }"
+
+
 @solara.component
 def _SidebarControls(model, config):
     # one component level below SolaraViz's own sidebar cards, so ours come after Step / Play / Reset
@@ -70,6 +75,7 @@ def Page():
     first = solara.use_memo(lambda: TwinRun(config), [])
     model = solara.use_reactive(first)
     with solara.Column(style={"width": "100%"}) as main:
+        solara.Style(HIDE_EMPTY_CARDS)
         SolaraViz(
             model,
             components=[],  # the main area is laid out below (see docs/app.md: why not the draggable grid)

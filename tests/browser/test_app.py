@@ -79,6 +79,7 @@ def test_live_page_renders_offline(app, app_url, artifacts):
     expect(app.get_by_text("Time: 0.0")).to_be_visible()
     assert month(app) == 0
     expect(app.locator(".urbanize-error")).to_have_count(0)
+    expect(app.get_by_text("Model Parameters", exact=True)).to_be_hidden()  # SolaraViz's card, empty here
     shot(app, artifacts, "live_initial")
     assert app.external == [], f"the page tried to reach the network: {app.external[:5]}"
     assert app.missing == [], f"resources missing offline: {app.missing[:5]}"
