@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
-from model.synth import KID_BAND_YEARS, KID_BANDS, new_households, place_in_cells
+from model.synth import KID_BAND_YEARS, KID_BANDS, place_in_cells
 
 if TYPE_CHECKING:
     from model.core import UrbanizationModel
@@ -105,14 +105,36 @@ def deaths(model: UrbanizationModel) -> np.ndarray:
     return np.flatnonzero((pop.adults == 0) & (pop.elders == 0))
 
 
+#: what a young couple takes from the first partner's home: the household type, hukou, registration state and
+#: origin, where the home is and its tenure (wanted again: ``HousingStock.place`` finds a dwelling or another
+#: tenure), the land rights of the village, the head's skill and taste for settling
+INHERITED = (
+    "htype",
+    "hukou_local",
+    "hukou_urban",
+    "reg",
+    "months_resident",
+    "skill",
+    "district",
+    "residence",
+    "land",
+    "homestead",
+    "hometown",
+    "settle_taste",
+    "intends_settle",
+)
+
+
 def form_households(model: UrbanizationModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Young adults leave home and marry: new local households (without them local populations only age).
 
     A local-hukou household with three or more adults (a grown child at home) sees one leave with monthly
     chance ``home_leaving``. Leavers of the same household type are paired at random (an odd one out stays home
-    this month); each pair forms a couple household of that type in a district and tenure drawn as for the type
-    (where a dwelling is vacant, see ``HousingStock.place``), head aged 22-30, with the pair's hukou and registration state. The
-    new household stands for the mean of the two weights, so persons are conserved exactly.
+    this month); each pair forms a couple household, head aged 22-30 and of either sex, with a job as the
+    city's employment and formal shares for locals say. It keeps what ``INHERITED`` names from the first
+    partner's home; it wants that home's tenure in that district, and takes it where a dwelling is vacant, else
+    a vacant private rental, else an urban-village room (``HousingStock.place``). The new household stands for
+    the mean of the two weights, so persons are conserved exactly.
 
     Returns:
         (new rows, rows of the first partners' homes, rows of the second partners' homes).
@@ -127,39 +149,36 @@ def form_households(model: UrbanizationModel) -> tuple[np.ndarray, np.ndarray, n
     if leaving.size < 2:
         return none, none, none
     leaving = leaving[rng.permutation(leaving.size)]
-    taken = np.zeros_like(model.housing.dwellings)  # dwellings claimed by couples formed before this type's
-    first: list[np.ndarray] = []
-    second: list[np.ndarray] = []
-    cols_by_type: list[dict[str, np.ndarray]] = []
-    for t in HouseholdType:
-        group = leaving[pop.htype[leaving] == t]
-        pairs = group.size // 2
-        if pairs == 0:
-            continue
-        a, b = group[0 : 2 * pairs : 2], group[1 : 2 * pairs : 2]
-        cols = new_households(model, t.label, pairs, 1.0, arriving=False)
-        cols["weight"] = (pop.weight[a] + pop.weight[b]) / 2.0
-        cols["head_age"] = rng.uniform(22.0, 30.0, pairs).astype(cols["head_age"].dtype)
-        cols["adults"] = np.full(pairs, 2, dtype=cols["adults"].dtype)
-        for name in ("elders", *KID_BANDS):
-            cols[name] = np.zeros(pairs, dtype=cols[name].dtype)
-        for name in ("hukou_local", "hukou_urban", "reg"):
-            cols[name] = pop.col(name)[a].copy()
-        cols["reg_months"] = np.zeros(pairs, dtype=cols["reg_months"].dtype)
-        cols["district"], cols["residence"] = model.housing.place(
-            cols["district"], cols["residence"], cols["weight"], cols["htype"], taken=taken
-        )
-        cols["cell_x"], cols["cell_y"] = place_in_cells(rng, model.profile, cols["district"])
-        first.append(a)
-        second.append(b)
-        cols_by_type.append(cols)
-    if not first:
+    # pair within household type: sort the shuffled leavers by type (stably) and pair neighbours of one type
+    leaving = leaving[np.argsort(pop.htype[leaving], kind="stable")]
+    types = pop.htype[leaving]
+    same = np.flatnonzero(types[:-1] == types[1:])
+    starts = np.flatnonzero(np.r_[True, types[1:] != types[:-1]])
+    pos = np.arange(leaving.size) - np.repeat(starts, np.diff(np.r_[starts, leaving.size]))
+    same = same[pos[same] % 2 == 0]  # first partner at an even place within its type's run
+    if same.size == 0:
         return none, none, none
-    a, b = np.concatenate(first), np.concatenate(second)
+    a, b = leaving[same], leaving[same + 1]
+    k = a.size
+    cols = {name: pop.col(name)[a].copy() for name in INHERITED}
+    cols["weight"] = (pop.weight[a] + pop.weight[b]) / 2.0
+    cols["head_age"] = rng.uniform(22.0, 30.0, k).astype(np.float32)
+    cols["head_female"] = rng.random(k) < 0.5
+    cols["adults"] = np.full(k, 2, dtype=np.int16)
+    econ = model.profile.economy
+    employed = rng.random(k) < econ["employment_rate"]
+    formal = rng.random(k) < econ["formal_share_local"] * (0.6 + 0.4 * cols["skill"])
+    cols["job"] = np.where(
+        employed, np.where(formal, int(Job.FORMAL), int(Job.INFORMAL)), int(Job.NONE)
+    ).astype(np.int8)
+    cols["district"], cols["residence"] = model.housing.place(
+        cols["district"], cols["residence"], cols["weight"], cols["htype"]
+    )
+    cols["cell_x"], cols["cell_y"] = place_in_cells(rng, model.profile, cols["district"])
     pop.adults[a] -= 1
     pop.adults[b] -= 1
-    rows = np.concatenate([pop.append(c["adults"].size, **c) for c in cols_by_type])
-    model.flows["households_formed"] += float(pop.weight[rows].sum())
+    rows = pop.append(k, **cols)
+    model.flows["households_formed"] += float(cols["weight"].sum())
     return rows, a, b
 
 
