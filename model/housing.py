@@ -66,7 +66,9 @@ class HousingStock:
         """Vacant dwellings by district and tenure (never below 0)."""
         return np.maximum(self.dwellings - self.occupied(), 0.0)
 
-    def vacancy_rate(self, tenures: tuple[Residence, ...] = MARKET, vacant: np.ndarray | None = None) -> float:
+    def vacancy_rate(
+        self, tenures: tuple[Residence, ...] = MARKET, vacant: np.ndarray | None = None
+    ) -> float:
         """Vacant share of the dwellings of ``tenures``, city-wide (``vacant``: from :meth:`vacant`, if at hand)."""
         cols = [int(t) for t in tenures]
         total = float(self.dwellings[:, cols].sum())
@@ -127,6 +129,12 @@ class HousingStock:
         free = self.vacant() - (taken if taken is not None else 0.0)
         self_built = (tenure == Residence.OWNED) & (np.asarray(htype) == HouseholdType.LOCAL_FARMER)
         market = np.isin(tenure, [int(t) for t in MARKET]) & ~self_built
+        if self_built.any():  # a farmer couple builds its house on a homestead plot
+            np.add.at(
+                self.dwellings,
+                (district[self_built].astype(np.intp), int(Residence.OWNED)),
+                weight[self_built],
+            )
         fits = ~market
         fits[market] = self._claim(free, district[market], tenure[market], weight[market], rng)
         # fall back to a vacant private rental in the same district

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import UrbanizationModel
+from model.housing import MARKET
 
 CITIES = st.sampled_from(["changshu", "jinnan", "yanta", "zhengzhou"])
 COUNT_COLUMNS = ["adults", "elders", "kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17"]
@@ -15,10 +16,13 @@ COUNT_COLUMNS = ["adults", "elders", "kids_0_2", "kids_3_5", "kids_6_11", "kids_
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(city=CITIES, seed=st.integers(0, 2**31 - 1), households=st.integers(60, 600),
-       arrival_rate=st.floats(0.0, 0.05), leave_const=st.floats(-8.0, -2.0), mortality_elder=st.floats(0.0, 0.05))
-def test_people_are_conserved_month_by_month(city, seed, households, arrival_rate, leave_const, mortality_elder):
+       arrival_rate=st.floats(0.0, 0.05), leave_const=st.floats(-8.0, -2.0), mortality_elder=st.floats(0.0, 0.05),
+       home_leaving=st.floats(0.0, 0.5))
+def test_people_are_conserved_month_by_month(city, seed, households, arrival_rate, leave_const, mortality_elder,
+                                             home_leaving):
     m = UrbanizationModel(city=city, households=households, rng=seed, arrival_rate=arrival_rate,
-                          leave_const=leave_const, mortality_elder=mortality_elder)
+                          leave_const=leave_const, mortality_elder=mortality_elder, home_leaving=home_leaving)
+    market = [int(t) for t in MARKET]
     for _ in range(8):
         m.step()
         pop = m.pop
@@ -26,6 +30,9 @@ def test_people_are_conserved_month_by_month(city, seed, households, arrival_rat
             assert (pop.col(col) >= 0).all(), col
         assert ((pop.adults + pop.elders) > 0).all()  # nobody is left without an adult or elder
         assert (pop.weight > 0).all()
+        # nobody lives in a dormitory, private rental or owned home that was never built
+        housing = m.housing
+        assert (housing.occupied()[:, market] <= housing.dwellings[:, market] * (1 + 1e-9) + 1e-6).all()
     df = m.indicators()
     change = df["residents"].diff().iloc[1:].to_numpy()
     flows = (df["births"] + df["arrivals"] - df["deaths"] - df["departures"]).iloc[1:].to_numpy()
