@@ -66,7 +66,7 @@ class Household(mesa.Agent):
 
     @property
     def persons(self) -> int:
-        return int(self.model.pop.persons()[self.row])
+        return int(self.model.pop.persons(np.array([self.row]))[0])
 
     @property
     def registration(self) -> Registration:

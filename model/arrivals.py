@@ -73,6 +73,6 @@ def arrive(model: UrbanizationModel) -> np.ndarray:
         rng, pop.district[rows].astype(np.int64), rows, 1, sample, pop.district[sample].astype(np.int64)
     )
     model.network.add(s, d, NEIGHBOUR)
-    model.flows["arrivals"] += float((pop.persons()[rows] * pop.weight[rows]).sum())
+    model.flows["arrivals"] += float((pop.persons(rows) * pop.weight[rows]).sum())
     model.on_arrival(rows)
     return rows

@@ -285,14 +285,14 @@ class UrbanizationModel(mesa.Model):
         pop.reg[rows] = state
         pop.reg_months[rows] = 0
         if state is Registration.RESIDENCE_PERMIT:
-            self.cumulative["residence_permits"] += float((pop.persons()[rows] * pop.weight[rows]).sum())
+            self.cumulative["residence_permits"] += float((pop.persons(rows) * pop.weight[rows]).sum())
 
     def convert_to_urban_hukou(self, rows: np.ndarray) -> None:
         """Grant local urban hukou (to migrant applicants or converting local farmers)."""
         if rows.size == 0:
             return
         pop = self.pop
-        pw = pop.persons()[rows] * pop.weight[rows]
+        pw = pop.persons(rows) * pop.weight[rows]
         farmer = pop.reg[rows] == Registration.LOCAL_RURAL_HUKOU
         self.cumulative["hukou_conversions_local_farmer"] += float(pw[farmer].sum())
         self.cumulative["hukou_conversions_migrant"] += float(pw[~farmer].sum())
@@ -315,7 +315,7 @@ class UrbanizationModel(mesa.Model):
         if rows.size == 0:
             return
         pop = self.pop
-        self.flows["departures"] += float((pop.persons()[rows] * pop.weight[rows]).sum())
+        self.flows["departures"] += float((pop.persons(rows) * pop.weight[rows]).sum())
         removed = pop.remove(rows)
         for uid in removed.tolist():
             agent = self._agents_by_uid.pop(uid, None)

@@ -605,7 +605,7 @@ class MedicalInsurance(Entitlement):
         ins = pop.insured
         rows = np.flatnonzero((ins >= INSURANCE_RESIDENT) & ((ins == INSURANCE_RESIDENT) | pop.hukou_local))
         return COSTS["medical_subsidy"][0] * float(
-            ((pop.persons()[rows].astype(float)) * (pop.weight[rows])).sum()
+            ((pop.persons(rows).astype(float)) * (pop.weight[rows])).sum()
         )
 
 

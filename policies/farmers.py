@@ -284,7 +284,7 @@ class HomesteadExchange(Policy):
             return
         model.relocate(movers, model.rng.choice(towns, size=movers.size), Residence.RESETTLEMENT)
         pop.homestead[movers] = False
-        model.cumulative["homestead_exchanges"] += float((pop.persons()[movers] * pop.weight[movers]).sum())
+        model.cumulative["homestead_exchanges"] += float((pop.persons(movers) * pop.weight[movers]).sum())
         if p.apartment_cost > 0:
             model.ledger.charge("housing", p.apartment_cost * float(pop.weight[movers].sum()), "district")
 
