@@ -52,6 +52,9 @@ ACCESS_SERVICES = (
     "private_migrant_school",
 )
 INDEX_SERVICES = 11
+#: bits of the access code of ``CityServices.refresh_access``: one per service, then local urban, non-local
+_GROUP_BIT = len(ACCESS_SERVICES)
+assert _GROUP_BIT + 2 <= 16, "access answers and groups are coded in 16 bits"
 #: The capacity-limited services, in allocation order.
 CAPACITY_SERVICES = (
     "primary_school",
@@ -776,29 +779,34 @@ class CityServices(ServiceSet):
             idx = rows
         full = isinstance(idx, slice)
         count = np.zeros(rows.size, dtype=np.int8)
-        # for the access-gap indicators: one float32 matrix product per month over the households *without*
-        # access, so a group with access everywhere gets a rate of exactly 1 (a product over those with access
-        # rounds differently from the group total and can put a full group a hair under 1); the last row of
-        # ones gives the group totals
-        stack = np.empty((len(ACCESS_SERVICES) + 1, rows.size), dtype=np.float32) if full else None
+        # for the access-gap indicators: each household's answers as the bits of one code, so the persons of every
+        # combination are summed in one weighted count (one pass, float64)
+        code = np.zeros(rows.size, dtype=np.uint16) if full else None
         for j, name in enumerate(ACCESS_SERVICES):
-            ans = ps.service_access(name, rows)
+            ans = np.asarray(ps.service_access(name, rows), dtype=bool)
             pop.col(f"acc_{name}")[idx] = ans
             if j < INDEX_SERVICES:
                 count += ans
-            if stack is not None:
-                stack[j] = ~np.asarray(ans, dtype=bool)
+            if code is not None:
+                code |= ans.view(np.uint8).astype(np.uint16) << np.uint16(j)
         pop.access_count[idx] = count
-        if stack is not None:
-            stack[-1] = 1.0
-            pw = (pop.persons() * pop.weight).astype(np.float32)
-            groups = np.stack([pw * (pop.hukou_local & pop.hukou_urban), pw * ~pop.hukou_local])
-            sums = (stack @ groups.T).astype(np.float64)
-            rates = np.where(sums[-1] > 0, 1.0 - sums[:-1] / np.maximum(sums[-1], 1e-30), np.nan)
-            rates = np.clip(rates, 0.0, 1.0)
-            self.access_rates = {
-                name: (float(rates[j, 0]), float(rates[j, 1])) for j, name in enumerate(ACCESS_SERVICES)
-            }
+        if code is not None:
+            local_urban = (pop.hukou_local & pop.hukou_urban).view(np.uint8).astype(np.uint16)
+            code |= local_urban << np.uint16(_GROUP_BIT)
+            code |= (~pop.hukou_local).view(np.uint8).astype(np.uint16) << np.uint16(_GROUP_BIT + 1)
+            persons = np.bincount(code, weights=pop.persons() * pop.weight, minlength=1 << (_GROUP_BIT + 2))
+            # rows of the table: code >> _GROUP_BIT = local urban + 2 x non-local (the groups are disjoint)
+            table = persons.reshape(4, 1 << _GROUP_BIT)
+            rates: dict[str, tuple[float, float]] = {}
+            totals = [float(table[1].sum()), float(table[2].sum())]
+            for j, name in enumerate(ACCESS_SERVICES):
+                pair = []
+                for row, total in zip((table[1], table[2]), totals, strict=True):
+                    # from those without access (bit j clear): a group with access everywhere gets exactly 1
+                    without = float(row.reshape(-1, 2, 1 << j)[:, 0, :].sum())
+                    pair.append(1.0 - without / total if total > 0 else float("nan"))
+                rates[name] = (pair[0], pair[1])
+            self.access_rates = rates
 
     def access(self, name: str) -> np.ndarray:
         """Access mask of service ``name`` over all rows (as of the last refresh)."""

@@ -70,3 +70,16 @@ def test_every_service_policy_costs_something() -> None:
         city = CASES[policy][0]
         spend = f"fiscal_spend_{sector}"
         assert outcome(city, policy, spend) > outcome(city, "status_quo", spend), f"{policy}: {spend}"
+
+
+@pytest.mark.parametrize("city,policies", [("changshu", "changshu_pilot"), ("yanta", "status_quo")])
+def test_access_rates_are_the_persons_with_access_over_the_group(city: str, policies: str) -> None:
+    m = UrbanizationModel(city=city, policies=policies, households=800, rng=4).run(3)
+    m.services.refresh_access()  # the rates of the decision phase, for the population as it is now
+    pop = m.pop
+    pw = pop.persons() * pop.weight
+    groups = (pop.hukou_local & pop.hukou_urban, ~pop.hukou_local)
+    for name, (local_urban, nonlocal_) in m.services.access_rates.items():
+        access = pop.col(f"acc_{name}")
+        for rate, group in zip((local_urban, nonlocal_), groups, strict=True):
+            assert rate == pytest.approx(float(pw[group & access].sum() / pw[group].sum()), rel=1e-12, abs=1e-12)
