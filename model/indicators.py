@@ -95,6 +95,11 @@ class Snapshot:
         return np.bincount(_CELL & ((1 << _TYPE_BITS) - 1), weights=self._cells, minlength=4)
 
     @cached_property
+    def by_registration(self) -> np.ndarray:
+        """Persons by registration state."""
+        return np.bincount(self.pop.reg.view(np.uint8), weights=self.pw, minlength=max(Registration) + 1)
+
+    @cached_property
     def nonlocal_(self) -> np.ndarray:
         """Rows without local hukou (the seed's "migrants")."""
         return ~self.pop.hukou_local
@@ -262,8 +267,9 @@ _split("registration_rate", "Registration rate", "registered", "nonlocal")
 
 @indicator("residence_permit_holders", "Residents holding a residence permit (permit or applying)", "persons")
 def residence_permit_holders(s: Snapshot) -> float:
-    reg = s.pop.reg
-    return float(s.pw[(reg == Registration.RESIDENCE_PERMIT) | (reg == Registration.HUKOU_APPLICANT)].sum())
+    return float(
+        s.by_registration[Registration.RESIDENCE_PERMIT] + s.by_registration[Registration.HUKOU_APPLICANT]
+    )
 
 
 @indicator("residence_permits", "Residence permits issued since the start, cumulative", "persons")
@@ -273,7 +279,7 @@ def residence_permits(s: Snapshot) -> float:
 
 @indicator("hukou_applicants", "Residents in households waiting for a hukou decision", "persons")
 def hukou_applicants(s: Snapshot) -> float:
-    return float(s.pw[s.pop.reg == Registration.HUKOU_APPLICANT].sum())
+    return float(s.by_registration[Registration.HUKOU_APPLICANT])
 
 
 @indicator(

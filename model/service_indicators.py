@@ -238,9 +238,15 @@ def public_rental_migrant_households(s: Snapshot) -> float:
 
 def _tenure_share(res: Residence) -> Callable[[Snapshot], float]:
     def share(s: Snapshot) -> float:
-        among = s.migrant_pw
-        total = _cached(s, "migrant_persons", lambda: float(among.sum()))
-        return _ratio(float((among * (s.pop.residence == res)).sum()), total)
+        # migrants' persons by tenure, one pass for all the tenure shares
+        by_tenure = _cached(
+            s,
+            "migrant_persons_by_tenure",
+            lambda: np.bincount(
+                s.pop.residence.view(np.uint8), weights=s.migrant_pw, minlength=len(Residence)
+            ),
+        )
+        return _ratio(float(by_tenure[int(res)]), float(by_tenure.sum()))
 
     return share
 
