@@ -55,7 +55,7 @@ viz: setup
 	$(VENV)/bin/urbanize viz
 
 bench: setup
-	$(PY) benchmarks/bench_model.py
+	$(PY) benchmarks/bench_model.py --repeat 3
 
 ## Refresh the golden baseline (commit the new file with the reason)
 baseline: setup
