@@ -220,10 +220,11 @@ class SocialNetwork:
     def _set_aside(
         self, j: int, parts: list[tuple[np.ndarray, np.ndarray]], closed: list[np.ndarray]
     ) -> None:
-        """Rebuild topic ``j``'s open ties without the closed ones, once enough have closed or been added."""
+        """Rebuild topic ``j``'s open ties without the closed ones, once enough have closed or been added (until
+        then a topic counts over all ties, which costs nothing to keep)."""
         total = sum(c.size for c in closed)
-        added = closed[-1].size if len(parts) > 1 else total
-        if j in self._open and added <= 0.1 * total and sum(map(np.count_nonzero, closed)) <= 0.4 * total:
+        added = closed[-1].size if len(parts) > 1 else 0
+        if added <= 0.1 * total and sum(map(np.count_nonzero, closed)) <= 0.4 * total:
             return
         keep = [~c for c in closed]
         self._open[j] = (
