@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from model.enums import DistrictKind, HouseholdType, Residence, parse_enum
-from model.errors import UnknownCityError
+from model.errors import CityFileError, UnknownCityError, UrbanizeError
 
 CITY_DIR = Path(__file__).parent / "cities"
 TYPE_KEYS = tuple(t.label for t in HouseholdType)
@@ -85,6 +85,20 @@ def list_cities() -> list[str]:
     return sorted(p.stem for p in CITY_DIR.glob("*.toml"))
 
 
+HOUSING_KEYS = ("vacancy_dormitory", "vacancy_private_rental", "vacancy_owned")
+
+
+def _check_housing(housing: dict[str, Any], city: str) -> None:
+    """The optional ``[housing]`` table: target vacancies of the market tenures, each a share in [0, 1)."""
+    for k, v in housing.items():
+        if k == "note":
+            continue
+        if k not in HOUSING_KEYS:
+            raise ValueError(f"city '{city}': unknown [housing] key '{k}'; valid keys: {', '.join(HOUSING_KEYS)}")
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= float(v) < 1.0:
+            raise ValueError(f"city '{city}': [housing] {k} = {v!r} must be a share in [0, 1)")
+
+
 def _check_shares(shares: dict[str, float], what: str, city: str) -> None:
     total = sum(shares.values())
     if abs(total - 1.0) > 1e-6:
@@ -102,7 +116,21 @@ def load_city(name: str) -> CityProfile:
     path = CITY_DIR / f"{key}.toml"
     if not path.is_file():
         raise UnknownCityError(f"unknown city '{name}'; valid cities: {', '.join(list_cities())}")
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        return _parse_city(key, tomllib.loads(path.read_text(encoding="utf-8")))
+    except UrbanizeError:
+        raise
+    except tomllib.TOMLDecodeError as exc:
+        raise CityFileError(f"city file {path.name} is not valid TOML ({exc}); fix the file") from None
+    except KeyError as exc:
+        raise CityFileError(
+            f"city file {path.name} lacks {exc}; a city needs every section and field changshu.toml has"
+        ) from None
+    except (ValueError, TypeError, IndexError, AttributeError) as exc:
+        raise CityFileError(f"city file {path.name}: {exc}; fix the file") from None
+
+
+def _parse_city(key: str, raw: dict[str, Any]) -> CityProfile:
     pop = raw["population"]
     grid_rows = [row.replace(" ", "") for row in raw["map"]["rows"]]
     height, width = len(grid_rows), len(grid_rows[0])
@@ -132,6 +160,7 @@ def load_city(name: str) -> CityProfile:
         _check_shares(tt, f"tenure of {t}", key)
         tenure[t] = {parse_enum(Residence, k, "residence"): v for k, v in tt.items()}
     skill = {t: tuple(float(x) for x in raw["skill"][t]) for t in TYPE_KEYS}
+    _check_housing(raw.get("housing", {}), key)
     return CityProfile(
         name=key,
         display_name=raw["display_name"],

@@ -13,6 +13,10 @@ class UnknownCityError(UrbanizeError):
     """A city name that is not one of the shipped city profiles."""
 
 
+class CityFileError(UrbanizeError):
+    """A city data file that is malformed (bad TOML, a missing section, a share out of range)."""
+
+
 class UnknownPolicyError(UrbanizeError):
     """A policy or package name that is not registered."""
 

@@ -88,3 +88,31 @@ def test_console_script_entry_point(tmp_path: Path) -> None:
     res = subprocess.run([str(exe), "run", "--city", "atlantis", "--out", str(tmp_path)], capture_output=True,
                          text=True)
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda text: text.replace("[skill]", "[housing]\nvacancy_owned = 1.5\n\n[skill]"), "must be a share in [0, 1)"),
+        (lambda text: text.replace("[skill]", "[housing]\nvacancy_flats = 0.1\n\n[skill]"), "unknown [housing] key"),
+        (lambda text: text.replace("[economy]", "[economics]"), "lacks 'economy'"),
+        (lambda text: text.replace("residents = 1825000", "residents = = 1"), "not valid TOML"),
+    ],
+)
+def test_a_malformed_city_file_is_one_line_and_nothing_is_written(edit, message, tmp_path, monkeypatch, capsys):
+    import model.city as city
+
+    folder = tmp_path / "cities"
+    folder.mkdir()
+    (folder / "badtown.toml").write_text(edit((city.CITY_DIR / "changshu.toml").read_text(encoding="utf-8")))
+    monkeypatch.setattr(city, "CITY_DIR", folder)
+    city.load_city.cache_clear()
+    try:
+        out = tmp_path / "run"
+        code, _, err = run_cli(["run", "--city", "badtown", "--years", "1", "--households", "300",
+                                "--out", str(out), "--no-progress"], capsys)
+    finally:
+        city.load_city.cache_clear()
+    assert code == 2 and message in err and "badtown.toml" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not out.exists()
