@@ -88,10 +88,6 @@ class HousingStock:
         self.built += float(new.sum())
         elastic = [int(Residence.URBAN_VILLAGE_RENTAL), int(Residence.RESETTLEMENT)]
         self.dwellings[:, elastic] = np.maximum(self.dwellings[:, elastic], occupied[:, elastic])
-        # farmers' houses are self-built: owned stock outside the market never falls short of occupancy
-        self.dwellings[:, int(Residence.OWNED)] = np.maximum(
-            self.dwellings[:, int(Residence.OWNED)], occupied[:, int(Residence.OWNED)]
-        )
         services = self.model.services
         if "public_rental" in services:
             self.dwellings[:, int(Residence.PUBLIC_RENTAL)] = services["public_rental"].capacity
@@ -106,8 +102,6 @@ class HousingStock:
         tenure: np.ndarray,
         weight: np.ndarray,
         htype: np.ndarray,
-        *,
-        taken: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Dwellings for households not yet in the city's rows (or moving): returns (district, tenure) each gets.
 
@@ -115,18 +109,14 @@ class HousingStock:
         farmers' owned homes are self-built and always fit); public rental is only had through its queue, so
         it is treated like a private rental here. The rest take a vacant private rental in the district, else
         a room in an urban village (the nearest kind of informal housing: a random urban-village district, or
-        their own district if the city has none).
-
-        Args:
-            taken: dwellings by district and tenure already claimed this month and not yet in the rows (defaults
-                to none); updated in place when given.
+        their own district if the city has none). A farmer's self-built house is added to the stock here.
         """
         rng = self.model.rng
         district = np.asarray(district, dtype=np.int16).copy()
         tenure = np.asarray(tenure, dtype=np.int8).copy()
         weight = np.asarray(weight, dtype=float)
         tenure[tenure == Residence.PUBLIC_RENTAL] = Residence.PRIVATE_RENTAL
-        free = self.vacant() - (taken if taken is not None else 0.0)
+        free = self.vacant()
         self_built = (tenure == Residence.OWNED) & (np.asarray(htype) == HouseholdType.LOCAL_FARMER)
         market = np.isin(tenure, [int(t) for t in MARKET]) & ~self_built
         if self_built.any():  # a farmer couple builds its house on a homestead plot
@@ -150,8 +140,6 @@ class HousingStock:
             tenure[rest] = Residence.URBAN_VILLAGE_RENTAL
             if self.urban_villages.size:
                 district[rest] = rng.choice(self.urban_villages, size=rest.size).astype(np.int16)
-        if taken is not None:
-            np.add.at(taken, (district.astype(np.intp), tenure.astype(np.intp)), weight)
         return district, tenure
 
     @staticmethod

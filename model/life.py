@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
-from model.synth import KID_BAND_YEARS, KID_BANDS, place_in_cells
+from model.synth import KID_BAND_YEARS, KID_BANDS, draw_jobs, place_in_cells
 
 if TYPE_CHECKING:
     from model.core import UrbanizationModel
@@ -166,11 +166,7 @@ def form_households(model: UrbanizationModel) -> tuple[np.ndarray, np.ndarray, n
     cols["head_female"] = rng.random(k) < 0.5
     cols["adults"] = np.full(k, 2, dtype=np.int16)
     econ = model.profile.economy
-    employed = rng.random(k) < econ["employment_rate"]
-    formal = rng.random(k) < econ["formal_share_local"] * (0.6 + 0.4 * cols["skill"])
-    cols["job"] = np.where(
-        employed, np.where(formal, int(Job.FORMAL), int(Job.INFORMAL)), int(Job.NONE)
-    ).astype(np.int8)
+    cols["job"] = draw_jobs(rng, econ["employment_rate"], econ["formal_share_local"], cols["skill"])
     cols["district"], cols["residence"] = model.housing.place(
         cols["district"], cols["residence"], cols["weight"], cols["htype"]
     )

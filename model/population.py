@@ -64,6 +64,12 @@ COLUMNS: dict[str, Column] = {
 }
 
 
+def set_bit(code: np.ndarray, mask: np.ndarray, bit: int) -> None:
+    """Set ``bit`` of the 16-bit ``code`` of each row where ``mask`` holds (for counting rows by a combination of
+    traits with one ``np.bincount``). Shifts the bool bytes in 16 bits: several times faster than intp arithmetic."""
+    code |= np.asarray(mask, dtype=bool).view(np.uint8).astype(np.uint16) << np.uint16(bit)
+
+
 class StaleHousehold(LookupError):
     """Raised when a handle refers to a household that has left or died out."""
 

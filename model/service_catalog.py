@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from model.enums import DistrictKind, HouseholdType, Job, Residence, Skill
+from model.population import set_bit
 from model.services import Entitlement, Service, ServiceSet, all_rows
 
 if TYPE_CHECKING:
@@ -788,12 +789,11 @@ class CityServices(ServiceSet):
             if j < INDEX_SERVICES:
                 count += ans
             if code is not None:
-                code |= ans.view(np.uint8).astype(np.uint16) << np.uint16(j)
+                set_bit(code, ans, j)
         pop.access_count[idx] = count
         if code is not None:
-            local_urban = (pop.hukou_local & pop.hukou_urban).view(np.uint8).astype(np.uint16)
-            code |= local_urban << np.uint16(_GROUP_BIT)
-            code |= (~pop.hukou_local).view(np.uint8).astype(np.uint16) << np.uint16(_GROUP_BIT + 1)
+            set_bit(code, pop.hukou_local & pop.hukou_urban, _GROUP_BIT)
+            set_bit(code, ~pop.hukou_local, _GROUP_BIT + 1)
             persons = np.bincount(code, weights=pop.persons() * pop.weight, minlength=1 << (_GROUP_BIT + 2))
             # rows of the table: code >> _GROUP_BIT = local urban + 2 x non-local (the groups are disjoint)
             table = persons.reshape(4, 1 << _GROUP_BIT)
@@ -861,15 +861,16 @@ class CityServices(ServiceSet):
         self.extra_costs.append((sector, float(amount), payer))
 
     def on_arrival(self, rows: np.ndarray) -> None:
-        self.set_static(rows)
-        self._initial_entitlements(rows, arriving=True)
-        if self._access_ready:
-            self.refresh_access(rows)
+        self._enter(rows, arriving=True)
 
     def on_formation(self, rows: np.ndarray) -> None:
         """New local couples: enrolled in the local schemes as the starting population is."""
+        self._enter(rows, arriving=False)
+
+    def _enter(self, rows: np.ndarray, arriving: bool) -> None:
+        """Service state of households new to the rows: static columns, entitlements, access."""
         self.set_static(rows)
-        self._initial_entitlements(rows, arriving=False)
+        self._initial_entitlements(rows, arriving=arriving)
         if self._access_ready:
             self.refresh_access(rows)
 

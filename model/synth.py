@@ -117,6 +117,15 @@ def place_in_cells(
     return cells[pick, 0].copy(), cells[pick, 1].copy()
 
 
+def draw_jobs(rng: np.random.Generator, employment_rate: float, formal_share: float, skill: np.ndarray) -> np.ndarray:
+    """Jobs of new heads: employed with ``employment_rate``, and formal with ``formal_share`` scaled by skill
+    (0.6 at low skill to 1.4 at high; formal jobs carry social-insurance contributions)."""
+    k = skill.size
+    employed = rng.random(k) < employment_rate
+    formal = rng.random(k) < formal_share * (0.6 + 0.4 * skill)
+    return np.where(employed, np.where(formal, int(Job.FORMAL), int(Job.INFORMAL)), int(Job.NONE)).astype(np.int8)
+
+
 def new_households(
     model: UrbanizationModel, htype: str, k: int, weight: float, *, arriving: bool
 ) -> dict[str, np.ndarray]:
@@ -148,10 +157,8 @@ def new_households(
     cols["district"] = district
     cols["cell_x"], cols["cell_y"] = place_in_cells(rng, profile, district)
     # jobs: employment and formality (formal jobs carry social-insurance contributions)
-    employed = rng.random(k) < (0.7 if arriving else econ["employment_rate"])
     formal_share = econ["formal_share_local"] if local else econ["formal_share_migrant"]
-    formal = rng.random(k) < formal_share * (0.6 + 0.4 * cols["skill"])
-    job = np.where(employed, np.where(formal, int(Job.FORMAL), int(Job.INFORMAL)), int(Job.NONE))
+    job = draw_jobs(rng, 0.7 if arriving else econ["employment_rate"], formal_share, cols["skill"])
     if t is HouseholdType.URBAN_POOR:
         job = np.where(job == int(Job.FORMAL), int(Job.INFORMAL), job)
     cols["job"] = job.astype(np.int8)
