@@ -56,7 +56,7 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
         rebuild()
 
     def on_policy(name, on):
-        current = config.policies or cfg.package_members(config.package)
+        current = config.active_policies()
         chosen = [p for p in cfg.policy_catalogue() if (p in current and p != name) or (p == name and on)]
         config.policies = chosen
         config.package = "custom" if chosen != cfg.package_members(config.package) else config.package
@@ -68,7 +68,7 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
         config.twin = bool(value)
         rebuild()
 
-    active = set(config.policies or cfg.package_members(config.package))
+    active = set(config.active_policies())
     package_values = ["status_quo", *[p for p in cfg.packages() if p != "status_quo"]]
     if config.package not in package_values:
         package_values.append(config.package)  # "custom", or an unknown name from the address (reported)
@@ -111,8 +111,7 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
 
             value = float(config.behaviour.get(info.name, info.default))
             with solara.Tooltip(info.doc or info.name):
-                NumberSlider(f"{_label(info)}: {value:.4g}", value, lo, hi, (float(hi) - float(lo)) / 200,
-                             set_param)
+                NumberSlider(f"{_label(info)}: {value:.4g}", value, lo, hi, _step(lo, hi), set_param)
 
         def set_overrides(text):
             config.overrides = text or ""
@@ -145,8 +144,9 @@ def NumberSlider(caption: str, value: float, lo: float, hi: float, step: float, 
                                on_value=on_value)
 
 
-def _step(info) -> float:
-    return (float(info.hi) - float(info.lo)) / 200 if info.lo is not None and info.hi is not None else 0.01
+def _step(lo: float, hi: float) -> float:
+    """A slider's step: 200 steps over its range."""
+    return (float(hi) - float(lo)) / 200
 
 
 @solara.component
@@ -175,9 +175,9 @@ def PolicyParameters(config: cfg.VizConfig, active: set[str], changed):
                             solara.Checkbox(label=label, value=bool(value), on_value=set_value)
                         elif info.kind is int and info.lo is not None and info.hi is not None:
                             NumberSlider(f"{label}: {int(value)}", int(value), info.lo, info.hi,
-                                         max(1, int(_step(info))), set_value, whole=True)
+                                         max(1, int(_step(info.lo, info.hi))), set_value, whole=True)
                         elif info.lo is not None and info.hi is not None:
-                            NumberSlider(f"{label}: {float(value):.4g}", float(value), info.lo, info.hi, _step(info),
+                            NumberSlider(f"{label}: {float(value):.4g}", float(value), info.lo, info.hi, _step(info.lo, info.hi),
                                          set_value)
                         else:
                             solara.InputFloat(label, value=float(value), on_value=set_value)
