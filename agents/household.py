@@ -17,12 +17,12 @@ import mesa
 import numpy as np
 from scipy.special import expit
 
-from model.enums import HouseholdType, Job, Registration
-from model.population import COLUMNS, StaleHousehold
-from policies.base import Transition
+from urbanize.model.enums import HouseholdType, Job, Registration
+from urbanize.model.population import COLUMNS, StaleHousehold
+from urbanize.policies.base import Transition
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 
 class Household(mesa.Agent):

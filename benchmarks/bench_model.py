@@ -23,7 +23,7 @@ import time
 
 
 def measure(city: str, policies: str, households: int | None, scale: float | None, months: int, seed: int) -> dict:
-    from model import UrbanizationModel
+    from urbanize.model import UrbanizationModel
 
     t0 = time.perf_counter()
     m = UrbanizationModel(city=city, policies=policies, households=households, scale=scale, rng=seed)

@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from experiments.spec import parse_spec  # noqa: E402
-from experiments.sweep import run_sweep  # noqa: E402
+from urbanize.experiments.spec import parse_spec  # noqa: E402
+from urbanize.experiments.sweep import run_sweep  # noqa: E402
 
 
 def main() -> int:

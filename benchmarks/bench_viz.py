@@ -84,7 +84,7 @@ def main() -> int:
         return 2
     from playwright.sync_api import sync_playwright
 
-    from viz import server
+    from urbanize.viz import server
 
     proc, url = server.start()
     try:

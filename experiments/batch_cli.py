@@ -9,8 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.cli import CliError
-from experiments.spec import SpecError, load_spec
+from urbanize.experiments.cli import CliError
+from urbanize.experiments.spec import SpecError, load_spec
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -124,7 +124,7 @@ def _finish(result) -> int:  # noqa: ANN001
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from experiments.sweep import run_sweep
+    from urbanize.experiments.sweep import run_sweep
 
     try:
         spec = load_spec(args.spec)
@@ -150,7 +150,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from experiments.report import write_report
+    from urbanize.experiments.report import write_report
 
     files = write_report(args.dir, _csv_list(args.outcomes), _int_list(args.months, "--months"), args.to)
     for f in files:
@@ -159,9 +159,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from experiments.compare import comparison_spec, comparison_table, format_table
-    from experiments.report import write_report
-    from experiments.sweep import run_sweep
+    from urbanize.experiments.compare import comparison_spec, comparison_table, format_table
+    from urbanize.experiments.report import write_report
+    from urbanize.experiments.sweep import run_sweep
 
     _check_executor(args)
     packages = _csv_list(args.policies) or []

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from model.errors import UrbanizeError
+from urbanize.model.errors import UrbanizeError
 
 
 class CliError(UrbanizeError):
@@ -28,10 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Agent-based model of urbanization and equal access to social services (four pilot cities).",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    from experiments import run_cli
+    from urbanize.experiments import run_cli
 
     run_cli.register(sub)
-    for module_name in ("experiments.batch_cli", "experiments.viz_cli"):
+    for module_name in ("urbanize.experiments.batch_cli", "urbanize.experiments.viz_cli"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.analysis import indicator_columns, paired_differences
-from experiments.spec import SweepSpec, parse_spec
-from experiments.storage import load_design, open_runs
+from urbanize.experiments.analysis import indicator_columns, paired_differences
+from urbanize.experiments.spec import SweepSpec, parse_spec
+from urbanize.experiments.storage import load_design, open_runs
 
 
 def comparison_spec(

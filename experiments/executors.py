@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Literal
 
-from model.errors import UrbanizeError
+from urbanize.model.errors import UrbanizeError
 
 ExecutorKind = Literal["process", "dask"]
 
@@ -63,6 +63,9 @@ def make_executor(
                 raise
             pool.shutdown(wait=True)
         case "dask":
+            from urbanize.experiments.extras import require
+
+            require("distributed", "cluster", "--executor dask")
             from distributed import Client, LocalCluster
 
             if scheduler:

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.analysis import indicator_columns, mean_ci, sensitivity, summarize
-from experiments.cli import CliError
-from experiments.storage import SweepDir, load_design, open_runs
+from urbanize.experiments.analysis import indicator_columns, mean_ci, sensitivity, summarize
+from urbanize.experiments.cli import CliError
+from urbanize.experiments.storage import SweepDir, load_design, open_runs
 
 MAX_LINES = 8
 

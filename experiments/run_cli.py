@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from model.errors import ParameterError, UrbanizeError
+from urbanize.model.errors import ParameterError, UrbanizeError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 # --- urbanize run ---------------------------------------------------------------------------------------------
 def _prepare_out(path: str) -> Path:
     """Create the output folder and check it is writable, before any work is done."""
-    from experiments.cli import CliError
+    from urbanize.experiments.cli import CliError
 
     out = Path(path)
     try:
@@ -58,7 +58,7 @@ def _prepare_out(path: str) -> Path:
 
 
 def _gather_params(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    from policies.params_io import load_params_toml, parse_set_options
+    from urbanize.policies.params_io import load_params_toml, parse_set_options
 
     model_params: dict[str, Any] = {}
     policy_params: dict[str, dict[str, Any]] = {}
@@ -72,7 +72,7 @@ def _gather_params(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, 
 
 
 def build_model(args: argparse.Namespace) -> Any:
-    from model import UrbanizationModel
+    from urbanize.model import UrbanizationModel
 
     model_params, policy_params = _gather_params(args)
     households = args.households if args.scale is None else None
@@ -110,7 +110,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def manifest_for(model: Any, args: argparse.Namespace, months: int, elapsed: float) -> dict[str, Any]:
     from dataclasses import asdict
 
-    from experiments.storage import code_version, package_versions
+    from urbanize.experiments.storage import code_version, package_versions
 
     return {
         "command": "urbanize run",
@@ -195,27 +195,27 @@ def plot_indicators(df: pd.DataFrame, path: Path, title: str) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     match args.what:
         case "cities":
-            from model.city import list_cities, load_city
+            from urbanize.model.city import list_cities, load_city
 
             for name in list_cities():
                 p = load_city(name)
                 print(f"{name:<10} {p.display_name:<18} {p.residents:>10,} residents ({p.year}), "
                       f"migrants {p.migrant_share:.1%}, urban hukou among locals {p.urban_hukou_share_of_locals:.1%}")
         case "policies":
-            from policies.catalogue import format_policies
+            from urbanize.policies.catalogue import format_policies
 
             print(format_policies())
         case "packages":
-            from policies.catalogue import format_packages
+            from urbanize.policies.catalogue import format_packages
 
             print(format_packages())
         case "indicators":
-            from model.indicators import list_indicators
+            from urbanize.model.indicators import list_indicators
 
             for name, doc in list_indicators():
                 print(f"{name:<44} {doc}")
         case "parameters":
-            from model.params import BehaviourParams, describe
+            from urbanize.model.params import BehaviourParams, describe
 
             for info in describe(BehaviourParams):
                 print(f"{info.name:<24} default {info.default!s:<8} {info.range_text():<14} {info.unit:<36} {info.doc}")

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.spec import registry_spec
+from urbanize.experiments.spec import registry_spec
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ class RunOutcome:
 
 def run_one(cfg: RunConfig) -> pd.DataFrame:
     """Build the model for ``cfg``, run it for ``cfg.months`` and return ``model.indicators()``."""
-    from model import UrbanizationModel
-    from policies.registry import split_dotted
+    from urbanize.model import UrbanizationModel
+    from urbanize.policies.registry import split_dotted
 
     model_params, policy_params = split_dotted(dict(cfg.params))
     model = UrbanizationModel(
@@ -102,8 +102,8 @@ def execute(cfg: RunConfig, run_fn: RunFn | None = None) -> RunOutcome:
 
 
 def _import_model() -> None:
-    import model.core  # noqa: F401
-    import policies.registry  # noqa: F401
+    import urbanize.model.core  # noqa: F401
+    import urbanize.policies.registry  # noqa: F401
 
 
 def _label(frame: pd.DataFrame, cfg: RunConfig) -> pd.DataFrame:

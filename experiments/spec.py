@@ -43,7 +43,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from model.errors import UrbanizeError
+from urbanize.model.errors import UrbanizeError
 
 Sampler = Literal["grid", "lhs", "sobol", "morris"]
 SAMPLERS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
@@ -391,7 +391,7 @@ def _positive_int(data: Mapping[str, Any], key: str, p: Any, default: int | None
 
 
 def _check_city(city: Any, p: Any) -> str:
-    from model.city import list_cities
+    from urbanize.model.city import list_cities
 
     cities = list_cities()
     if city is None:
@@ -417,7 +417,7 @@ def registry_spec(label: str) -> list[str]:
 
 
 def _active_policies(label: str) -> set[str] | None:
-    from policies import registry
+    from urbanize.policies import registry
 
     try:
         return set(registry.expand(registry_spec(label)))
@@ -426,7 +426,7 @@ def _active_policies(label: str) -> set[str] | None:
 
 
 def _check_policies(raw: Any, p: Any) -> list[str]:
-    from policies import registry
+    from urbanize.policies import registry
 
     if isinstance(raw, str):
         raw = [raw]
@@ -451,8 +451,8 @@ def _check_policies(raw: Any, p: Any) -> list[str]:
 
 def _param_info(name: str, active: Mapping[str, set[str] | None], p: Any) -> Any:
     """The ParamInfo of a behavioural ('arrival_rate') or policy ('policy.param') parameter, or None."""
-    from model.params import BehaviourParams, describe
-    from policies import registry
+    from urbanize.model.params import BehaviourParams, describe
+    from urbanize.policies import registry
 
     if "." not in name:
         infos = {i.name: i for i in describe(BehaviourParams)}
@@ -487,7 +487,7 @@ _BAD = object()  # marks a value that failed validation (its problem is already 
 
 
 def _check_value(info: Any, name: str, value: Any, p: Any) -> Any:
-    from model.params import coerce
+    from urbanize.model.params import coerce
 
     try:
         v = coerce(info, value, "")
@@ -632,7 +632,7 @@ def _check_sampler(
 
 
 def _check_outcomes(raw: Any, p: Any) -> list[str]:
-    from model.indicators import list_indicators
+    from urbanize.model.indicators import list_indicators
 
     known = [n for n, _ in list_indicators()]
     if raw is None:

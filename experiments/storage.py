@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.cli import CliError
+from urbanize.experiments.cli import CliError
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
@@ -230,8 +230,9 @@ def duckdb_view(out: str | Path, con: Any = None, name: str = "runs") -> Any:
         con = duckdb_view("out/hukou")
         con.sql('SELECT policies, avg(hukou_conversions) FROM runs WHERE month = 60 GROUP BY 1').df()
     """
-    import duckdb
+    from urbanize.experiments.extras import require
 
+    duckdb = require("duckdb", "sql", "duckdb_view")
     if con is None:
         con = duckdb.connect()
     pattern = str((Path(out) / RUNS / "p*.parquet").resolve()).replace("'", "''")

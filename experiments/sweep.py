@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.executors import capacity, default_workers, make_executor
-from experiments.runner import RunConfig, RunFn, RunOutcome, execute
-from experiments.seeds import run_id, spawn_key
-from experiments.spec import SweepSpec
-from experiments.storage import SweepDir, code_version, package_versions
+from urbanize.experiments.executors import capacity, default_workers, make_executor
+from urbanize.experiments.runner import RunConfig, RunFn, RunOutcome, execute
+from urbanize.experiments.seeds import run_id, spawn_key
+from urbanize.experiments.spec import SweepSpec
+from urbanize.experiments.storage import SweepDir, code_version, package_versions
 
 
 @dataclass

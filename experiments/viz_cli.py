@@ -29,6 +29,9 @@ def register(subparsers) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from viz.server import serve
+    from urbanize.experiments.extras import require
+
+    require("solara", "app", "urbanize viz")
+    from urbanize.viz.server import serve
 
     return serve(host=args.host, port=args.port)

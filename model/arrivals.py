@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import HouseholdType
-from model.network import HOMETOWN, NEIGHBOUR, ties_within_groups
-from model.synth import new_households, place_in_cells
+from urbanize.model.enums import HouseholdType
+from urbanize.model.network import HOMETOWN, NEIGHBOUR, ties_within_groups
+from urbanize.model.synth import new_households, place_in_cells
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 TIE_SAMPLE = 20_000  # residents among whom an arrival's further ties are drawn
 

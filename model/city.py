@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from model.enums import DistrictKind, HouseholdType, Residence, parse_enum
-from model.errors import CityFileError, UnknownCityError, UrbanizeError
+from urbanize.model.enums import DistrictKind, HouseholdType, Residence, parse_enum
+from urbanize.model.errors import CityFileError, UnknownCityError, UrbanizeError
 
 CITY_DIR = Path(__file__).parent / "cities"
 TYPE_KEYS = tuple(t.label for t in HouseholdType)

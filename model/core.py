@@ -22,21 +22,21 @@ import numpy as np
 import pandas as pd
 from mesa.discrete_space import Cell, OrthogonalMooreGrid
 
-from agents.household import HOUSEHOLD_CLASSES, Household
-from model import arrivals, life
-from model.city import CityProfile, load_city
-from model.enums import HouseholdType, Registration, Residence
-from model.errors import ParameterError
-from model.housing import HousingStock
-from model.indicators import Snapshot, registry
-from model.labour import LabourMarket
-from model.ledger import FiscalLedger
-from model.network import HOMETOWN, Awareness, SocialNetwork
-from model.params import BehaviourParams, build
-from model.policy_set import PolicySet
-from model.population import Population
-from model.synth import place_in_cells, starting_population
-from policies.registry import resolve
+from urbanize.agents.household import HOUSEHOLD_CLASSES, Household
+from urbanize.model import arrivals, life
+from urbanize.model.city import CityProfile, load_city
+from urbanize.model.enums import HouseholdType, Registration, Residence
+from urbanize.model.errors import ParameterError
+from urbanize.model.housing import HousingStock
+from urbanize.model.indicators import Snapshot, registry
+from urbanize.model.labour import LabourMarket
+from urbanize.model.ledger import FiscalLedger
+from urbanize.model.network import HOMETOWN, Awareness, SocialNetwork
+from urbanize.model.params import BehaviourParams, build
+from urbanize.model.policy_set import PolicySet
+from urbanize.model.population import Population
+from urbanize.model.synth import place_in_cells, starting_population
+from urbanize.policies.registry import resolve
 
 AgentsMode = Literal["auto", "all", "lazy"]
 AUTO_AGENT_LIMIT = 20_000  # households: above this, Household objects are created on demand
@@ -187,11 +187,11 @@ class UrbanizationModel(mesa.Model):
 
     def _make_services(self) -> Any:
         try:
-            from model.service_catalog import CityServices
+            from urbanize.model.service_catalog import CityServices
         except ModuleNotFoundError as exc:
-            if exc.name != "model.service_catalog":
+            if exc.name != "urbanize.model.service_catalog":
                 raise
-            from model.services import ServiceSet
+            from urbanize.model.services import ServiceSet
 
             return ServiceSet(self)
         return CityServices(self)

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import DistrictKind, HouseholdType, Residence
+from urbanize.model.enums import DistrictKind, HouseholdType, Residence
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 N_TENURES = len(Residence)
 MARKET = (Residence.DORMITORY, Residence.PRIVATE_RENTAL, Residence.OWNED)

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import HouseholdType, Job, Registration, Residence
-from model.housing import MARKET
-from model.population import set_bit
+from urbanize.model.enums import HouseholdType, Job, Registration, Residence
+from urbanize.model.housing import MARKET
+from urbanize.model.population import set_bit
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
-    from model.population import Population
+    from urbanize.model.core import UrbanizationModel
+    from urbanize.model.population import Population
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,9 @@ def list_indicators() -> list[tuple[str, str]]:
 
 def _load_extensions() -> None:
     try:  # service and fiscal indicators live with the services
-        import model.service_indicators  # noqa: F401
+        import urbanize.model.service_indicators  # noqa: F401
     except ModuleNotFoundError as exc:
-        if exc.name != "model.service_indicators":
+        if exc.name != "urbanize.model.service_indicators":
             raise
 
 

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import HouseholdType, Job
+from urbanize.model.enums import HouseholdType, Job
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 
 class LabourMarket:

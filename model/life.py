@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
-from model.synth import KID_BAND_YEARS, KID_BANDS, draw_jobs, place_in_cells
+from urbanize.model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
+from urbanize.model.synth import KID_BAND_YEARS, KID_BANDS, draw_jobs, place_in_cells
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 SKILL_JOB_FINDING = np.array([0.7, 1.0, 1.3])  # relative job-finding chance by skill (assumed)
 SKILL_FORMAL = np.array([0.35, 0.65, 1.0])  # relative chance a new job is formal, by skill (assumed)

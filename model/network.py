@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 HOMETOWN, NEIGHBOUR = 0, 1
 TIE_KINDS = {HOMETOWN: "hometown", NEIGHBOUR: "neighbourhood"}

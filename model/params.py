@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.errors import ParameterError
+from urbanize.model.errors import ParameterError
 
 
 def param(default: Any, unit: str, lo: float | None, hi: float | None, doc: str) -> Any:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from policies.base import Policy, Transition
+from urbanize.policies.base import Policy, Transition
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 
 class PolicySet:

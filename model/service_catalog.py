@@ -30,12 +30,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from model.enums import DistrictKind, HouseholdType, Job, Residence, Skill
-from model.population import set_bit
-from model.services import Entitlement, Service, ServiceSet, all_rows
+from urbanize.model.enums import DistrictKind, HouseholdType, Job, Residence, Skill
+from urbanize.model.population import set_bit
+from urbanize.model.services import Entitlement, Service, ServiceSet, all_rows
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 #: Services whose access is asked of the policies; the first eleven make up the access index.
 ACCESS_SERVICES = (

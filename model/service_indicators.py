@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from model.enums import HouseholdType, Residence
-from model.indicators import Snapshot, indicator
-from model.ledger import SECTORS
-from model.service_catalog import (
+from urbanize.model.enums import HouseholdType, Residence
+from urbanize.model.indicators import Snapshot, indicator
+from urbanize.model.ledger import SECTORS
+from urbanize.model.service_catalog import (
     ACCESS_SERVICES,
     CAPACITY_SERVICES,
     COSTS,
@@ -398,7 +398,7 @@ def sanitation_coverage_urban_village(s: Snapshot) -> float:
     svc = _services(s)
     if svc is None:
         return NAN
-    from model.enums import DistrictKind
+    from urbanize.model.enums import DistrictKind
 
     covered = residents = 0.0
     for d in s.model.profile.districts:

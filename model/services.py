@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from model.enums import Registration
+from urbanize.model.enums import Registration
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 #: Access proxy by registration state, used when no services are modelled.
 _ACCESS_BY_STATE = np.array([0.0, 0.25, 0.5, 0.5, 1.0, 0.6])

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.city import TYPE_KEYS, CityProfile
-from model.enums import HouseholdType, Job, Registration, Residence, Skill
+from urbanize.model.city import TYPE_KEYS, CityProfile
+from urbanize.model.enums import HouseholdType, Job, Registration, Residence, Skill
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 #: Child age bands and their widths in years (bands of DESIGN.md section 2).
 KID_BANDS = ("kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17")

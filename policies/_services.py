@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import DistrictKind
-from model.errors import ParameterError
+from urbanize.model.enums import DistrictKind
+from urbanize.model.errors import ParameterError
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
-    from model.service_catalog import CityServices
+    from urbanize.model.core import UrbanizationModel
+    from urbanize.model.service_catalog import CityServices
 
 #: Construction cost of one school seat (assumed: about 5 m2 per pupil at 3,000 yuan/m2 including land works).
 SEAT_BUILD_COST = 15_000.0
@@ -20,7 +20,7 @@ SEAT_BUILD_COST = 15_000.0
 
 def city_services(model: UrbanizationModel, policy: str) -> CityServices:
     """The model's service catalogue, or a clear error when the catalogue is not in use."""
-    from model.service_catalog import CityServices
+    from urbanize.model.service_catalog import CityServices
 
     svc = model.services
     if not isinstance(svc, CityServices):

@@ -18,8 +18,8 @@ Priority rules are replaced, not combined: the last active policy that answers w
 Example, a user's own policy (see docs/policies.md for the full walk-through)::
 
     from dataclasses import dataclass
-    from model.params import param, validate
-    from policies.base import Policy, Transition
+    from urbanize.model.params import param, validate
+    from urbanize.policies.base import Policy, Transition
 
     class FastTrackGraduates(Policy):
         name = "fast_track_graduates"
@@ -46,10 +46,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from model.params import build, describe
+from urbanize.model.params import build, describe
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 
 class Transition(enum.Enum):

@@ -7,8 +7,8 @@ group ``urbanize.policies`` appear too (pilot "user" unless they say otherwise).
 
 from __future__ import annotations
 
-from policies import registry
-from policies.base import Policy
+from urbanize.policies import registry
+from urbanize.policies.base import Policy
 
 
 def _value(v: object) -> str:

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import DistrictKind
-from model.params import param, validate
-from policies._services import city_services, districts_of_kind, households_by_district
-from policies.base import Policy
-from policies.registry import register
+from urbanize.model.enums import DistrictKind
+from urbanize.model.params import param, validate
+from urbanize.policies._services import city_services, districts_of_kind, households_by_district
+from urbanize.policies.base import Policy
+from urbanize.policies.registry import register
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 
 @register
@@ -206,7 +206,7 @@ class ServiceCosting(Policy):
             self._review(model)
 
     def _review(self, model: UrbanizationModel) -> None:
-        from model.service_catalog import PublicSchool
+        from urbanize.model.service_catalog import PublicSchool
 
         svc = city_services(model, self.name)
         p = self.params

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.params import param, validate
-from policies._services import SEAT_BUILD_COST, city_services, queued_by_district
-from policies.base import Policy
-from policies.registry import register
+from urbanize.model.params import param, validate
+from urbanize.policies._services import SEAT_BUILD_COST, city_services, queued_by_district
+from urbanize.policies.base import Policy
+from urbanize.policies.registry import register
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 SCHOOLS = ("primary_school", "junior_school")
 

@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import expit
 
-from model.enums import DistrictKind, HouseholdType, Registration, Residence
-from model.indicators import Snapshot, indicator
-from model.params import param, validate
-from policies.base import Policy, Transition
-from policies.registry import register
+from urbanize.model.enums import DistrictKind, HouseholdType, Registration, Residence
+from urbanize.model.indicators import Snapshot, indicator
+from urbanize.model.params import param, validate
+from urbanize.policies.base import Policy, Transition
+from urbanize.policies.registry import register
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 
 #: Column marking farmer households already offered hukou with their apartment (``villager_hukou``).

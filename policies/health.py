@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import Registration
-from model.params import param, validate
-from policies._services import city_services
-from policies.base import Policy
-from policies.registry import register
+from urbanize.model.enums import Registration
+from urbanize.model.params import param, validate
+from urbanize.policies._services import city_services
+from urbanize.policies.base import Policy
+from urbanize.policies.registry import register
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
-    from model.service_catalog import CityServices
+    from urbanize.model.core import UrbanizationModel
+    from urbanize.model.service_catalog import CityServices
 
 HEALTH = ("child_health", "maternal_health")
 

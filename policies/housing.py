@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import Job, Residence
-from model.params import param, validate
-from policies._services import city_services, households_by_district, queued_by_district
-from policies.base import Policy
-from policies.registry import register
+from urbanize.model.enums import Job, Residence
+from urbanize.model.params import param, validate
+from urbanize.policies._services import city_services, households_by_district, queued_by_district
+from urbanize.policies.base import Policy
+from urbanize.policies.registry import register
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 #: Assumed construction cost of one public rental flat (about 50 m2 at 3,000 yuan/m2).
 FLAT_BUILD_COST = 150_000.0

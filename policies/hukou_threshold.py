@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import HouseholdType, Job, Registration
-from model.params import param, validate
-from policies.base import Policy, Transition
-from policies.registry import register
+from urbanize.model.enums import HouseholdType, Job, Registration
+from urbanize.model.params import param, validate
+from urbanize.policies.base import Policy, Transition
+from urbanize.policies.registry import register
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 
 @register

@@ -10,7 +10,7 @@ A package is a named list of policies, always run on top of the ``status_quo`` b
 
 from __future__ import annotations
 
-from policies.registry import register_package
+from urbanize.policies.registry import register_package
 
 #: Members of each pilot package, in the order the seed lists the measures.
 PILOT_PACKAGES: dict[str, tuple[str, ...]] = {

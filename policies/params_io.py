@@ -30,9 +30,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from model.errors import ParameterError, UnknownPolicyError
-from model.params import BehaviourParams, build, describe
-from policies import registry
+from urbanize.model.errors import ParameterError, UnknownPolicyError
+from urbanize.model.params import BehaviourParams, build, describe
+from urbanize.policies import registry
 
 ModelParams = dict[str, Any]
 PolicyParams = dict[str, dict[str, Any]]

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import RENTED, HouseholdType, Job, Registration, Residence
-from model.params import param, validate
-from policies.base import Policy, Transition
-from policies.registry import register
+from urbanize.model.enums import RENTED, HouseholdType, Job, Registration, Residence
+from urbanize.model.params import param, validate
+from urbanize.policies.base import Policy, Transition
+from urbanize.policies.registry import register
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 #: Services the Zhengzhou information system links to registration (seed ch.2 II: registration "linked with
 #: access to social services"; the pilot's services are compulsory education, health and community services).

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from importlib import metadata
 from typing import Any
 
-from model.errors import ParameterError, UnknownPolicyError
-from policies.base import Policy
+from urbanize.model.errors import ParameterError, UnknownPolicyError
+from urbanize.policies.base import Policy
 
 ENTRY_POINT_GROUP = "urbanize.policies"
 BASELINE = "status_quo"
@@ -56,7 +56,7 @@ def _load_entry_points() -> None:
 
 
 def _ensure_loaded() -> None:
-    import policies  # noqa: F401  (registers the shipped policies)
+    import urbanize.policies  # noqa: F401  (registers the shipped policies)
 
     _load_entry_points()
 

@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import HouseholdType, Job, Registration, Residence
-from model.params import param, validate
-from model.services import take
-from policies.base import Policy, Transition
-from policies.registry import register, register_package
+from urbanize.model.enums import HouseholdType, Job, Registration, Residence
+from urbanize.model.params import param, validate
+from urbanize.model.services import take
+from urbanize.policies.base import Policy, Transition
+from urbanize.policies.registry import register, register_package
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 #: Months in the city before a migrant child may take an open public school seat (assumed; fee-paying).
 MIGRANT_SCHOOL_MONTHS = 12

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.enums import HouseholdType, Job
-from model.params import param, validate
-from policies._services import city_services
-from policies.base import Policy
-from policies.registry import register
+from urbanize.model.enums import HouseholdType, Job
+from urbanize.model.params import param, validate
+from urbanize.policies._services import city_services
+from urbanize.policies.base import Policy
+from urbanize.policies.registry import register
 
 if TYPE_CHECKING:
-    from model.core import UrbanizationModel
+    from urbanize.model.core import UrbanizationModel
 
 
 def _heads(model: UrbanizationModel) -> float:

@@ -22,9 +22,9 @@ import pandas as pd
 import solara
 from matplotlib.figure import Figure
 
-from model.errors import UrbanizeError
-from viz import html
-from viz.plots import DPI, png
+from urbanize.model.errors import UrbanizeError
+from urbanize.viz import html
+from urbanize.viz.plots import DPI, png
 
 MAX_BAND_MONTHS = 60  # months evaluated for the difference band (evenly spaced, last month always included)
 
@@ -60,8 +60,8 @@ def load_sweep(path: str | Path) -> Sweep:
     Raises:
         SweepError: a one-line message naming what is wrong (no folder, no manifest, no finished runs, ...).
     """
-    from experiments.analysis import indicator_columns
-    from experiments.storage import load_design, open_runs
+    from urbanize.experiments.analysis import indicator_columns
+    from urbanize.experiments.storage import load_design, open_runs
 
     text = str(path).strip()
     if not text:
@@ -122,7 +122,7 @@ def default_outcome(sweep: Sweep) -> str:
 
 def summary_at(sweep: Sweep, outcome: str, month: int) -> pd.DataFrame:
     """``experiments.analysis.summarize`` for one outcome and month (as in ``urbanize report``'s summary.csv)."""
-    from experiments.analysis import summarize
+    from urbanize.experiments.analysis import summarize
 
     table = summarize(sweep.runs, sweep.design, [outcome], [month])
     table.insert(0, "label", table["point"].map(sweep.labels))
@@ -131,7 +131,7 @@ def summary_at(sweep: Sweep, outcome: str, month: int) -> pd.DataFrame:
 
 def differences(sweep: Sweep, outcome: str, baseline: int, months: list[int]) -> pd.DataFrame:
     """``experiments.analysis.paired_differences`` of every other point from ``baseline``."""
-    from experiments.analysis import paired_differences
+    from urbanize.experiments.analysis import paired_differences
 
     others = [int(p) for p in sweep.design["point"] if int(p) != baseline]
     if not others:
@@ -144,7 +144,7 @@ def differences(sweep: Sweep, outcome: str, baseline: int, months: list[int]) ->
 def max_lines() -> int:
     """Design points above which the report draws one line per package (``experiments.report.MAX_LINES``)."""
     try:
-        from experiments.report import MAX_LINES
+        from urbanize.experiments.report import MAX_LINES
 
         return int(MAX_LINES)
     except (ImportError, AttributeError, ValueError):
@@ -161,7 +161,7 @@ def band_months(sweep: Sweep) -> list[int]:
 
 def trajectory_figure(sweep: Sweep, outcome: str, baseline: int, month: int) -> Figure:
     """Mean and 95 % CI band across replicates per design point (left); paired difference from baseline (right)."""
-    from experiments.analysis import mean_ci
+    from urbanize.experiments.analysis import mean_ci
 
     fig = Figure(figsize=(13, 4.2), dpi=DPI)
     ax1, ax2 = fig.subplots(1, 2)

@@ -11,10 +11,10 @@ from urllib.parse import parse_qs
 import solara
 from mesa.visualization import SolaraViz
 
-from viz.analyst import AnalystPage
-from viz.components import Controls, LiveContent
-from viz.config import VizConfig, default_package
-from viz.twin import TwinRun
+from urbanize.viz.analyst import AnalystPage
+from urbanize.viz.components import Controls, LiveContent
+from urbanize.viz.config import VizConfig, default_package
+from urbanize.viz.twin import TwinRun
 
 
 def initial_config(search: str | None = None) -> VizConfig:

@@ -11,10 +11,10 @@ import traceback
 import solara
 from mesa.visualization.utils import update_counter
 
-from model.errors import UrbanizeError
-from viz import config as cfg
-from viz import html, plots
-from viz.twin import TwinRun
+from urbanize.model.errors import UrbanizeError
+from urbanize.viz import config as cfg
+from urbanize.viz import html, plots
+from urbanize.viz.twin import TwinRun
 
 #: View options of the session (module-level reactives are per browser session in solara).
 colour_by = solara.reactive("type")

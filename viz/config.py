@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from model.errors import ParameterError, UrbanizeError
+from urbanize.model.errors import ParameterError, UrbanizeError
 
 #: Behavioural parameters that get a slider on the live page (the rest are reachable through "overrides").
 MAIN_PARAMS = (
@@ -85,7 +85,7 @@ def parse_overrides(text: str) -> dict[str, Any]:
 
 def behaviour_kwargs(config: VizConfig) -> dict[str, Any]:
     """Behavioural keyword arguments for the model, sliders first, typed overrides on top (validated)."""
-    from model.params import BehaviourParams, build
+    from urbanize.model.params import BehaviourParams, build
 
     plain = {k: v for k, v in parse_overrides(config.overrides).items() if "." not in k}
     values = {**config.behaviour, **plain}
@@ -110,14 +110,14 @@ def policy_params(config: VizConfig) -> dict[str, dict[str, Any]]:
 # --- catalogues (cached: they do not change while the server runs) ---------------------------------------------
 @cache
 def cities() -> tuple[str, ...]:
-    from model.city import list_cities
+    from urbanize.model.city import list_cities
 
     return tuple(list_cities())
 
 
 @cache
 def city_display_name(name: str) -> str:
-    from model.city import load_city
+    from urbanize.model.city import load_city
 
     try:
         return load_city(name).display_name
@@ -127,7 +127,7 @@ def city_display_name(name: str) -> str:
 
 @cache
 def packages() -> dict[str, tuple[str, ...]]:
-    from policies import registry
+    from urbanize.policies import registry
 
     return registry.packages()
 
@@ -135,7 +135,7 @@ def packages() -> dict[str, tuple[str, ...]]:
 @cache
 def policy_catalogue() -> dict[str, tuple[str, str]]:
     """{policy name: (pilot, summary)} for every registered policy except the baseline."""
-    from policies import registry
+    from urbanize.policies import registry
 
     return {
         name: (getattr(cls, "pilot", ""), getattr(cls, "summary", ""))
@@ -146,7 +146,7 @@ def policy_catalogue() -> dict[str, tuple[str, str]]:
 
 def package_members(package: str) -> list[str]:
     """Policies a package switches on (without the baseline)."""
-    from policies import registry
+    from urbanize.policies import registry
 
     try:
         names = registry.expand(package)
@@ -168,7 +168,7 @@ def default_package(city: str) -> str:
 
 @cache
 def behaviour_infos() -> tuple:
-    from model.params import BehaviourParams, describe
+    from urbanize.model.params import BehaviourParams, describe
 
     return tuple(describe(BehaviourParams))
 
@@ -176,8 +176,8 @@ def behaviour_infos() -> tuple:
 @cache
 def policy_param_infos(name: str) -> tuple:
     """ParamInfo of a policy's parameters (empty for an unknown policy or one without parameters)."""
-    from model.params import describe
-    from policies import registry
+    from urbanize.model.params import describe
+    from urbanize.policies import registry
 
     cls = registry.available().get(name)
     params = getattr(cls, "Params", None)

@@ -21,7 +21,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 from PIL import Image
 
-from viz.config import POINT_LIMIT
+from urbanize.viz.config import POINT_LIMIT
 
 DPI = 72
 
@@ -136,7 +136,7 @@ class MapRenderer:
     """The city's districts with households drawn individually (small runs) or per district (large runs)."""
 
     def __init__(self, city: str) -> None:
-        from model.city import load_city
+        from urbanize.model.city import load_city
 
         self.profile = profile = load_city(city)
         self.fig = Figure(figsize=(6.4, 4.2), dpi=DPI)

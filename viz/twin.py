@@ -17,8 +17,8 @@ from typing import Any
 import mesa
 import pandas as pd
 
-from model.errors import UrbanizeError
-from viz.config import VizConfig, behaviour_kwargs, check_households, policy_params
+from urbanize.model.errors import UrbanizeError
+from urbanize.viz.config import VizConfig, behaviour_kwargs, check_households, policy_params
 
 BASELINE = "status_quo"
 
@@ -26,7 +26,7 @@ BASELINE = "status_quo"
 def build_model(city: str, policies: str, households: int, seed: int, behaviour: dict[str, Any],
                 policy_params: dict[str, dict[str, Any]] | None = None):
     """Build one ``UrbanizationModel`` (imported lazily so the app imports even while the model changes)."""
-    from model import UrbanizationModel
+    from urbanize.model import UrbanizationModel
 
     return UrbanizationModel(city=city, policies=policies, households=households, rng=seed,
                              policy_params=policy_params or None, **behaviour)
@@ -80,7 +80,7 @@ class TwinRun(mesa.Model):
 
     @property
     def is_baseline(self) -> bool:
-        from policies import registry
+        from urbanize.policies import registry
 
         try:
             return registry.expand(self.config.policy_spec()) == [BASELINE]
@@ -93,7 +93,7 @@ class TwinRun(mesa.Model):
 
     @property
     def active_policies(self) -> list[str]:
-        from policies import registry
+        from urbanize.policies import registry
 
         try:
             return registry.expand(self.config.policy_spec())
@@ -102,7 +102,7 @@ class TwinRun(mesa.Model):
 
     def changed_parameters(self) -> list[str]:
         """``policy.param=value`` of every policy parameter of the running policies that is not its default."""
-        from model.params import describe
+        from urbanize.model.params import describe
 
         out = []
         for policy in getattr(self.main, "policy_set", []):

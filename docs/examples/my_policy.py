@@ -3,7 +3,7 @@
 Use it from Python (importing the module registers the policy)::
 
     import my_policy  # noqa: F401
-    from model import UrbanizationModel
+    from urbanize import UrbanizationModel
     m = UrbanizationModel(city="changshu", policies="fast_track_graduates",
                           policy_params={"fast_track_graduates": {"months": 6}})
 
@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.enums import Job, Registration, Skill
-from model.params import param, validate
-from policies.base import Policy, Transition
-from policies.registry import register
+from urbanize.model.enums import Job, Registration, Skill
+from urbanize.model.params import param, validate
+from urbanize.policies.base import Policy, Transition
+from urbanize.policies.registry import register
 
 
 @register

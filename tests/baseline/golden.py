@@ -23,7 +23,7 @@ MONTHS = 24
 
 
 def run_case(name: str) -> pd.DataFrame:
-    from model import UrbanizationModel
+    from urbanize.model import UrbanizationModel
 
     return UrbanizationModel(**CASES[name]).run(MONTHS).indicators()
 

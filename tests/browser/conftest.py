@@ -60,7 +60,7 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def app_url(artifacts):
     """Serve the app for the whole session; yields its address and stops the server afterwards."""
-    from viz import server
+    from urbanize.viz import server
 
     chromium_path()  # fail early, before starting anything
     log = open(artifacts / "server.log", "w")  # noqa: SIM115  (closed below)
@@ -108,9 +108,9 @@ def small_sweep(tmp_path_factory):
     """A small finished sweep made with the experiments layer: 2 arrival rates x the packages, 3 replicates."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from experiments.spec import parse_spec
-    from experiments.sweep import run_sweep
-    from viz.config import package_ready, packages
+    from urbanize.experiments.spec import parse_spec
+    from urbanize.experiments.sweep import run_sweep
+    from urbanize.viz.config import package_ready, packages
 
     pilots = [p for p in packages() if p != "status_quo" and package_ready(p)][:1]
     spec = parse_spec({

@@ -68,7 +68,7 @@ def shot(app: Page, artifacts, name: str) -> None:
 
 def packages_with_effect() -> list[str]:
     """Packages besides the status quo whose policies are all registered (so the app can build them)."""
-    from viz.config import package_ready, packages
+    from urbanize.viz.config import package_ready, packages
 
     return [p for p in packages() if p != "status_quo" and package_ready(p)]
 
@@ -147,8 +147,8 @@ def test_parameter_out_of_range_shows_message(app, app_url, artifacts):
 
 
 def test_analyst_page_renders_a_sweep(app, app_url, artifacts, small_sweep, tmp_path):
-    from experiments.analysis import summarize
-    from experiments.storage import load_design, open_runs
+    from urbanize.experiments.analysis import summarize
+    from urbanize.experiments.storage import load_design, open_runs
 
     app.goto(app_url + "analyst")
     folder = app.get_by_label("Sweep or comparison folder")

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from viz import plots
-from viz.app import initial_config
-from viz.config import VizConfig, parse_overrides, policy_params
-from viz.twin import TwinRun
+from urbanize.viz import plots
+from urbanize.viz.app import initial_config
+from urbanize.viz.config import VizConfig, parse_overrides, policy_params
+from urbanize.viz.twin import TwinRun
 
 PNG = b"\x89PNG"
 
@@ -93,7 +93,7 @@ def test_incremental_charts_match_a_full_redraw():
 
 
 def test_analyst_loader_messages(tmp_path):
-    from viz.analyst import SweepError, load_sweep
+    from urbanize.viz.analyst import SweepError, load_sweep
 
     with pytest.raises(SweepError, match="does not exist"):
         load_sweep(tmp_path / "missing")
@@ -107,8 +107,8 @@ def test_analyst_loader_messages(tmp_path):
 
 
 def test_analyst_numbers_are_the_report_numbers(small_sweep):
-    from experiments.analysis import paired_differences, summarize
-    from viz.analyst import differences, load_sweep, summary_at, trajectory_figure
+    from urbanize.experiments.analysis import paired_differences, summarize
+    from urbanize.viz.analyst import differences, load_sweep, summary_at, trajectory_figure
 
     sweep = load_sweep(small_sweep)
     last = sweep.months[-1]

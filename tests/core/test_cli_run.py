@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.cli import main
+from urbanize.experiments.cli import main
 
 
 def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
@@ -100,7 +100,7 @@ def test_console_script_entry_point(tmp_path: Path) -> None:
     ],
 )
 def test_a_malformed_city_file_is_one_line_and_nothing_is_written(edit, message, tmp_path, monkeypatch, capsys):
-    import model.city as city
+    import urbanize.model.city as city
 
     folder = tmp_path / "cities"
     folder.mkdir()

@@ -7,8 +7,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import UrbanizationModel
-from model.housing import MARKET
+from urbanize.model import UrbanizationModel
+from urbanize.model.housing import MARKET
 
 CITIES = st.sampled_from(["changshu", "jinnan", "yanta", "zhengzhou"])
 COUNT_COLUMNS = ["adults", "elders", "kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import UrbanizationModel, list_cities, load_city
-from model.indicators import list_indicators
+from urbanize.model import UrbanizationModel, list_cities, load_city
+from urbanize.model.indicators import list_indicators
 
 CORE_COLUMNS = [
     "residents", "residents_migrant", "residents_local_farmer", "residents_urban_poor", "residents_urban_resident",

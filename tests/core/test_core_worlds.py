@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents import Migrant
-from model import UrbanizationModel
-from model.enums import HouseholdType, Job, Registration, Residence
-from model.population import Population, StaleHousehold
-from policies.base import Transition
+from urbanize.agents import Migrant
+from urbanize.model import UrbanizationModel
+from urbanize.model.enums import HouseholdType, Job, Registration, Residence
+from urbanize.model.population import Population, StaleHousehold
+from urbanize.policies.base import Transition
 
 
 def small_model(**kw) -> UrbanizationModel:
@@ -145,7 +145,7 @@ def _homes(m: UrbanizationModel, htype: HouseholdType, k: int) -> np.ndarray:
 
 
 def test_two_grown_children_of_one_type_form_a_couple_household() -> None:
-    from model import life
+    from urbanize.model import life
 
     m = small_model(home_leaving=1.0)
     pop = m.pop
@@ -176,7 +176,7 @@ def test_two_grown_children_of_one_type_form_a_couple_household() -> None:
 
 
 def test_leavers_pair_only_within_their_type_and_migrants_do_not_form_households() -> None:
-    from model import life
+    from urbanize.model import life
 
     m = small_model(home_leaving=1.0)
     pop = m.pop
@@ -191,7 +191,7 @@ def test_leavers_pair_only_within_their_type_and_migrants_do_not_form_households
 
 
 def test_no_households_form_when_leaving_home_is_off() -> None:
-    from model import life
+    from urbanize.model import life
 
     m = small_model(home_leaving=0.0)
     _homes(m, HouseholdType.URBAN_RESIDENT, 4)
@@ -217,7 +217,7 @@ def test_counting_only_open_ties_gives_the_full_counts_at_unaware_households() -
 def test_small_binomial_draws_follow_the_binomial_distribution() -> None:
     from scipy import stats
 
-    from model.life import _binomial_small
+    from urbanize.model.life import _binomial_small
 
     rng = np.random.default_rng(3)
     n = rng.integers(0, 6, 300_000)
@@ -233,7 +233,7 @@ def test_small_binomial_draws_follow_the_binomial_distribution() -> None:
 
 
 def test_households_take_vacant_dwellings_and_the_rest_fall_back_to_informal_housing() -> None:
-    from model.enums import DistrictKind
+    from urbanize.model.enums import DistrictKind
 
     m = small_model()
     stock = m.housing

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sweep_helpers import write_spec
 
-from experiments.spec import load_spec
-from experiments.sweep import run_sweep
+from urbanize.experiments.spec import load_spec
+from urbanize.experiments.sweep import run_sweep
 
 
 def small_grid() -> dict[str, Any]:

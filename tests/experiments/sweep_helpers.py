@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.runner import RunConfig, run_one
+from urbanize.experiments.runner import RunConfig, run_one
 
 
 def _value(v: Any) -> str:
@@ -81,7 +81,7 @@ def gated_run(cfg: RunConfig) -> pd.DataFrame:
 
 def gated_sweep(spec_path: str, out: str, workers: int = 2) -> None:
     """Entry point of the subprocess the kill test starts."""
-    from experiments.spec import load_spec
-    from experiments.sweep import run_sweep
+    from urbanize.experiments.spec import load_spec
+    from urbanize.experiments.sweep import run_sweep
 
     run_sweep(load_spec(spec_path), out, workers=workers, run_fn=gated_run, progress=False)

@@ -12,8 +12,8 @@ from conftest import small_grid
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from experiments.seeds import run_seed
-from experiments.spec import SpecError, load_spec, parse_spec
+from urbanize.experiments.seeds import run_seed
+from urbanize.experiments.spec import SpecError, load_spec, parse_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "experiments" / "specs").glob("*.toml"))
@@ -111,7 +111,7 @@ def test_cli_prints_one_error_line_per_problem_and_exits_2(tmp_path, spec_file):
     bad = spec_file(with_changes(samples=3, parameters={"arival_rate": 0.01}))
     out = tmp_path / "out"
     proc = subprocess.run(
-        [sys.executable, "-m", "experiments.cli", "sweep", str(bad), "--out", str(out)],
+        [sys.executable, "-m", "urbanize.experiments.cli", "sweep", str(bad), "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -127,13 +127,13 @@ def test_cli_prints_one_error_line_per_problem_and_exits_2(tmp_path, spec_file):
 def test_cli_rejects_unreadable_toml(tmp_path):
     bad = tmp_path / "broken.toml"
     bad.write_text("city = \n")
-    from experiments.cli import main
+    from urbanize.experiments.cli import main
 
     assert main(["sweep", str(bad), "--out", str(tmp_path / "o")]) == 2
 
 
 def test_check_validates_and_prints_the_design_size(spec_file, tmp_path, capsys):
-    from experiments.cli import main
+    from urbanize.experiments.cli import main
 
     assert main(["sweep", str(spec_file(small_grid())), "--out", str(tmp_path / "o"), "--check"]) == 0
     assert "valid; 4 design points x 3 replicates = 12 runs" in capsys.readouterr().out
@@ -208,7 +208,7 @@ def test_seed_streams_are_spawned_by_replicate():
     replicates=st.integers(1, 4),
 )
 def test_grid_design_covers_every_combination_once(levels, packages, replicates):
-    from experiments.sweep import run_configs
+    from urbanize.experiments.sweep import run_configs
 
     names = ["arrival_rate", "job_loss", "fertility"]
     params = {n: [0.001 * (i + 1) for i in range(k)] for n, k in zip(names, levels, strict=False)}

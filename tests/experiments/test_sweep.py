@@ -18,10 +18,10 @@ import pytest
 from conftest import small_grid
 from sweep_helpers import GATE_ENV, failing_run, write_spec
 
-from experiments.cli import CliError, main
-from experiments.spec import load_spec, parse_spec
-from experiments.storage import SweepDir, duckdb_view, open_runs, run_meta
-from experiments.sweep import run_sweep
+from urbanize.experiments.cli import CliError, main
+from urbanize.experiments.spec import load_spec, parse_spec
+from urbanize.experiments.storage import SweepDir, duckdb_view, open_runs, run_meta
+from urbanize.experiments.sweep import run_sweep
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -114,7 +114,7 @@ def test_a_run_that_raises_is_recorded_and_the_rest_finish(tmp_path, reference):
     retried = run_sweep(spec, out, workers=1, run_fn=failing_run, progress=False, retry_failed=True)
     assert (retried.done, retried.failed) == (0, 1)
     # the report lists it
-    from experiments.report import write_report
+    from urbanize.experiments.report import write_report
 
     files = write_report(out)
     assert (out / "report" / "failures.csv") in files
@@ -198,7 +198,7 @@ def test_compare_a_package_with_itself_gives_exactly_zero(tmp_path, capsys):
 
 
 def test_paired_differences_remove_shared_noise():
-    from experiments.analysis import paired_differences
+    from urbanize.experiments.analysis import paired_differences
 
     df = pd.DataFrame(
         {

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from model import UrbanizationModel
-from model.enums import HouseholdType
-from policies import registry
+from urbanize.model import UrbanizationModel
+from urbanize.model.enums import HouseholdType
+from urbanize.policies import registry
 
 
 def small_model(city: str = "yanta", policies: str = "status_quo", **kw: Any) -> UrbanizationModel:

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from policy_helpers import missing_members
 
-from model import UrbanizationModel
-from model.indicators import registry as indicator_registry
+from urbanize.model import UrbanizationModel
+from urbanize.model.indicators import registry as indicator_registry
 
 SEEDS = (0, 1, 2, 3)
 HOUSEHOLDS = 1000

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from policies import registry
-from policies.catalogue import _value
-from policies.params_io import load_params_toml
+from urbanize.policies import registry
+from urbanize.policies.catalogue import _value
+from urbanize.policies.params_io import load_params_toml
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = (REPO / "docs" / "policies.md").read_text(encoding="utf-8")
-SHIPPED = {n: c for n, c in registry.available().items() if c.__module__.startswith("policies.")}
+SHIPPED = {n: c for n, c in registry.available().items() if c.__module__.startswith("urbanize.policies.")}
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from policy_helpers import small_model
 
-from model import UrbanizationModel
-from model.enums import HouseholdType, Job, Registration, Residence, Skill
-from model.errors import ParameterError, UnknownPolicyError
-from policies import registry
-from policies.base import Transition
-from policies.catalogue import format_packages, format_policies
-from policies.params_io import load_params_toml, merge_params, parse_set_options
+from urbanize.model import UrbanizationModel
+from urbanize.model.enums import HouseholdType, Job, Registration, Residence, Skill
+from urbanize.model.errors import ParameterError, UnknownPolicyError
+from urbanize.policies import registry
+from urbanize.policies.base import Transition
+from urbanize.policies.catalogue import format_packages, format_policies
+from urbanize.policies.params_io import load_params_toml, merge_params, parse_set_options
 
 REPO = Path(__file__).resolve().parents[2]
 MINE = [
@@ -144,7 +144,7 @@ def test_a_policy_from_an_entry_point_is_found_by_name(tmp_path: Path, monkeypat
     (tmp_path / "ep_user_policies.py").write_text(
         textwrap.dedent(
             '''
-            from policies.base import Policy, Transition
+            from urbanize.policies.base import Policy, Transition
 
             class ExtraRegistration(Policy):
                 """A user's policy shipped in another package."""

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from policy_helpers import rows_of, small_model
 
-from agents import LocalFarmer, Migrant
-from model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
-from policies.base import Transition
-from policies.farmers import OFFERED, new_town_districts
-from policies.registration import LINKED_SERVICES
+from urbanize.agents import LocalFarmer, Migrant
+from urbanize.model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
+from urbanize.policies.base import Transition
+from urbanize.policies.farmers import OFFERED, new_town_districts
+from urbanize.policies.registration import LINKED_SERVICES
 
 RENTED_RULE = "rented_residence_hukou"
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from model import UrbanizationModel
-from model.enums import HouseholdType, Job, Registration, Residence
-from model.service_catalog import CityServices
+from urbanize.model import UrbanizationModel
+from urbanize.model.enums import HouseholdType, Job, Registration, Residence
+from urbanize.model.service_catalog import CityServices
 
 
 def tiny_world(city: str = "changshu", policies: str = "status_quo", **kw: Any) -> UrbanizationModel:

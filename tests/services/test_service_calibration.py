@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from service_helpers import services
 
-from model import UrbanizationModel
-from model.city import list_cities
-from policies.registry import packages
+from urbanize.model import UrbanizationModel
+from urbanize.model.city import list_cities
+from urbanize.policies.registry import packages
 
 
 def test_changshu_starts_with_every_migrant_child_enrolled_70_percent_in_public_schools() -> None:

@@ -8,7 +8,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from model import UrbanizationModel
+from urbanize.model import UrbanizationModel
 
 SEEDS = (0, 1, 2)
 MONTHS = 18

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from service_helpers import services
 
-from model import UrbanizationModel
-from model.ledger import PAYERS, SECTORS
+from urbanize.model import UrbanizationModel
+from urbanize.model.ledger import PAYERS, SECTORS
 
 CITIES = st.sampled_from(["changshu", "jinnan", "yanta", "zhengzhou"])
 POLICIES = st.sampled_from(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from service_helpers import make_migrant, run_service, services, tiny_world
 
-from model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
-from policies.base import Transition
+from urbanize.model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
+from urbanize.policies.base import Transition
 
 
 def _rows(n: int) -> np.ndarray:

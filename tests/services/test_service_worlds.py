@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from service_helpers import make_migrant, run_service, services, tiny_world
 
-from model.enums import HouseholdType, Job, Residence
+from urbanize.model.enums import HouseholdType, Job, Residence
 
 
 def test_two_flats_three_applicants_priority_rule_decides() -> None:

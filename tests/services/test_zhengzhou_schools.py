@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import UrbanizationModel
+from urbanize.model import UrbanizationModel
 
 NORM = 45.0
 SEEDS = (1, 2, 3)
