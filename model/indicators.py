@@ -60,11 +60,9 @@ def list_indicators() -> list[tuple[str, str]]:
 
 
 def _load_extensions() -> None:
-    try:  # service and fiscal indicators live with the services
-        import urbanize.model.service_indicators  # noqa: F401
-    except ModuleNotFoundError as exc:
-        if exc.name != "urbanize.model.service_indicators":
-            raise
+    # indicators registered by other modules (services and fiscal, demography), in column order
+    import urbanize.model.demography_indicators  # noqa: F401
+    import urbanize.model.service_indicators  # noqa: F401
 
 
 def _ratio(num: float, den: float) -> float:
@@ -158,6 +156,7 @@ TRAITS: dict[str, Callable[[Snapshot], np.ndarray]] = {
     "urban_district": lambda s: s.urban_district,
     "registered": lambda s: s.registered,
     "intends_settle": lambda s: s.pop.intends_settle,
+    "wants_hukou": lambda s: s.pop.wants_hukou,
     "female_head": lambda s: s.pop.head_female,
     "head_under_30": lambda s: s.pop.head_age < 30,
     "head_30_44": lambda s: (s.pop.head_age >= 30) & (s.pop.head_age < 45),
@@ -358,6 +357,15 @@ def settlement_intention(s: Snapshot) -> float:
 
 
 _split("settlement_intention", "Settlement intention", "intends_settle", "type_migrant", "nonlocal")
+
+
+@indicator(
+    "hukou_transfer_willingness",
+    "Share of migrants intending to settle who would transfer their hukou here if eligible (CMDS 2016: 48.7 %)",
+    "share",
+)
+def hukou_transfer_willingness(s: Snapshot) -> float:
+    return s.share_of("wants_hukou", "intends_settle", "nonlocal")
 
 
 @indicator("unemployment_rate_migrant", "Share of migrant heads of working age without a job", "share")
