@@ -149,17 +149,7 @@ def score(targets: Sequence[Target], frames: dict[tuple[str, str], pd.DataFrame]
             group.append({**base, "city": POOLED, **_summary(t, pooled)})
         scored = [r for r in group if r.get("status") in ("pass", "fail") and r["city"] != POOLED]
         if t.national and scored:
-            half = max((hi - lo) / 2, 1e-12) if math.isfinite(hi - lo) else 1.0
-            center = (lo + hi) / 2 if math.isfinite(hi - lo) else t.value
-
-            def slack(r: dict) -> float:  # how far inside the band (negative: outside), in half-widths
-                m = r["model_mean"]
-                if math.isfinite(hi - lo):
-                    return 1.0 - abs(m - center) / half
-                return (m - lo) / max(abs(t.value), 1e-12) if math.isfinite(lo) else (hi - m) / max(abs(t.value), 1e-12)
-
-            worst = min(scored, key=slack)
-            worst["binds"] = True
+            min(scored, key=lambda r: slack(t, r["model_mean"]))["binds"] = True
         rows.extend(group)
     card = pd.DataFrame(rows)
     for col in CARD_COLUMNS:
@@ -167,6 +157,17 @@ def score(targets: Sequence[Target], frames: dict[tuple[str, str], pd.DataFrame]
             card[col] = None
     card["binds"] = card["binds"].fillna(False).astype(bool)
     return card[CARD_COLUMNS]
+
+
+def slack(t: Target, mean: float) -> float:
+    """How far inside the target's band a model mean lies, in half-widths of the band (negative: outside); for a
+    one-sided bound, the distance from the bound relative to the published value."""
+    lo, hi = t.band()
+    if math.isfinite(hi - lo):
+        half = max((hi - lo) / 2, 1e-12)
+        return 1.0 - abs(mean - (lo + hi) / 2) / half
+    scale = max(abs(t.value), 1e-12)
+    return (mean - lo) / scale if math.isfinite(lo) else (hi - mean) / scale
 
 
 def _summary(t: Target, vals: np.ndarray) -> dict:

@@ -1,13 +1,11 @@
-"""Demographic indicators scored against published rates (``model/targets.toml``).
-
-Registered on import (``model.core`` imports this module), after the core indicators.
-"""
+"""Demography: the crude birth rate and the share of residents aged 60 and over (scored against published
+national rates in ``model/targets.toml``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from urbanize.model.indicators import Snapshot, indicator
+from urbanize.model.indicators.base import Snapshot, indicator
 
 
 @indicator(
