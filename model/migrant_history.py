@@ -5,14 +5,16 @@ who did not mostly left. Drawing their time in the city from a fixed distributio
 from the arrivals' distribution (as the model did before) starts the city far from the stock its own dynamics
 keep, and the status quo then drifts for no reason the model explains (settlement intention rose from 0.57 to
 0.83 in ten years). Here each starting migrant household's settlement taste and months in the city are drawn
-from the stationary stock of the model's own rules, with arrivals growing at ``migrant_growth`` a year:
+from the stationary stock of the model's own rules, with arrivals growing at the rate the model's own flows imply
+(the reference inflow ``arrival_rate`` less the stock's mean departure chance, about 3 %/yr at the defaults):
 
 * A household with settlement utility ``u(t) = u0 + settle_years x years(t) + taste`` (``Migrant.decide_settlement``,
   years capped at 15, access at ``access_reference``) intends to settle from month ``t*`` on, where ``u`` turns
   positive. It leaves with monthly chance ``h_n`` before ``t*`` and ``h_s`` after (``Migrant.decide_departure``,
   at its starting job), so it is still here after ``t`` months with chance ``S(t) = (1-h_n)^min(t,t*)
   (1-h_s)^max(0,t-t*)``.
-* In a stock fed by arrivals growing at rate ``g``, the share of households with taste ``x`` and time ``t`` is
+* In a stock fed by arrivals growing at rate ``g`` (floored at half the settlers' departure rate, so a
+  shrinking history stays well defined), the share of households with taste ``x`` and time ``t`` is
   proportional to ``logistic(x) S(t | x) exp(-g t)``. Tastes are drawn by rejection from that marginal, then ``t``
   from its piecewise-exponential conditional by inverting its distribution function.
 
@@ -80,9 +82,20 @@ def stationary_history(
     ``cols`` are the household columns drawn so far (job, children, head's age). The longest stay is the shorter
     of 30 years and the head's years since age 16.
     """
-    k = cols["job"].size
-    g = np.log1p(b.migrant_growth) / 12.0
     u0, a, s = _rates(b, cols)
+    # the history's growth is the one the model's own flows imply: the reference inflow (arrival_rate) less the
+    # stock's mean departure chance; the stock depends on it, so iterate (two rounds settle it to 1e-4 a month)
+    g = 0.0025  # a first guess, about 3 %/yr
+    for _ in range(3):
+        taste, months = _draw(rng, b, u0, a, s, g, cols)
+        tstar = _switch_month(b, u0, taste)
+        hazard = np.where(months < tstar, -np.expm1(-a), -np.expm1(-s)).mean()
+        g = float(np.clip(b.arrival_rate - hazard, -0.5 * s.min(), 0.05))
+    return _draw(rng, b, u0, a, s, g, cols)
+
+
+def _draw(rng, b, u0, a, s, g, cols):  # noqa: ANN001, ANN202  (vectorized helper)
+    k = u0.size
     horizon = np.clip(12.0 * np.minimum(MAX_YEARS, cols["head_age"].astype(float) - 16.0), 1.0, None)
     # the largest possible mass (settled from arrival), to bound the rejection step
     upper = -np.expm1(-(s + g) * horizon) / (s + g)

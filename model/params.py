@@ -170,15 +170,6 @@ class BehaviourParams:
         "same for every city, so cities with a larger gap grow faster (fitted: the four cities' pooled "
         "starting ratio, 1.96; Changshu 2.14, Jinnan 2.25, Yanta 1.96, Zhengzhou 1.87 at the assumed wages)",
     )
-    migrant_growth: float = param(
-        0.03,
-        "1/year",
-        -0.2,
-        0.5,
-        "Growth of arrivals before 2009 that shaped the starting migrant stock (model.migrant_history): China's "
-        "migrant population grew from 230 M (2011) to 253 M (2014), about 3 %/yr (NHFPC report on the migrant "
-        "population, 2017, as reported by China Daily 2017-11-19)",
-    )
     access_pull: float = param(
         0.5,
         "relative",

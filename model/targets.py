@@ -22,7 +22,7 @@ from urbanize.model import calendar
 from urbanize.model.city import list_cities
 from urbanize.model.errors import UrbanizeError
 
-MEASURES = ("at", "mean", "min", "max", "change", "ratio")
+MEASURES = ("at", "mean", "min", "max", "min_year", "max_year", "change", "ratio")
 Use = Literal["calibration", "validation"]
 NATIONAL = "national"
 
@@ -117,6 +117,12 @@ def measure(target: Target, df: pd.DataFrame) -> float:
             assert target.start is not None and target.end is not None
             window = x[_months(df, target.start, target.end)]
             return float(getattr(window, target.measure)())
+        case "min_year" | "max_year":
+            assert target.start is not None and target.end is not None
+            window = _months(df, target.start, target.end)
+            years = calendar.year_of(df.loc[window, "month"].to_numpy())
+            annual = x[window].groupby(years).mean()
+            return float(annual.min() if target.measure == "min_year" else annual.max())
         case "change" | "ratio":
             assert None not in (target.start, target.end, target.base_from, target.base_to)
             now = x[_months(df, target.start, target.end)]  # type: ignore[arg-type]
@@ -183,6 +189,7 @@ def _parse(entry: Any, path: Path) -> Target:
     if has_tol == ("lower" in entry or "upper" in entry):
         raise TargetFileError(f"{where}: give either 'tolerance' or 'lower'/'upper' bounds, not both or neither")
     need = {"at": ("when",), "mean": ("from", "to"), "min": ("from", "to"), "max": ("from", "to"),
+            "min_year": ("from", "to"), "max_year": ("from", "to"),
             "change": ("from", "to", "base_from", "base_to"), "ratio": ("from", "to", "base_from", "base_to")}  # fmt: skip
     for key in need[entry["measure"]]:
         if key not in entry:

@@ -81,7 +81,9 @@ def calibrate(services: CityServices) -> None:
         kids = pop.col(svc.kids_col)
         svc.held[:] = np.where(public, kids, 0)
         pupils = np.bincount(district, weights=svc.held * w, minlength=nd)
-        svc.set_classes(pupils / float(cfg[f"class_size_start_{size_key}"]))
+        start_size = float(cfg[f"class_size_start_{size_key}"])
+        svc.open_size = np.full(nd, max(svc.norm, start_size))  # admit up to today's crowding
+        svc.set_classes(pupils / start_size)
     comp = pop.kids_6_11 + pop.kids_12_14
     services.private.held[:] = np.where(private, comp, 0)
     services.private.set_capacity(

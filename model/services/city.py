@@ -98,7 +98,7 @@ class CityServices(ServiceSet):
         pop.add_column("access_count", np.int8, 0, "household services (of eleven) the household may use")
         self.primary = PrimarySchool(model, cfg["class_size_norm_primary"], cfg["max_class_size"])
         self.junior = JuniorSchool(model, cfg["class_size_norm_junior"], cfg["max_class_size"])
-        self.private = PrivateMigrantSchool(model)
+        self.private = PrivateMigrantSchool(model, slack=cfg["private_school_slack"])
         self.child_health = ChildHealth(model)
         self.maternal_health = MaternalHealth(model)
         self.community = CommunityCentre(model)
@@ -198,6 +198,7 @@ class CityServices(ServiceSet):
         for svc in self.services:
             if svc is self.private:
                 self.private.reconcile()
+                self.private.adjust()
             svc.allocate()
         self.update_unschooled()
 

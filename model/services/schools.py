@@ -21,9 +21,12 @@ if TYPE_CHECKING:
 class PublicSchool(Service):
     """Public school seats of one level, per district, counted in classes.
 
-    Hard capacity is ``classes x max_class_size`` (physical limit); open capacity is ``classes x norm``.
-    Hukou holders' children are guaranteed a seat (compulsory enrolment of the district's registered children),
-    so lowering the hukou threshold without building classes overloads them (the Zhengzhou 2003 reform).
+    Hard capacity is ``classes x max_class_size`` (physical limit); open capacity is ``classes x open_size``, where
+    ``open_size`` is the class size up to which a district admits children without a guaranteed seat: the norm,
+    or the crowding its schools already carried at the start (a city that ran classes of 50 in 2009 kept admitting
+    to 50; starting above the norm and admitting only to it made the status quo shed migrant pupils in its first
+    year). Hukou holders' children are guaranteed a seat (compulsory enrolment of the district's registered
+    children), so lowering the hukou threshold without building classes overloads them (the Zhengzhou 2003 reform).
     """
 
     sector = "education"
@@ -35,6 +38,7 @@ class PublicSchool(Service):
         self.norm = float(norm)
         self.max_class = float(max(max_class, norm))
         self.classes = np.zeros(self.capacity.size)
+        self.open_size = np.full(self.capacity.size, self.norm)  # per district (see the class docstring)
         self.unit_cost = COSTS[self.name][0]
         self.fee_nonlocal = COSTS["school_fee_nonlocal"][0]
         self.nonlocal_pupils = 0.0  # real non-hukou pupils after this month's allocation
@@ -42,7 +46,7 @@ class PublicSchool(Service):
     def set_classes(self, classes: np.ndarray) -> None:
         self.classes = np.maximum(np.asarray(classes, dtype=float), 0.0)
         self.capacity = self.classes * self.max_class
-        self.open_capacity = self.classes * self.norm
+        self.open_capacity = self.classes * self.open_size
 
     def add_classes(self, extra: np.ndarray | float) -> None:
         """Build classes (each adds ``norm`` planned seats and ``max_class_size`` hard seats)."""
@@ -95,16 +99,37 @@ class JuniorSchool(PublicSchool):
 
 
 class PrivateMigrantSchool(Service):
-    """Private schools for migrant children: compulsory-age children without a public seat may enrol."""
+    """Private schools for migrant children: compulsory-age children without a public seat may enrol.
+
+    Private migrant schools are businesses that open and close places with demand, with a lag: each month a
+    district's capacity moves ``response`` of the way to its demand (pupils plus children queued) with
+    ``slack`` spare seats (:meth:`adjust`). With no shortage of buildings or teachers enrolment therefore stays
+    near 100 % unless a policy or a shortage says otherwise (seed ch.2 V.2: Changshu enrols 100 % of migrant
+    children, 30 % of them in private schools). Assumed: about six months to open a class (``response`` 1/6 a
+    month) and 5 % spare seats (the city file's ``private_school_slack``).
+    """
 
     name = "private_migrant_school"
     sector = "education"
     unit = "seats"
     cost_source = COSTS["private_migrant_school"][1]
 
-    def __init__(self, model: UrbanizationModel) -> None:
+    def __init__(self, model: UrbanizationModel, response: float = 1.0 / 3.0, slack: float = 0.05) -> None:
         super().__init__(model)
         self.subsidy = 0.0  # yuan per pupil-month paid by the city (``migrant_education`` sets it)
+        self.response = float(response)  # share of the gap to demand closed a month
+        self.slack = float(slack)  # spare seats kept, as a share of demand
+
+    def adjust(self) -> None:
+        """Open or close places: capacity moves ``response`` of the way to demand (pupils and queued children)
+        plus ``slack`` spare seats, per district."""
+        pop = self.model.pop
+        rows = np.flatnonzero(self.waiting > 0)
+        queued = np.bincount(
+            self.groups(rows), weights=self.waiting[rows] * pop.weight[rows], minlength=self.capacity.size
+        )
+        target = (self.used() + queued) * (1.0 + self.slack)
+        self.set_capacity(self.capacity + self.response * (target - self.capacity))
 
     def need_all(self) -> np.ndarray:
         pop = self.model.pop
