@@ -1,6 +1,6 @@
 """The urbanization model: a city, its households and its policies, stepped month by month.
 
-``UrbanizationModel.step`` is the schedule of DESIGN.md section 3 and reads like it:
+``UrbanizationModel.step`` is the schedule of docs/model.md, section 3, and reads like it:
 
 1. policies act on the city;
 2. life events;
@@ -197,7 +197,7 @@ class UrbanizationModel(mesa.Model):
 
     # --- the schedule ----------------------------------------------------------------------------------------
     def step(self) -> None:
-        """One month (DESIGN.md section 3)."""
+        """One month (docs/model.md, section 3)."""
         self.month += 1
         self.flows = defaultdict(float)
         self.act_policies()

@@ -1,4 +1,4 @@
-"""The labour market and the origin (DESIGN.md section 2).
+"""The labour market and the origin (docs/model.md, section 7.6).
 
 Wages of formal and informal jobs grow at ``wage_growth`` a year and origin income at ``origin_income_growth``.
 The expected urban income of a migrant is the informal/formal wage mix times the chance of having a job
