@@ -23,7 +23,7 @@ import pandas as pd
 from mesa.discrete_space import Cell, OrthogonalMooreGrid
 
 from urbanize.agents.household import HOUSEHOLD_CLASSES, Household
-from urbanize.model import arrivals, life
+from urbanize.model import arrivals, docs_scale, life
 from urbanize.model.city import CityProfile, load_city
 from urbanize.model.enums import HouseholdType, Registration, Residence
 from urbanize.model.errors import ParameterError
@@ -127,6 +127,7 @@ class UrbanizationModel(mesa.Model):
                     f"households = {households!r} must be a whole number from 20 to {MAX_HOUSEHOLDS:,}"
                 )
             households = int(households)
+        households, scale = docs_scale.households(households), docs_scale.scale(scale)  # docs examples only
         if agents not in ("auto", "all", "lazy"):
             raise ParameterError(f"agents = {agents!r} must be one of auto, all, lazy")
         self.city = self.profile.name
@@ -380,7 +381,7 @@ class UrbanizationModel(mesa.Model):
         """Advance ``months`` months (``progress(month)`` is called after each)."""
         if isinstance(months, bool) or int(months) != months or months < 0:
             raise ParameterError(f"months = {months!r} must be a non-negative whole number")
-        for _ in range(int(months)):
+        for _ in range(docs_scale.months(int(months))):
             self.step()
             if progress is not None:
                 progress(self.month)
