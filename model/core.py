@@ -23,7 +23,7 @@ import pandas as pd
 from mesa.discrete_space import Cell, OrthogonalMooreGrid
 
 from urbanize.agents.household import HOUSEHOLD_CLASSES, Household
-from urbanize.model import arrivals, docs_scale, life
+from urbanize.model import arrivals, calendar, docs_scale, life
 from urbanize.model.city import CityProfile, load_city
 from urbanize.model.enums import HouseholdType, Registration, Residence
 from urbanize.model.errors import ParameterError
@@ -55,7 +55,7 @@ class HukouOffice:
 
     def reset_quota(self) -> None:
         pop = self.model.pop
-        migrants = float(pop.weight[pop.htype == HouseholdType.MIGRANT].sum())
+        migrants = float(pop.weight[~pop.hukou_local].sum())  # households without local hukou
         self.quota_remaining = self.quota_share * migrants
 
     def grant(self) -> None:
@@ -156,15 +156,15 @@ class UrbanizationModel(mesa.Model):
             policy.setup(self)
         self.housing.build()  # public rental flats as the services (and policies) set them up
         self.hukou.reset_quota()
+        self.labour.open()
         life.update_income(self)
-        self.labour.reference_ratio = max(self.labour.income_ratio(), 1e-9)
-        self.reference_access = self.migrant_access()
         self._agents_mode = agents
         self._eager_agents = agents == "all" or (agents == "auto" and self.pop.n <= AUTO_AGENT_LIMIT)
         if self._eager_agents:
             self._create_agents(np.arange(self.pop.n))
         for cls, rows in zip(HOUSEHOLD_CLASSES, self.rows_by_type(), strict=True):
             cls.decide_settlement(self, rows)  # the starting intentions, so month 0 reports them
+            cls.decide_hukou_willingness(self, rows)
         self._rows: list[dict[str, float]] = []
         self.collect()
 
@@ -292,6 +292,15 @@ class UrbanizationModel(mesa.Model):
         pop.hukou_local[rows] = True
         pop.hukou_urban[rows] = True
         pop.intends_settle[rows] = True
+        # a migrant household granted local urban hukou is a local urban resident from now on: it leaves the migrant
+        # base of arrivals, the hukou quota's count and the migrant indicators (its conversion stays counted)
+        became_local = rows[~farmer & (pop.htype[rows] == HouseholdType.MIGRANT)]
+        pop.htype[became_local] = HouseholdType.URBAN_RESIDENT
+        for uid in pop.uid[became_local].tolist():
+            agent = self._agents_by_uid.pop(uid, None)
+            if agent is not None:
+                agent.remove()
+                self._agents_by_uid[uid] = HOUSEHOLD_CLASSES[HouseholdType.URBAN_RESIDENT](self, uid)
 
     def relocate(self, rows: np.ndarray, districts: np.ndarray, residence: Residence) -> None:
         """Move households to new districts and a new residence tenure."""
@@ -390,9 +399,11 @@ class UrbanizationModel(mesa.Model):
         return self
 
     def indicators(self) -> pd.DataFrame:
-        """One row per month (row 0: the initial state), one column per indicator."""
+        """One row per month (row 0: the initial state, January 2009), one column per indicator; ``date`` is the
+        first day of each month (``model.calendar``)."""
         df = pd.DataFrame(self._rows)
         df["month"] = df["month"].astype(int)
+        df.insert(1, "date", calendar.dates(df["month"]).to_numpy())
         return df
 
     def parameters(self) -> dict[str, Any]:

@@ -28,7 +28,7 @@ class Indicator:
 
 _REGISTRY: dict[str, Indicator] = {}
 #: Modules of the indicators of the population, registration, flows, settlement and housing, in column order.
-CORE_MODULES = ("population", "registration", "flows", "settlement", "housing")
+CORE_MODULES = ("population", "registration", "flows", "demography", "settlement", "housing")
 #: Modules of the indicators that read the service catalogue, in column order (loaded on first use of the registry).
 SERVICE_MODULES = (
     "education",
@@ -163,6 +163,7 @@ TRAITS: dict[str, Callable[[Snapshot], np.ndarray]] = {
     "urban_district": lambda s: s.urban_district,
     "registered": lambda s: s.registered,
     "intends_settle": lambda s: s.pop.intends_settle,
+    "wants_hukou": lambda s: s.pop.wants_hukou,
     "female_head": lambda s: s.pop.head_female,
     "head_under_30": lambda s: s.pop.head_age < 30,
     "head_30_44": lambda s: (s.pop.head_age >= 30) & (s.pop.head_age < 45),

@@ -24,6 +24,15 @@ def settlement_intention(s: Snapshot) -> float:
 split_by_head("settlement_intention", "Settlement intention", "intends_settle", "type_migrant", "nonlocal")
 
 
+@indicator(
+    "hukou_transfer_willingness",
+    "Share of migrants intending to settle who would transfer their hukou here if eligible (CMDS 2016: 48.7 %)",
+    "share",
+)
+def hukou_transfer_willingness(s: Snapshot) -> float:
+    return s.share_of("wants_hukou", "intends_settle", "nonlocal")
+
+
 @indicator("unemployment_rate_migrant", "Share of migrant heads of working age without a job", "share")
 def unemployment_rate_migrant(s: Snapshot) -> float:
     return s.model.labour.unemployment(HouseholdType.MIGRANT)
