@@ -1,4 +1,4 @@
-"""Households: the model's agents (DESIGN.md sections 2 and 9).
+"""Households: the model's agents (docs/model.md, sections 2 and 7.4).
 
 Household state lives column-wise in ``model.pop``. Each decision is written once, as a class method
 vectorized over the rows of one household type, and subtypes override only the decisions that differ

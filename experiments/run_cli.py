@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from urbanize.model import docs_scale
 from urbanize.model.errors import ParameterError, UrbanizeError
 
 
@@ -89,7 +90,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if not args.years > 0 or args.years * 12 != int(args.years * 12):
         raise ParameterError(f"--years {args.years} must be positive and a whole number of months")
-    months = int(args.years * 12)
+    months = docs_scale.months(int(args.years * 12))
     model = build_model(args)  # validates city, policies and parameters before anything is written
     out = _prepare_out(args.out)  # and the output folder, before the (possibly long) run
     started = time.perf_counter()

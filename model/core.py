@@ -1,6 +1,6 @@
 """The urbanization model: a city, its households and its policies, stepped month by month.
 
-``UrbanizationModel.step`` is the schedule of DESIGN.md section 3 and reads like it:
+``UrbanizationModel.step`` is the schedule of docs/model.md, section 3, and reads like it:
 
 1. policies act on the city;
 2. life events;
@@ -23,7 +23,7 @@ import pandas as pd
 from mesa.discrete_space import Cell, OrthogonalMooreGrid
 
 from urbanize.agents.household import HOUSEHOLD_CLASSES, Household
-from urbanize.model import arrivals, calendar, life
+from urbanize.model import arrivals, calendar, docs_scale, life
 from urbanize.model.city import CityProfile, load_city
 from urbanize.model.enums import HouseholdType, Registration, Residence
 from urbanize.model.errors import ParameterError
@@ -127,6 +127,7 @@ class UrbanizationModel(mesa.Model):
                     f"households = {households!r} must be a whole number from 20 to {MAX_HOUSEHOLDS:,}"
                 )
             households = int(households)
+        households, scale = docs_scale.households(households), docs_scale.scale(scale)  # docs examples only
         if agents not in ("auto", "all", "lazy"):
             raise ParameterError(f"agents = {agents!r} must be one of auto, all, lazy")
         self.city = self.profile.name
@@ -197,7 +198,7 @@ class UrbanizationModel(mesa.Model):
 
     # --- the schedule ----------------------------------------------------------------------------------------
     def step(self) -> None:
-        """One month (DESIGN.md section 3)."""
+        """One month (docs/model.md, section 3)."""
         self.month += 1
         self.flows = defaultdict(float)
         self.act_policies()
@@ -389,7 +390,7 @@ class UrbanizationModel(mesa.Model):
         """Advance ``months`` months (``progress(month)`` is called after each)."""
         if isinstance(months, bool) or int(months) != months or months < 0:
             raise ParameterError(f"months = {months!r} must be a non-negative whole number")
-        for _ in range(int(months)):
+        for _ in range(docs_scale.months(int(months))):
             self.step()
             if progress is not None:
                 progress(self.month)

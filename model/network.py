@@ -1,4 +1,4 @@
-"""The social network and the spread of awareness (DESIGN.md sections 2, 3 step 4 and 9).
+"""The social network and the spread of awareness (docs/model.md, sections 2, 3 and 7.5).
 
 Ties are hometown ties (migrants from the same origin community, villagers of the same village) and
 neighbourhood ties (households in the same district). They carry awareness of policies and chain migration.

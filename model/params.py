@@ -1,7 +1,7 @@
 """Typed, validated parameter objects.
 
 Every behavioural coefficient of the model is a field of :class:`BehaviourParams` with a default, a unit, a
-valid range and a one-line meaning (DESIGN.md section 3: "decision rules are explicit and documented, typically
+valid range and a one-line meaning (docs/contributing.md, "Data and parameters": "decision rules are explicit and documented, typically
 random-utility (logit) choices whose coefficients are parameters with defaults, units and ranges"). Policies
 declare their own parameter classes the same way (see ``policies.base``).
 
@@ -136,10 +136,10 @@ def build(cls: type, values: dict[str, Any] | None, owner: str = "") -> Any:
 
 @dataclass(frozen=True)
 class BehaviourParams:
-    """Behavioural coefficients of households and the city (DESIGN.md section 3).
+    """Behavioural coefficients of households and the city (docs/model.md, section 7.8).
 
     Defaults are assumptions chosen so the status quo is plausible against the calibration targets of
-    DESIGN.md section 6 (CMDS 2015: 57 % of migrants intend to settle; 22 % of migrants returned over
+    docs/model.md, section 1 (CMDS 2015: 57 % of migrants intend to settle; 22 % of migrants returned over
     1998-2015); each is a lever for sensitivity analysis.
     """
 

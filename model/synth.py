@@ -2,7 +2,7 @@
 
 Household composition is drawn per type from simple assumed distributions (sizes: migrants about 1.9 persons,
 local households about 3); the weights are then set per type so that weighted persons match the city profile's
-figures exactly (DESIGN.md section 6: composition within one percentage point of the seed).
+figures exactly (docs/model.md, section 6: composition within one percentage point of the seed).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from urbanize.model.migrant_history import stationary_history
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
 
-#: Child age bands and their widths in years (bands of DESIGN.md section 2).
+#: Child age bands and their widths in years (bands of docs/model.md, section 2).
 KID_BANDS = ("kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17")
 KID_BAND_YEARS = np.array([3.0, 3.0, 6.0, 3.0, 3.0])
 

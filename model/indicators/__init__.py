@@ -1,4 +1,4 @@
-"""Named indicators (DESIGN.md section 5): each a documented function of the model state.
+"""Named indicators (docs/model.md, section 8): each a documented function of the model state.
 
 Indicators are reported each month in real-population terms (agents' ``weight`` times persons) and are
 aggregates over columns (weighted sums, ``np.bincount`` by group), never per-agent reporters. Register one

@@ -1,4 +1,4 @@
-"""The city's services (DESIGN.md section 2): the orchestrator of the catalogue.
+"""The city's services (docs/model.md, section 7.3): the orchestrator of the catalogue.
 
 :class:`CityServices` creates the services of a run, refreshes who may use them, runs the monthly phases
 (households apply, services allocate, costs are booked) and answers the access index. Each service lives in the

@@ -1,4 +1,4 @@
-"""Golden baselines: fixed-seed runs compared with committed CSV files (tier 4 of CONVENTIONS.md).
+"""Golden baselines: fixed-seed runs compared with committed CSV files (tier 4 of docs/contributing.md).
 
 A baseline changes only on purpose. To refresh after an intended change of behaviour:
 
