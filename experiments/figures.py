@@ -62,8 +62,20 @@ def _readable(ax: Any, value_axis: str = "y", years: bool = True, nbins: int = 5
     axis.set_major_locator(MaxNLocator(nbins=nbins))
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v, 3)))
     if years and value_axis == "y":
+        _year_ticks(ax)
+
+
+def _year_ticks(ax: Any) -> None:
+    """Whole years on a time axis of three years or more; ``YYYY-MM`` at quarters or half-years below."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
+
+    lo, hi = ax.get_xlim()
+    if hi - lo >= 3:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
+        return
+    ax.xaxis.set_major_locator(MultipleLocator(0.25 if hi - lo <= 1.5 else 0.5))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: month_label(round((v - float(month_to_year(0))) * 12))))
 
 
 def _finish(fig: Any, path: Path | None) -> Any:
@@ -143,7 +155,7 @@ def plot_trajectories(
         if np.isfinite(st["low"].to_numpy(dtype=float)).any():
             ax.fill_between(x, st["low"], st["high"], alpha=0.18, color=line.get_color(), linewidth=0)
     band = (
-        "median and 5-95 % range over design points (sampled parameters and noise; not a CI)"
+        "median and 5-95 % range over design points\n(spread of the sampled parameters and noise; not a CI)"
         if pooled
         else "mean and 95 % CI across replicates"
     )
@@ -156,7 +168,7 @@ def plot_trajectories(
         ax.legend(loc="best")
         ax.grid(alpha=0.3)
         _readable(ax)
-    fig.suptitle(f"{oi.words}: {band}\n{subtitle(meta)}")
+    fig.suptitle(f"{oi.words}: {subtitle(meta)}\n{band}", fontsize=10 if cols > 1 else 9)
     return _finish(fig, path)
 
 

@@ -4,7 +4,7 @@ Question: under which behavioural conditions and policy settings does Changshu's
 years stay low (in the bottom third of the experiments)?
 
     pip install 'urbanize[ema]'
-    python docs/examples/ema_prim.py            # about a minute on one core; URBANIZE_EXAMPLE_HOUSEHOLDS shrinks it
+    python docs/examples/ema_prim.py            # about 20 s on one core; URBANIZE_EXAMPLE_HOUSEHOLDS shrinks it
 
 Set-up (docs/mesa.md explains each choice): two behavioural uncertainties over narrowed ranges; levers: the
 rented-residence hukou policy switched on or off, with its contribution years (a setting that acts only where
