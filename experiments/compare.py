@@ -18,10 +18,9 @@ from typing import Any
 import pandas as pd
 
 from urbanize.experiments.analysis import adjust_comparisons, indicator_columns, paired_differences
-from urbanize.experiments.outcomes import fmt, fmt_p, write_csv
+from urbanize.experiments.outcomes import fmt, fmt_p, month_label, write_csv
 from urbanize.experiments.spec import SweepSpec, parse_spec
 from urbanize.experiments.storage import load_design, open_runs
-from urbanize.model.calendar import month_label
 
 
 def comparison_spec(

@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from urbanize.experiments.outcomes import first_month, fmt, fmt_p, outcome_info
+from urbanize.experiments.outcomes import first_month, fmt, fmt_p, month_label, outcome_info
 from urbanize.experiments.stats import bounded_ci, t_interval
-from urbanize.model.calendar import month_label, month_to_year
+from urbanize.model.calendar import decimal_year
 
 MAX_LINES = 4  # lines per panel
 MAX_POINT_LINES = 8  # design points drawn one by one (in panels of MAX_LINES); above, lines pool by package
@@ -75,7 +75,7 @@ def _year_ticks(ax: Any) -> None:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
         return
     ax.xaxis.set_major_locator(MultipleLocator(0.25 if hi - lo <= 1.5 else 0.5))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: month_label(round((v - float(month_to_year(0))) * 12))))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: month_label(round((v - float(decimal_year(0))) * 12))))
 
 
 def _finish(fig: Any, path: Path | None) -> Any:
@@ -150,7 +150,7 @@ def plot_trajectories(
     for k, label in enumerate(groups):
         ax = axes.flat[k // MAX_LINES]
         st = _line_stats(df[key == label], outcome, pooled)
-        x = month_to_year(st.index.to_numpy())
+        x = decimal_year(st.index.to_numpy())
         (line,) = ax.plot(x, st["centre"], label=label)
         if np.isfinite(st["low"].to_numpy(dtype=float)).any():
             ax.fill_between(x, st["low"], st["high"], alpha=0.18, color=line.get_color(), linewidth=0)
@@ -193,7 +193,7 @@ def plot_paired_over_time(
     points = [int(p) for p in design["point"]][: MAX_LINES + 1]
     for point in points:
         st = _line_stats(df[df["point"] == point], outcome, pooled=False)
-        x = month_to_year(st.index.to_numpy())
+        x = decimal_year(st.index.to_numpy())
         (line,) = left.plot(x, st["centre"], label=str(names[point]))
         left.fill_between(x, st["low"], st["high"], alpha=0.18, color=line.get_color(), linewidth=0)
         if point == baseline_point:
@@ -203,7 +203,7 @@ def plot_paired_over_time(
         months = np.array(sorted(diff.groups), dtype=int)  # type: ignore[type-var]
         mean = diff.mean().reindex(months).to_numpy()
         ci = np.array([t_interval(diff.get_group(m).to_numpy(dtype=float)) for m in months])
-        x = month_to_year(months)
+        x = decimal_year(months)
         right.plot(x, mean, color=line.get_color(), label=f"{names[point]} minus {names[baseline_point]}")
         right.fill_between(x, ci[:, 0], ci[:, 1], alpha=0.18, color=line.get_color(), linewidth=0)
     right.axhline(0, color="black", linewidth=0.8)

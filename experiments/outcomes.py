@@ -76,6 +76,13 @@ def first_month(name: str) -> int:
     return 1 if outcome_info(name).flow else 0
 
 
+def month_label(month: int) -> str:
+    """``YYYY-MM`` of a model month (``urbanize.model.calendar``: month 0 is January 2009)."""
+    from urbanize.model.calendar import date_of
+
+    return date_of(int(month)).strftime("%Y-%m")
+
+
 def fmt(x: float, digits: int = 4) -> str:
     """A number for people: ``digits`` significant digits, thousands separators, never e-notation, and ``0``
     for values that are zero to within rounding (``-1.4e-14`` -> ``0``)."""

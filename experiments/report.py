@@ -32,10 +32,9 @@ from urbanize.experiments import figures
 from urbanize.experiments.analysis import indicator_columns, sensitivity, summarize
 from urbanize.experiments.cli import CliError
 from urbanize.experiments.html_report import HtmlReport
-from urbanize.experiments.outcomes import fmt, fmt_p, outcome_info, write_csv
+from urbanize.experiments.outcomes import fmt, fmt_p, month_label, outcome_info, write_csv
 from urbanize.experiments.stats import P_ADJUST_TEXT
 from urbanize.experiments.storage import SweepDir, code_version, load_design, open_runs
-from urbanize.model.calendar import month_label
 
 # design points above which trajectories pool by package (the app's analyst page follows the report)
 MAX_LINES = figures.MAX_POINT_LINES

@@ -1,33 +1,61 @@
-"""The model's calendar: month 0 is January 2009, and month ``m`` is ``m`` months later.
+"""The model's calendar: month 0 is January 2009, the year of the seed's city figures.
 
-Assumed start: January 2009, the year of the earliest calibration figures the indicators cite (e.g. Changshu's
-2009 public-school share of migrant pupils, ``migrant_children_public_school_share``). A run's months are whole
-months from that start; reports draw time axes in calendar years with these helpers.
+One step is one month. ``date_of(month)`` gives the first day of that month, ``year_of(month)`` its calendar year
+and ``month_of("2016-01")`` the model month of a date (84). Stylized episodes from other years, such as
+Zhengzhou's 2003 low-threshold hukou reform, run as scenarios on the 2009 city profile and say so: their dates
+are the model's, not history's (see docs/model.md, "Scales").
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import datetime as _dt
 
 import numpy as np
+import pandas as pd
 
-START = dt.date(2009, 1, 1)
-
-
-def month_to_date(month: int) -> dt.date:
-    """The first day of model month ``month`` (0 -> 2009-01-01, 12 -> 2010-01-01)."""
-    m = int(month)
-    if m != month:
-        raise ValueError(f"month must be a whole number, got {month!r}")
-    year, index = divmod(START.month - 1 + m, 12)
-    return dt.date(START.year + year, index + 1, 1)
+START_YEAR = 2009
+START_MONTH = 1  # January
 
 
-def month_label(month: int) -> str:
-    """``YYYY-MM`` of model month ``month`` (``2009-01`` for month 0)."""
-    return month_to_date(month).strftime("%Y-%m")
+def date_of(month: int) -> _dt.date:
+    """First day of model month ``month`` (0 = 2009-01-01)."""
+    y, m = divmod(START_MONTH - 1 + int(month), 12)
+    return _dt.date(START_YEAR + y, m + 1, 1)
 
 
-def month_to_year(month: float | np.ndarray) -> float | np.ndarray:
-    """Decimal calendar year of the start of a month (month 6 -> 2009.5), for time axes."""
-    return START.year + (START.month - 1) / 12 + np.asarray(month, dtype=float) / 12
+def year_of(month: int | np.ndarray) -> int | np.ndarray:
+    """Calendar year of a model month (or of an array of months)."""
+    if isinstance(month, np.ndarray):
+        return START_YEAR + (START_MONTH - 1 + month) // 12
+    return START_YEAR + (START_MONTH - 1 + int(month)) // 12
+
+
+def decimal_year(month: int | np.ndarray | pd.Series) -> float | np.ndarray | pd.Series:
+    """Year with the month as a fraction (2009.0 for month 0, 2009.5 for July 2009): for plot axes."""
+    return START_YEAR + (START_MONTH - 1 + month) / 12.0
+
+
+def month_of(when: str | _dt.date) -> int:
+    """Model month of a date or a ``YYYY-MM`` string (``month_of("2016-01") == 84``).
+
+    Raises:
+        ValueError: the text is not ``YYYY-MM`` (or ``YYYY-MM-DD``).
+    """
+    if isinstance(when, str):
+        try:
+            parts = [int(p) for p in when.strip().split("-")[:2]]
+            year, mon = parts[0], parts[1] if len(parts) > 1 else 1
+        except (ValueError, IndexError):
+            raise ValueError(f"'{when}' is not a date of the form YYYY-MM") from None
+        if not 1 <= mon <= 12:
+            raise ValueError(f"'{when}' has no month {mon}; months are 01-12")
+    else:
+        year, mon = when.year, when.month
+    return (year - START_YEAR) * 12 + (mon - START_MONTH)
+
+
+def dates(months: pd.Series | np.ndarray) -> pd.Series:
+    """First days of the model months, as a datetime column (for indicator tables)."""
+    m = np.asarray(months, dtype=np.int64)
+    y, mm = np.divmod(START_MONTH - 1 + m, 12)
+    return pd.Series(pd.to_datetime({"year": START_YEAR + y, "month": mm + 1, "day": 1}))

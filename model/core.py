@@ -23,7 +23,7 @@ import pandas as pd
 from mesa.discrete_space import Cell, OrthogonalMooreGrid
 
 from urbanize.agents.household import HOUSEHOLD_CLASSES, Household
-from urbanize.model import arrivals, life
+from urbanize.model import arrivals, calendar, life
 from urbanize.model.city import CityProfile, load_city
 from urbanize.model.datacollection import IndicatorCollector
 from urbanize.model.enums import HouseholdType, Registration, Residence
@@ -36,6 +36,7 @@ from urbanize.model.network import HOMETOWN, Awareness, SocialNetwork
 from urbanize.model.params import BehaviourParams, build
 from urbanize.model.policy_set import PolicySet, split_policy_keywords
 from urbanize.model.population import Population
+from urbanize.model.services import CityServices
 from urbanize.model.synth import place_in_cells, starting_population
 from urbanize.policies.registry import resolve
 
@@ -55,7 +56,7 @@ class HukouOffice:
 
     def reset_quota(self) -> None:
         pop = self.model.pop
-        migrants = float(pop.weight[pop.htype == HouseholdType.MIGRANT].sum())
+        migrants = float(pop.weight[~pop.hukou_local].sum())  # households without local hukou
         self.quota_remaining = self.quota_share * migrants
 
     def grant(self) -> None:
@@ -164,22 +165,22 @@ class UrbanizationModel(mesa.Model):
         topics = [p.awareness_topic for p in self.policy_set if p.awareness_topic]
         self.awareness: Awareness = Awareness(self, [t for t in topics if t])
         self._initial_awareness(np.arange(self.pop.n), {"registration": 0.4, "hukou": 0.3})
-        self.services = self._make_services()
+        self.services = CityServices(self)
         self.services.setup()
         self.housing = HousingStock(self)
         for policy in self.policy_set:
             policy.setup(self)
         self.housing.build()  # public rental flats as the services (and policies) set them up
         self.hukou.reset_quota()
+        self.labour.open()
         life.update_income(self)
-        self.labour.reference_ratio = max(self.labour.income_ratio(), 1e-9)
-        self.reference_access = self.migrant_access()
         self._agents_mode = agents
         self._eager_agents = agents == "all" or (agents == "auto" and self.pop.n <= AUTO_AGENT_LIMIT)
         if self._eager_agents:
             self._create_agents(np.arange(self.pop.n))
         for cls, rows in zip(HOUSEHOLD_CLASSES, self.rows_by_type(), strict=True):
             cls.decide_settlement(self, rows)  # the starting intentions, so month 0 reports them
+            cls.decide_hukou_willingness(self, rows)
         self.datacollector = IndicatorCollector(registry())
         self.collect()
 
@@ -201,17 +202,6 @@ class UrbanizationModel(mesa.Model):
         self.grid.create_property_layer("residents", default_value=0.0, dtype=float)
         self.districts = p.districts
         self.district_is_urban = np.array([d.kind.urban for d in p.districts])
-
-    def _make_services(self) -> Any:
-        try:
-            from urbanize.model.service_catalog import CityServices
-        except ModuleNotFoundError as exc:
-            if exc.name != "urbanize.model.service_catalog":
-                raise
-            from urbanize.model.services import ServiceSet
-
-            return ServiceSet(self)
-        return CityServices(self)
 
     def _initial_awareness(self, rows: np.ndarray, shares: Mapping[str, float]) -> None:
         for topic, share in shares.items():
@@ -318,6 +308,15 @@ class UrbanizationModel(mesa.Model):
         pop.hukou_local[rows] = True
         pop.hukou_urban[rows] = True
         pop.intends_settle[rows] = True
+        # a migrant household granted local urban hukou is a local urban resident from now on: it leaves the migrant
+        # base of arrivals, the hukou quota's count and the migrant indicators (its conversion stays counted)
+        became_local = rows[~farmer & (pop.htype[rows] == HouseholdType.MIGRANT)]
+        pop.htype[became_local] = HouseholdType.URBAN_RESIDENT
+        for uid in pop.uid[became_local].tolist():
+            agent = self._agents_by_uid.pop(uid, None)
+            if agent is not None:
+                agent.remove()
+                self._agents_by_uid[uid] = HOUSEHOLD_CLASSES[HouseholdType.URBAN_RESIDENT](self, uid)
 
     def relocate(self, rows: np.ndarray, districts: np.ndarray, residence: Residence) -> None:
         """Move households to new districts and a new residence tenure."""
@@ -413,12 +412,14 @@ class UrbanizationModel(mesa.Model):
         return self
 
     def indicators(self) -> pd.DataFrame:
-        """One row per month (row 0: the initial state), one column per indicator.
+        """One row per month (row 0: the initial state, January 2009), one column per indicator; ``date`` is the
+        first day of each month (``model.calendar``).
 
-        The same table as ``self.datacollector.get_model_vars_dataframe()`` with ``month`` as an integer column.
+        The table of ``self.datacollector.get_model_vars_dataframe()`` with ``month`` as an integer and ``date``.
         """
         df = pd.DataFrame(self.datacollector.model_vars)
         df["month"] = df["month"].astype(int)
+        df.insert(1, "date", calendar.dates(df["month"]).to_numpy())
         return df
 
     def parameters(self) -> dict[str, Any]:

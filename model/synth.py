@@ -13,6 +13,7 @@ import numpy as np
 
 from urbanize.model.city import TYPE_KEYS, CityProfile
 from urbanize.model.enums import HouseholdType, Job, Registration, Residence, Skill
+from urbanize.model.migrant_history import stationary_history
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
@@ -168,8 +169,8 @@ def new_households(
         cols["arrived_month"] = np.full(k, model.month, dtype=np.int16)
     elif local:
         months = np.full(k, 12 * 30, dtype=np.int16)
-    else:
-        months = np.minimum(rng.exponential(48.0, k), 12 * 20).astype(np.int16)
+    else:  # the stock the model's own arrivals and departures leave behind (model.migrant_history)
+        cols["settle_taste"], months = stationary_history(rng, model.behaviour, cols)
     cols["months_resident"] = months
     cols["residence_months"] = np.minimum(months, rng.exponential(30.0, k)).astype(np.int16)
     contributing = cols["job"] == int(Job.FORMAL)
@@ -202,7 +203,9 @@ def new_households(
             np.int32
         )
     cols["reg_months"] = np.minimum(months, rng.integers(0, 36, k)).astype(np.int16)
-    cols["settle_taste"] = rng.logistic(0.0, 1.0, k).astype(np.float32)
+    cols["hukou_taste"] = rng.logistic(0.0, 1.0, k).astype(np.float32)
+    if "settle_taste" not in cols:
+        cols["settle_taste"] = rng.logistic(0.0, 1.0, k).astype(np.float32)
     return cols
 
 
