@@ -189,33 +189,35 @@ def plot_paired_over_time(
     df = df[df["month"] >= first_month(outcome)]
     names = design.set_index("point")["policies"]
     base = df[df["point"] == baseline_point].set_index(["replicate", "month"])[outcome]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 3.8))
-    points = [int(p) for p in design["point"]][: MAX_LINES + 1]
-    for point in points:
-        st = _line_stats(df[df["point"] == point], outcome, pooled=False)
-        x = decimal_year(st.index.to_numpy())
-        (line,) = left.plot(x, st["centre"], label=str(names[point]))
-        left.fill_between(x, st["low"], st["high"], alpha=0.18, color=line.get_color(), linewidth=0)
-        if point == baseline_point:
-            continue
-        other = df[df["point"] == point].set_index(["replicate", "month"])[outcome]
-        diff = (other - base).dropna().groupby(level="month")
-        months = np.array(sorted(diff.groups), dtype=int)  # type: ignore[type-var]
-        mean = diff.mean().reindex(months).to_numpy()
-        ci = np.array([t_interval(diff.get_group(m).to_numpy(dtype=float)) for m in months])
-        x = decimal_year(months)
-        right.plot(x, mean, color=line.get_color(), label=f"{names[point]} minus {names[baseline_point]}")
-        right.fill_between(x, ci[:, 0], ci[:, 1], alpha=0.18, color=line.get_color(), linewidth=0)
-    right.axhline(0, color="black", linewidth=0.8)
-    left.set_ylabel(oi.axis_label())
-    right.set_ylabel(oi.axis_label("difference in"))
-    left.set_title("mean and 95 % CI across replicates")
-    right.set_title("paired difference (common seeds) and its 95 % CI")
-    for ax in (left, right):
-        ax.set_xlabel(YEAR_LABEL)
-        ax.legend(loc="best")
-        ax.grid(alpha=0.3)
-        _readable(ax)
+    others = [int(p) for p in design["point"] if int(p) != baseline_point]
+    chunks = [others[i : i + MAX_LINES - 1] for i in range(0, len(others), MAX_LINES - 1)] or [[]]
+    fig, axes = plt.subplots(len(chunks), 2, figsize=(13, 3.8 * len(chunks)), squeeze=False)
+    for (left, right), chunk in zip(axes, chunks, strict=True):  # the baseline and up to 3 packages a row
+        for point in [baseline_point, *chunk]:
+            st = _line_stats(df[df["point"] == point], outcome, pooled=False)
+            x = decimal_year(st.index.to_numpy())
+            (line,) = left.plot(x, st["centre"], label=str(names[point]))
+            left.fill_between(x, st["low"], st["high"], alpha=0.18, color=line.get_color(), linewidth=0)
+            if point == baseline_point:
+                continue
+            other = df[df["point"] == point].set_index(["replicate", "month"])[outcome]
+            diff = (other - base).dropna().groupby(level="month")
+            months = np.array(sorted(diff.groups), dtype=int)  # type: ignore[type-var]
+            mean = diff.mean().reindex(months).to_numpy()
+            ci = np.array([t_interval(diff.get_group(m).to_numpy(dtype=float)) for m in months])
+            x = decimal_year(months)
+            right.plot(x, mean, color=line.get_color(), label=f"{names[point]} minus {names[baseline_point]}")
+            right.fill_between(x, ci[:, 0], ci[:, 1], alpha=0.18, color=line.get_color(), linewidth=0)
+        right.axhline(0, color="black", linewidth=0.8)
+        left.set_ylabel(oi.axis_label())
+        right.set_ylabel(oi.axis_label("difference in"))
+        left.set_title("mean and 95 % CI across replicates")
+        right.set_title("paired difference (common seeds) and its 95 % CI")
+        for ax in (left, right):
+            ax.set_xlabel(YEAR_LABEL)
+            ax.legend(loc="best")
+            ax.grid(alpha=0.3)
+            _readable(ax)
     fig.suptitle(f"{oi.words}: {subtitle(meta)}")
     return _finish(fig, path)
 
@@ -278,12 +280,16 @@ def plot_response(
     meta = meta or {}
     oi = outcome_info(outcome)
     part = summary[summary["outcome"] == outcome]
-    months = sorted(part["month"].unique())[:6]
-    cols = min(len(months), 3)
-    rows = math.ceil(len(months) / cols)
+    packages = list(dict.fromkeys(part["policies"]))
+    chunks = [packages[i : i + MAX_LINES] for i in range(0, len(packages), MAX_LINES)]
+    months = sorted(part["month"].unique())
+    panels = [(m, c) for m in months for c in chunks]  # one panel per month and group of <= 4 packages
+    cols = min(len(panels), 3)
+    rows = math.ceil(len(panels) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.6 * rows), squeeze=False, sharey=True)
-    for ax, month in zip(axes.flat, months, strict=False):
-        for package, g in list(part[part["month"] == month].groupby("policies", sort=False))[:MAX_LINES]:
+    for ax, (month, chunk) in zip(axes.flat, panels, strict=False):
+        at = part[(part["month"] == month) & part["policies"].isin(chunk)]
+        for package, g in at.groupby("policies", sort=False):
             g = g.sort_values(param)
             err = np.vstack([g["mean"] - g["ci_low"], g["ci_high"] - g["mean"]])
             ax.errorbar(g[param], g["mean"], yerr=np.nan_to_num(err), marker="o", capsize=3, label=str(package))
@@ -293,7 +299,7 @@ def plot_response(
         ax.legend(loc="best")
         ax.grid(alpha=0.3)
         _readable(ax, years=False)
-    for ax in list(axes.flat)[len(months) :]:
+    for ax in list(axes.flat)[len(panels) :]:
         ax.set_visible(False)
     fig.suptitle(f"{oi.words}: mean and 95 % CI across replicates; {subtitle(meta)}")
     return _finish(fig, path)

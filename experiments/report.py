@@ -32,7 +32,7 @@ from urbanize.experiments import figures
 from urbanize.experiments.analysis import indicator_columns, sensitivity, summarize
 from urbanize.experiments.cli import CliError
 from urbanize.experiments.html_report import HtmlReport
-from urbanize.experiments.outcomes import fmt, fmt_p, month_label, outcome_info, write_csv
+from urbanize.experiments.outcomes import fmt, fmt_p, month_label, write_csv
 from urbanize.experiments.stats import P_ADJUST_TEXT
 from urbanize.experiments.storage import SweepDir, code_version, load_design, open_runs
 
@@ -210,9 +210,3 @@ def _page(spec: dict[str, Any], design: pd.DataFrame, df: pd.DataFrame, comparis
         "code version": code_version(),
     }
     return HtmlReport(title, figures.subtitle(spec), setup)
-
-
-def describe_outcome(name: str) -> str:
-    """``registration rate (share): Share of ...`` for legends and tables."""
-    oi = outcome_info(name)
-    return f"{oi.axis_label()}: {oi.doc}" if oi.doc else oi.axis_label()

@@ -231,3 +231,26 @@ def test_sweep_report_is_one_self_contained_html(tmp_path: Path) -> None:
     _assert_self_contained(page, len([f for f in files if f.suffix == ".png"]))
     assert "response to arrival_rate" in page.lower()
     assert not E_NOTATION.search((tmp_path / "rep" / "summary.csv").read_text())
+
+
+def test_many_packages_become_small_multiples_and_none_is_dropped() -> None:
+    n = 6
+    design = pd.DataFrame({"point": range(n), "policies": [f"pkg{i}" for i in range(n)], "sample": 0})
+    fig = figures.plot_paired_over_time(_runs(n, "residents"), design, "residents")
+    rights = fig.axes[1::2]
+    labels = [line.get_label() for ax in rights for line in ax.get_lines() if "minus" in str(line.get_label())]
+    assert sorted(labels) == [f"pkg{i} minus pkg0" for i in range(1, n)]
+    assert all(len(ax.get_lines()) <= figures.MAX_LINES for ax in fig.axes)
+    assert rights[0].get_ylabel() == "difference in residents (persons)"
+    summary = pd.DataFrame(
+        [
+            {"policies": f"pkg{i}", "arrival_rate": a, "month": 12, "outcome": "residents", "mean": 1.0 + a,
+             "ci_low": 0.5, "ci_high": 2.0}
+            for i in range(n)
+            for a in (0.01, 0.02)
+        ]
+    )
+    fig = figures.plot_response(summary, "arrival_rate", "residents", param_unit="share of migrant households/month")
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert sum(len(ax.get_lines()) for ax in shown) >= n and all(len(ax.get_legend().get_texts()) <= 4 for ax in shown)
+    assert shown[0].get_xlabel() == "arrival_rate (share of migrant households/month)"
