@@ -25,6 +25,7 @@ from mesa.discrete_space import Cell, OrthogonalMooreGrid
 from urbanize.agents.household import HOUSEHOLD_CLASSES, Household
 from urbanize.model import arrivals, calendar, docs_scale, life
 from urbanize.model.city import CityProfile, load_city
+from urbanize.model.datacollection import IndicatorCollector
 from urbanize.model.enums import HouseholdType, Registration, Residence
 from urbanize.model.errors import ParameterError
 from urbanize.model.housing import HousingStock
@@ -33,7 +34,7 @@ from urbanize.model.labour import LabourMarket
 from urbanize.model.ledger import FiscalLedger
 from urbanize.model.network import HOMETOWN, Awareness, SocialNetwork
 from urbanize.model.params import BehaviourParams, build
-from urbanize.model.policy_set import PolicySet
+from urbanize.model.policy_set import PolicySet, split_policy_keywords
 from urbanize.model.population import Population
 from urbanize.model.services import CityServices
 from urbanize.model.synth import place_in_cells, starting_population
@@ -86,7 +87,20 @@ class UrbanizationModel(mesa.Model):
         policy_params: per-policy parameters, ``{"rented_residence_hukou": {"contribution_years": 3}}``.
         agents: "auto" creates ``Household`` objects for every household up to 20,000 and on demand above;
             "all" always; "lazy" only on demand (``model.household(uid)``).
-        **behaviour: any field of ``model.params.BehaviourParams`` (e.g. ``arrival_rate=0.01``).
+        **behaviour: any field of ``model.params.BehaviourParams`` (e.g. ``arrival_rate=0.01``), and policy
+            parameters as flat keywords ``policy__param`` or ``"policy.param"`` (e.g.
+            ``rented_residence_hukou__contribution_years=3``), the form ``mesa.batch_run`` and SolaraViz
+            sweep; the policy must be active. Numpy integers and floats are accepted wherever a number is.
+
+    Mesa interface:
+        ``model.datacollector`` is a ``mesa.DataCollector`` (:class:`~urbanize.model.datacollection.
+        IndicatorCollector`) holding every indicator each month, so ``mesa.batch_run(UrbanizationModel,
+        parameters={"households": 500, "arrival_rate": [0.005, 0.01]}, max_steps=12)`` returns the indicators.
+        Households are rows of numpy columns (``model.pop``); ``Household`` agents are views on those rows.
+        ``model.agents`` holds one agent per household up to 20,000 households (``agents="auto"``); above that,
+        and with ``agents="lazy"`` (what sweeps use), it holds only the agents created on demand by
+        ``model.household(uid)``, and a loop over ``model.agents`` does not see every household: count and
+        aggregate through the indicators or ``model.pop`` instead (docs/mesa.md).
 
     Example:
         >>> m = UrbanizationModel(city="changshu", policies="status_quo", households=500, rng=7)
@@ -108,6 +122,9 @@ class UrbanizationModel(mesa.Model):
     ) -> None:
         if isinstance(rng, np.random.SeedSequence):
             rng = np.random.default_rng(rng)
+        elif isinstance(rng, np.integer):
+            rng = int(rng)  # Mesa seeds its stdlib random.Random with it, which refuses numpy integers
+        behaviour, policy_params = split_policy_keywords(behaviour, policy_params)
         super().__init__(rng=rng)
         self.profile: CityProfile = load_city(city)
         self.behaviour: BehaviourParams = build(BehaviourParams, behaviour)
@@ -165,7 +182,7 @@ class UrbanizationModel(mesa.Model):
         for cls, rows in zip(HOUSEHOLD_CLASSES, self.rows_by_type(), strict=True):
             cls.decide_settlement(self, rows)  # the starting intentions, so month 0 reports them
             cls.decide_hukou_willingness(self, rows)
-        self._rows: list[dict[str, float]] = []
+        self.datacollector = IndicatorCollector(registry())
         self.collect()
 
     # --- construction helpers ------------------------------------------------------------------------------
@@ -375,12 +392,9 @@ class UrbanizationModel(mesa.Model):
 
     # --- running and results ---------------------------------------------------------------------------------
     def collect(self) -> None:
-        """Compute every registered indicator for the current month."""
+        """Compute every registered indicator for the current month (into ``self.datacollector``)."""
         snap = Snapshot(self)
-        row: dict[str, float] = {"month": float(self.month)}
-        for name, ind in registry().items():
-            row[name] = float(ind.fn(snap))
-        self._rows.append(row)
+        self.datacollector.collect(self, snap)
         w, h = self.profile.width, self.profile.height
         cell = self.pop.cell_x.astype(np.int64) * h + self.pop.cell_y
         counts = np.bincount(cell, weights=snap.pw, minlength=w * h).reshape(w, h)
@@ -400,8 +414,11 @@ class UrbanizationModel(mesa.Model):
 
     def indicators(self) -> pd.DataFrame:
         """One row per month (row 0: the initial state, January 2009), one column per indicator; ``date`` is the
-        first day of each month (``model.calendar``)."""
-        df = pd.DataFrame(self._rows)
+        first day of each month (``model.calendar``).
+
+        The table of ``self.datacollector.get_model_vars_dataframe()`` with ``month`` as an integer and ``date``.
+        """
+        df = pd.DataFrame(self.datacollector.model_vars)
         df["month"] = df["month"].astype(int)
         df.insert(1, "date", calendar.dates(df["month"]).to_numpy())
         return df

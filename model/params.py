@@ -65,8 +65,14 @@ def describe(cls_or_obj: Any) -> list[ParamInfo]:
 
 
 def coerce(info: ParamInfo, value: Any, owner: str) -> Any:
-    """Convert ``value`` (possibly a string from the command line) to the parameter's type, or raise."""
+    """Convert ``value`` (possibly a string from the command line) to the parameter's type, or raise.
+
+    Numpy scalars (``np.int64``, ``np.float64``, ``np.bool_``, as samplers and EMA Workbench produce) count as
+    the Python number they hold.
+    """
     kind = info.kind
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        value = value.item()
     try:
         if kind is bool:
             if isinstance(value, str):
