@@ -35,6 +35,7 @@ from urbanize.model.network import HOMETOWN, Awareness, SocialNetwork
 from urbanize.model.params import BehaviourParams, build
 from urbanize.model.policy_set import PolicySet
 from urbanize.model.population import Population
+from urbanize.model.services import CityServices
 from urbanize.model.synth import place_in_cells, starting_population
 from urbanize.policies.registry import resolve
 
@@ -147,7 +148,7 @@ class UrbanizationModel(mesa.Model):
         topics = [p.awareness_topic for p in self.policy_set if p.awareness_topic]
         self.awareness: Awareness = Awareness(self, [t for t in topics if t])
         self._initial_awareness(np.arange(self.pop.n), {"registration": 0.4, "hukou": 0.3})
-        self.services = self._make_services()
+        self.services = CityServices(self)
         self.services.setup()
         self.housing = HousingStock(self)
         for policy in self.policy_set:
@@ -184,17 +185,6 @@ class UrbanizationModel(mesa.Model):
         self.grid.create_property_layer("residents", default_value=0.0, dtype=float)
         self.districts = p.districts
         self.district_is_urban = np.array([d.kind.urban for d in p.districts])
-
-    def _make_services(self) -> Any:
-        try:
-            from urbanize.model.service_catalog import CityServices
-        except ModuleNotFoundError as exc:
-            if exc.name != "urbanize.model.service_catalog":
-                raise
-            from urbanize.model.services import ServiceSet
-
-            return ServiceSet(self)
-        return CityServices(self)
 
     def _initial_awareness(self, rows: np.ndarray, shares: Mapping[str, float]) -> None:
         for topic, share in shares.items():

@@ -206,7 +206,7 @@ class ServiceCosting(Policy):
             self._review(model)
 
     def _review(self, model: UrbanizationModel) -> None:
-        from urbanize.model.service_catalog import PublicSchool
+        from urbanize.model.services.schools import PublicSchool
 
         svc = city_services(model, self.name)
         p = self.params
