@@ -156,6 +156,7 @@ class UrbanizationModel(mesa.Model):
         self.housing.build()  # public rental flats as the services (and policies) set them up
         self.hukou.reset_quota()
         life.update_income(self)
+        self.services.settle()  # month-0 entitlements that depend on incomes (dibao)
         self.labour.reference_ratio = max(self.labour.income_ratio(), 1e-9)
         self.reference_access = self.migrant_access()
         self._agents_mode = agents

@@ -15,6 +15,7 @@ import numpy as np
 from urbanize.model import fertility, mortality
 from urbanize.model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
 from urbanize.model.members import BAND_LOW, BAND_YEARS, FEMALE, MALE, N_BANDS, band_of, slot_hits
+from urbanize.model.retirement import FARMING_STOP, PENSION_AMOUNT, pensioners, retirement_age
 from urbanize.model.synth import draw_jobs, place_in_cells
 
 if TYPE_CHECKING:
@@ -207,32 +208,6 @@ def _leaver(pop: Population, rows: np.ndarray, prefer: int) -> tuple[np.ndarray,
     return sex, band
 
 
-#: statutory retirement age of formal employees (urban employee pension): men 60, women 50 as workers and 55 as
-#: cadres (State Council Guo Fa [1978] No. 104 and No. 105; we treat high-skill women as cadres: assumed)
-RETIRE_MEN, RETIRE_WOMEN_WORKER, RETIRE_WOMEN_CADRE = 60.0, 50.0, 55.0
-#: informal workers have no statutory age: they stop at 65 (assumed); farmers who farm land keep farming until
-#: 75 (assumed: most rural people over 60 still farm, CHARLS 2011 baseline)
-INFORMAL_STOP, FARMING_STOP = 65.0, 75.0
-#: monthly pension by scheme (yuan): 0 none; 1 urban employee: the mean basic pension of enterprise retirees,
-#: about 1,225 yuan in 2009 (MOHRSS statistical bulletin 2009); 2 urban resident and 3 new rural: the central
-#: basic pension of 55 yuan (Guo Fa [2009] No. 32) plus local top-ups, 80 yuan in all (assumed)
-PENSION_AMOUNT = np.array([0.0, 1225.0, 80.0, 80.0])
-#: pension age by scheme for members other than the head: 60 in every scheme (the resident and new rural schemes
-#: pay from 60; employee pensions of women from 50/55 are counted for the head only)
-PENSION_AGE = 60.0
-
-
-def retirement_age(pop: Population, rows: np.ndarray | None = None) -> np.ndarray:
-    """Age at which each head stops working (see ``RETIRE_*``, ``INFORMAL_STOP``, ``FARMING_STOP``): by the job
-    the head holds, its sex and skill, and whether the household farms its own land."""
-    idx = slice(None) if rows is None else rows
-    job, female, skill = pop.job[idx], pop.head_female[idx], pop.skill[idx]
-    farming = pop.land[idx] & (pop.reg[idx] == Registration.LOCAL_RURAL_HUKOU)
-    formal_age = np.where(female, np.where(skill == 2, RETIRE_WOMEN_CADRE, RETIRE_WOMEN_WORKER), RETIRE_MEN)
-    other = np.where(farming, FARMING_STOP, INFORMAL_STOP)
-    return np.where(job == Job.FORMAL, formal_age, other).astype(np.float32)
-
-
 def jobs(model: UrbanizationModel) -> None:
     """Job finding and loss for heads of working age; retirement; contributions accrue in formal jobs.
 
@@ -271,20 +246,6 @@ def jobs(model: UrbanizationModel) -> None:
     months = pop.contrib_months
     months[:] = (months + 1) * formal  # one more month in a formal job, back to 0 out of one
     update_income(model)
-
-
-def pensioners(pop: Population) -> np.ndarray:
-    """Pension recipients per household: members aged 60 and over, and a head under 60 retired from a formal
-    job at the statutory age (a woman of 50-59 in the employee scheme)."""
-    retired_head = (
-        (pop.head_age < PENSION_AGE) & (pop.job == Job.NONE) & pop.head_female
-        & (pop.head_age >= np.where(pop.skill == 2, RETIRE_WOMEN_CADRE, RETIRE_WOMEN_WORKER))
-    )
-    if "pension" in pop.columns:
-        retired_head &= pop.col("pension") == 1
-    else:
-        retired_head &= False
-    return pop.elders.astype(np.int64) + retired_head
 
 
 def update_income(model: UrbanizationModel) -> None:

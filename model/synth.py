@@ -15,6 +15,7 @@ from urbanize.model.city import TYPE_KEYS, CityProfile
 from urbanize.model.composition import compose
 from urbanize.model.enums import HouseholdType, Job, Registration, Residence, Skill
 from urbanize.model.fertility import start_pregnancies
+from urbanize.model.retirement import retirement_age_of
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
@@ -151,6 +152,11 @@ def new_households(
         )
     cols["reg_months"] = np.minimum(months, rng.integers(0, 36, k)).astype(np.int16)
     cols["settle_taste"] = rng.logistic(0.0, 1.0, k).astype(np.float32)
+    # heads past the age at which they would stop working hold no job (retired; farmers farm on until 75)
+    farming = cols.get("land", np.zeros(k, dtype=bool)) & (t is HouseholdType.LOCAL_FARMER)
+    retired = cols["head_age"] >= retirement_age_of(cols["job"], cols["head_female"], cols["skill"], farming)
+    cols["job"][retired] = int(Job.NONE)
+    cols["contrib_months"][retired] = 0
     return cols
 
 

@@ -11,6 +11,7 @@ from urbanize.model import UrbanizationModel
 from urbanize.model.housing import MARKET
 from urbanize.model.members import band_of, derive
 
+
 def assert_members_consistent(pop) -> None:
     """The members matrix is non-negative, the derived count columns are its sums, and each head is a person of
     its own cell (sex, band of head_age)."""
