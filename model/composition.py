@@ -8,9 +8,9 @@ between births (assumed); a child lives in the household while under 18 (for mig
 households: the others' children are left behind at origin), a grown child 18-29 half the time (unmarried and at
 home, assumed), and for heads aged 65 and over an older child one time in five (assumed).
 
-Migrants are young (heads about 31 +/- 8 years), locals older (heads 48-52 on average, up to 90), so that about
-one resident in five of the local households is aged 60 and over and about 2 % of migrants; the four cities then
-have 12-15 % of residents aged 60 and over, against 13.3 % nationally at the 2010 census (NBS, Tabulation on
+Migrants are young (heads about 32 +/- 9 years), locals older (heads 45-47 on average, up to 90), so that 17-22 %
+of the residents of local households are aged 60 and over and about 2 % of migrants; the four cities then have
+11-15 % of residents aged 60 and over (Changshu, with 42 % migrants, 11 %), against 13.3 % nationally at the 2010 census (NBS, Tabulation on
 the 2010 Population Census, table 3-1; the model's cities are compared with the national figure, since city
 figures by hukou were not at hand). Elderly-headed households exist from the start.
 """
@@ -28,10 +28,10 @@ BORN = {True: np.array([0.08, 0.80, 0.12, 0.0]), False: np.array([0.05, 0.40, 0.
 #: per household type: head age mean, sd, lowest, highest; female heads; spouse present (head under 70, 70+);
 #: chance of each of two parents living with a head under 60 (assumed)
 TYPES = {
-    "migrant": (31.0, 8.0, 18.0, 64.0, 0.25, (0.0, 0.0), 0.0),  # spouses: by family_share
-    "local_farmer": (50.0, 14.0, 20.0, 90.0, 0.3, (0.9, 0.65), 0.30),
-    "urban_poor": (52.0, 15.0, 20.0, 90.0, 0.3, (0.6, 0.45), 0.20),
-    "urban_resident": (48.0, 14.0, 20.0, 90.0, 0.3, (0.9, 0.65), 0.22),
+    "migrant": (32.0, 9.0, 18.0, 70.0, 0.25, (0.0, 0.0), 0.0),  # spouses: by family_share
+    "local_farmer": (45.0, 13.0, 20.0, 90.0, 0.3, (0.9, 0.65), 0.25),
+    "urban_poor": (47.0, 14.0, 20.0, 90.0, 0.3, (0.6, 0.45), 0.20),
+    "urban_resident": (45.0, 13.0, 20.0, 90.0, 0.3, (0.9, 0.65), 0.22),
 }
 
 
@@ -87,7 +87,7 @@ def compose(rng: np.random.Generator, htype: str, k: int, family_share: float) -
         ages.append(child_age[live])
         child_age = child_age - rng.uniform(2.0, 6.0, k)
     # the head's parents
-    parents_p = np.where(head_age < 60, parent_p, 0.0) if not migrant else np.where(family, 0.05, 0.0)
+    parents_p = np.where(head_age < 60, parent_p, 0.0) if not migrant else np.where(family, 0.2, 0.0)
     for sex in (MALE, FEMALE):
         age = head_age + rng.uniform(24.0, 32.0, k) - 2.0 * sex
         live = np.flatnonzero((rng.random(k) < (parents_p if not migrant else parents_p / 2)) & (age < 95))
