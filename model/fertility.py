@@ -86,10 +86,12 @@ def conception_chance(model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
 
 
 def _candidates(model: UrbanizationModel) -> np.ndarray:
-    """Rows that might conceive: not pregnant, two or more adults, wife 18-49 (cheap masks before the rules)."""
+    """Rows that might conceive: not pregnant, two or more adults, fewer than two children (no rule of the period
+    allows a third), head 18-51 (cheap masks before the rules, which ``conception_chance`` applies)."""
     pop = model.pop
-    age = wife_age(pop)
-    return np.flatnonzero((pop.pregnant == 0) & (pop.adults >= 2) & (age >= 18.0) & (age < 50.0))
+    return np.flatnonzero(
+        (pop.pregnant == 0) & (pop.adults >= 2) & (pop.parity < 2) & (pop.head_age < 52.0) & (pop.head_age >= 18.0)
+    )
 
 
 def pregnancies(model: UrbanizationModel) -> None:

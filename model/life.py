@@ -14,7 +14,16 @@ import numpy as np
 
 from urbanize.model import fertility, mortality
 from urbanize.model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
-from urbanize.model.members import BAND_LOW, BAND_YEARS, FEMALE, MALE, N_BANDS, band_of, slot_hits
+from urbanize.model.members import (
+    BAND_LOW,
+    BAND_YEARS,
+    FEMALE,
+    MALE,
+    N_BANDS,
+    band_of,
+    slot_hits,
+    sorted_counts,
+)
 from urbanize.model.retirement import FARMING_STOP, PENSION_AMOUNT, pensioners, retirement_age
 from urbanize.model.synth import draw_jobs, place_in_cells
 
@@ -48,18 +57,19 @@ def age(model: UrbanizationModel) -> None:
         sex = pop.head_female[moved].astype(np.int64)
         m[sex, b_old[b_old != b_new], moved] -= 1
         m[sex, b_new[b_old != b_new], moved] += 1
-    head_sex = pop.head_female.astype(np.int64)
+    tops = m.max(axis=2)  # the largest count of each cell, once for all draws
     for band in range(N_BANDS - 2, -1, -1):
         p = 1.0 / (12.0 * BAND_YEARS[band])
         for sex in (MALE, FEMALE):
-            rows, slot = slot_hits(rng, m[sex, band], p)
+            rows, slot = slot_hits(rng, m[sex, band], p, tops[sex, band])
             if band >= 5 and rows.size:  # the head (slot 0 of the head's cell) moves with head_age instead
-                is_head = (slot == 0) & (head_sex[rows] == sex) & (band_of(new[rows]) == band)
+                is_head = (slot == 0) & (pop.head_female[rows] == bool(sex)) & (band_of(new[rows]) == band)
                 rows = rows[~is_head]
             if rows.size == 0:
                 continue
-            np.subtract.at(m[sex, band], rows, 1)
-            np.add.at(m[sex, band + 1], rows, 1)
+            rows, count = sorted_counts(rows)
+            m[sex, band, rows] -= count.astype(np.int16)
+            m[sex, band + 1, rows] += count.astype(np.int16)
             touched.append(rows)
     pop.sync_members(np.unique(np.concatenate(touched)))
     pop.months_resident[:] += 1
@@ -222,9 +232,13 @@ def jobs(model: UrbanizationModel) -> None:
     pop, rng, b = model.pop, model.rng, model.behaviour
     n = pop.n
     age = pop.head_age
-    farming = pop.land & (pop.reg == Registration.LOCAL_RURAL_HUKOU)
-    seeking_age = (age < 60) | (farming & (age < FARMING_STOP))
-    working_age = age < retirement_age(pop)
+    # only heads aged 50 and over can be past a retirement age (cheaper than the rule over every row)
+    older = np.flatnonzero(age >= 50.0)
+    farming_older = pop.land[older] & (pop.reg[older] == Registration.LOCAL_RURAL_HUKOU)
+    seeking_age = age < 60
+    seeking_age[older] |= farming_older & (age[older] < FARMING_STOP)
+    working_age = np.ones(n, dtype=bool)
+    working_age[older] = age[older] < retirement_age(pop, older)
     u = rng.random(n)
     job = pop.job
     unemployed = seeking_age & (job == Job.NONE)

@@ -124,14 +124,27 @@ def bernoulli_hits(rng: np.random.Generator, trials: int, p: float) -> np.ndarra
     return np.concatenate(out)
 
 
-def slot_hits(rng: np.random.Generator, counts: np.ndarray, p: float) -> tuple[np.ndarray, np.ndarray]:
+def slot_hits(
+    rng: np.random.Generator, counts: np.ndarray, p: float, top: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Each person of a cell (``counts`` per row) is hit independently with chance ``p``: returns ``(rows, slot)``
-    of the persons hit (slot = the person's place 0..count-1 in the row's cell; slot 0 of the head's cell is the
-    head). Trials run over a grid of ``n x max(counts)`` slots and keep those that hold a person."""
-    top = int(counts.max(initial=0))
-    if top == 0:
+    of the persons hit, rows in increasing order (slot = the person's place 0..count-1 in the row's cell; slot 0
+    of the head's cell is the head). The persons of all rows are numbered in row order (a cumulative sum); the
+    hits among them are Bernoulli successes (``bernoulli_hits``) and find their row by a sorted search.
+    ``top`` (the largest count) lets a cell with nobody in it skip the sum."""
+    if top is not None and top <= 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    hits = bernoulli_hits(rng, counts.size * top, p)
-    rows, slot = np.divmod(hits, top)
-    keep = slot < counts[rows]
-    return rows[keep], slot[keep]
+    ends = np.cumsum(counts, dtype=np.int64)
+    total = int(ends[-1]) if ends.size else 0
+    hits = bernoulli_hits(rng, total, p)
+    rows = np.searchsorted(ends, hits, side="right")
+    slot = hits - (ends[rows] - counts[rows])
+    return rows, slot
+
+
+def sorted_counts(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of a sorted array and how often each occurs (cheaper than ``np.unique`` on sorted input)."""
+    if rows.size == 0:
+        return rows, rows
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    return rows[starts], np.diff(np.r_[starts, rows.size])

@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from urbanize.model.members import BAND_LOW, BAND_YEARS, FEMALE, MALE, N_BANDS, band_of, slot_hits
+from urbanize.model.members import (
+    BAND_LOW,
+    BAND_YEARS,
+    FEMALE,
+    MALE,
+    N_BANDS,
+    band_of,
+    slot_hits,
+    sorted_counts,
+)
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
@@ -43,21 +52,22 @@ def deaths(model: UrbanizationModel) -> np.ndarray:
     pop, rng = model.pop, model.rng
     q = monthly_death(model.behaviour.mortality_scale)
     m = pop.members
-    head_sex = pop.head_female.astype(np.int64)
+    tops = m.max(axis=2)
     hit_rows: list[np.ndarray] = []
     head_dead: list[np.ndarray] = []
     for sex in (MALE, FEMALE):
         for band in range(N_BANDS):
-            rows, slot = slot_hits(rng, m[sex, band], float(q[sex, band]))
+            rows, slot = slot_hits(rng, m[sex, band], float(q[sex, band]), tops[sex, band])
             if rows.size == 0:
                 continue
-            np.subtract.at(m[sex, band], rows, 1)
             hit_rows.append(rows)
             if band >= 5:
                 head = slot == 0
-                head &= head_sex[rows] == sex
+                head &= pop.head_female[rows] == bool(sex)
                 head &= band_of(pop.head_age[rows]) == band
                 head_dead.append(rows[head])
+            rows, count = sorted_counts(rows)
+            m[sex, band, rows] -= count.astype(np.int16)
     if not hit_rows:
         return np.empty(0, dtype=np.int64)
     rows = np.concatenate(hit_rows)

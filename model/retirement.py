@@ -63,11 +63,17 @@ def retirement_age(pop: Population, rows: np.ndarray | None = None) -> np.ndarra
 def pensioners(pop: Population) -> np.ndarray:
     """Pension recipients per household: members aged 60 and over, and a head under 60 retired from a formal
     job at the statutory age (a woman of 50-59 in the employee scheme)."""
-    retired_head = (pop.head_age < PENSION_AGE) & (pop.job == Job.NONE) & (pop.head_age >= statutory_age(pop))
-    if "pension" in pop.columns:
-        retired_head &= pop.col("pension") == PENSION_EMPLOYEE
-    else:
-        retired_head &= False
-    return pop.elders.astype(np.int64) + retired_head
+    out = pop.elders.astype(np.int64)
+    if "pension" not in pop.columns:
+        return out
+    age = pop.head_age
+    near = np.flatnonzero((age >= RETIRE_WOMEN_WORKER) & (age < PENSION_AGE))
+    retired = (
+        (pop.job[near] == Job.NONE)
+        & (age[near] >= statutory_age(pop, near))
+        & (pop.col("pension")[near] == PENSION_EMPLOYEE)
+    )
+    out[near] += retired
+    return out
 
 
