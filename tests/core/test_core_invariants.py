@@ -38,9 +38,11 @@ def test_people_are_conserved_month_by_month(city, seed, households, arrival_rat
                           leave_const=leave_const, mortality_scale=mortality_scale, home_leaving=home_leaving,
                           marriage_rate=marriage_rate)
     market = [int(t) for t in MARKET]
+    from_members = []
     for _ in range(8):
         m.step()
         pop = m.pop
+        from_members.append(float(pop.members.sum(axis=(0, 1), dtype=np.int64) @ pop.weight))
         for col in COUNT_COLUMNS:
             assert (pop.col(col) >= 0).all(), col
         assert ((pop.adults + pop.elders) > 0).all()  # nobody is left without an adult or elder
@@ -53,6 +55,8 @@ def test_people_are_conserved_month_by_month(city, seed, households, arrival_rat
     change = df["residents"].diff().iloc[1:].to_numpy()
     flows = (df["births"] + df["arrivals"] - df["deaths"] - df["departures"]).iloc[1:].to_numpy()
     np.testing.assert_allclose(change, flows, rtol=1e-9, atol=1e-6 * df["residents"].iloc[0])
+    # the same balance over the members matrix itself: residents are its weighted sum every month
+    np.testing.assert_allclose(df["residents"].iloc[1:].to_numpy(), from_members, rtol=1e-9)
     assert (df.drop(columns=["urbanization_gap"]).fillna(0) >= 0).all().all()
 
 
