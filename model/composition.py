@@ -10,9 +10,9 @@ home, assumed), and for heads aged 65 and over an older child one time in five (
 
 Migrants are young (heads about 32 +/- 9 years), locals older (heads 45-47 on average, up to 90), so that 17-22 %
 of the residents of local households are aged 60 and over and about 2 % of migrants; the four cities then have
-11-15 % of residents aged 60 and over (Changshu, with 42 % migrants, 11 %), against 13.3 % nationally at the 2010 census (NBS, Tabulation on
-the 2010 Population Census, table 3-1; the model's cities are compared with the national figure, since city
-figures by hukou were not at hand). Elderly-headed households exist from the start.
+11-15 % of residents aged 60 and over (Changshu, with 42 % migrants, 11 %), against 13.3 % nationally at the 2010
+census (NBS, Tabulation on the 2010 Population Census; table number not checked). The cities are compared with
+the national figure, since city figures by hukou were not at hand. Elderly-headed households exist from the start.
 """
 
 from __future__ import annotations

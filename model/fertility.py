@@ -39,11 +39,13 @@ if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
     from urbanize.model.population import Population
 
-TWO_CHILD_MONTH = 84  # January 2016 (month 0 = January 2009)
+TWO_CHILD_YEAR = 2016  # the universal two-child rule, from 1 January 2016
+TWO_CHILD_MONTH = (TWO_CHILD_YEAR - 2009) * 12  # model month 84 (month 0 = January 2009)
 PREGNANCY_MONTHS = 9
 #: relative conception chance by the wife's age, five-year groups from 15 (15-19, 20-24, ..., 45-49); shape of the
-#: age-specific fertility rates of the 2010 census (NBS, Tabulation on the 2010 Population Census, table 6-4:
-#: about 6, 69, 84, 46, 19, 8, 5 births per 1,000 women), scaled to 1 at 25-29 (rounded)
+#: age-specific fertility rates of the 2010 census (NBS, Tabulation on the 2010 Population Census of the PRC; our
+#: rounded reading, about 6, 69, 84, 46, 19, 8, 5 births per 1,000 women, table number not checked: assumed
+#: shape), scaled to 1 at 25-29
 AGE_SHAPE = np.array([0.07, 0.83, 1.0, 0.55, 0.22, 0.09, 0.05])
 #: relative conception chance by parity (0, 1, 2+): a second child is wanted less and later (assumed)
 PARITY_SHAPE = np.array([1.0, 0.45, 0.2])
@@ -61,7 +63,7 @@ def wife_age(pop: Population) -> np.ndarray:
 
 def allowed(parity: np.ndarray, hukou_urban: np.ndarray, first_girl: np.ndarray, month: int) -> np.ndarray:
     """Whether a couple may have another child under the birth rules of ``month`` (see the module docstring)."""
-    if month >= TWO_CHILD_MONTH:
+    if year(month) >= TWO_CHILD_YEAR:
         return parity < 2
     return (parity == 0) | ((parity == 1) & ~hukou_urban & first_girl)
 

@@ -6,10 +6,10 @@ household; a household with no adult or elder left dissolves (its children join 
 counts them as departures).
 
 ``ANNUAL_DEATH``: annual death probabilities by sex and band, rounded band averages of China's 2010 mortality by
-age and sex (NBS, Tabulation on the 2010 Population Census of the PRC, table 6-4, deaths by age and sex in the
-year before the census; infant mortality about 13 per 1,000). They are our rounded reading, not copied cell by
-cell (assumed to within about 20 % per band); with the census age structure they give a crude death rate near the
-7.1 per 1,000 of 2010 (NBS, China Statistical Yearbook 2011, table 3-2).
+age and sex (NBS, Tabulation on the 2010 Population Census of the PRC, deaths by age and sex in the year before
+the census; infant mortality about 13 per 1,000). They are our rounded reading, not copied cell by cell, and the
+table number was not checked (assumed to within about 20 % per band); with the census age structure they give a crude death rate near the
+7.1 per 1,000 of 2010 (NBS, China Statistical Yearbook 2011).
 """
 
 from __future__ import annotations

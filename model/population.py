@@ -1,4 +1,4 @@
-"""Column-wise household state (DESIGN.md section 9).
+"""Column-wise household state; persons by sex and age band inside households (docs/demography.md).
 
 All household state lives in numpy arrays owned by the model, one row per household agent. Decision rules are
 vectorized over rows; ``agents.Household`` objects are thin views that read and write their row.
