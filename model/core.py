@@ -175,6 +175,7 @@ class UrbanizationModel(mesa.Model):
         self.hukou.reset_quota()
         self.labour.open()
         life.update_income(self)
+        self.services.settle()  # month-0 entitlements that depend on incomes (dibao)
         self._agents_mode = agents
         self._eager_agents = agents == "all" or (agents == "auto" and self.pop.n <= AUTO_AGENT_LIMIT)
         if self._eager_agents:

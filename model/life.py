@@ -1,108 +1,93 @@
 """Life events (schedule phase 2): ageing, births, deaths, new households, jobs, hardship shocks, land loss.
 
-Children are kept in age bands; a child leaves a band of width ``w`` years with chance ``1/(12 w)`` a month, so
-band sizes follow ageing on average. Every draw uses ``model.rng``.
+Persons are counted by sex and age band inside households (model/members.py). A person leaves a band of width
+``w`` years with chance ``1/(12 w)`` a month, so band sizes follow ageing on average; the head moves band exactly
+when ``head_age`` crosses a band's lower bound. Births come from the one pregnancy process of
+model/fertility.py, deaths and head succession from model/mortality.py. Every draw uses ``model.rng``.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from urbanize.model import fertility, mortality
 from urbanize.model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
 from urbanize.model.labour import SKILL_WAGE
-from urbanize.model.synth import KID_BAND_YEARS, KID_BANDS, draw_jobs, place_in_cells
+from urbanize.model.members import (
+    BAND_LOW,
+    BAND_YEARS,
+    FEMALE,
+    MALE,
+    N_BANDS,
+    band_of,
+    slot_hits,
+    sorted_counts,
+)
+from urbanize.model.retirement import FARMING_STOP, PENSION_AMOUNT, pensioners, retirement_age
+from urbanize.model.synth import draw_jobs, place_in_cells
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
+    from urbanize.model.population import Population
 
 SKILL_JOB_FINDING = np.array([0.7, 1.0, 1.3])  # relative job-finding chance by skill (assumed)
 SKILL_FORMAL = np.array([0.35, 0.65, 1.0])  # relative chance a new job is formal, by skill (assumed)
-ELDER_PENSION = {True: 1500.0, False: 120.0}  # yuan/month, urban employee vs new rural pension (assumed)
+#: integer ages at which a head enters a new band (18 and up: heads are adults)
+_HEAD_EDGES = np.zeros(200, dtype=bool)
+_HEAD_EDGES[BAND_LOW[5:].astype(int)] = True
 
 
 def age(model: UrbanizationModel) -> None:
-    """Ageing: heads age a month; children move up the age bands; 18-year-olds become adults; heads reaching
-    60 become elders."""
+    """Ageing: heads age a month (and move band when their age crosses a band's lower bound); every other
+    person leaves its band with chance ``1/(12 w)`` a month (oldest band first, so at most one band a month;
+    15-17-year-olds become adults, 59-year-olds elders)."""
     pop, rng = model.pop, model.rng
-    pop.head_age[:] += 1.0 / 12.0
-    # oldest band first, so a child moves at most one band a month; only rows with children in a band draw
-    bands = [pop.col(b) for b in KID_BANDS] + [pop.adults]
-    for j in range(len(KID_BANDS) - 1, -1, -1):
-        src, dst = bands[j], bands[j + 1]
-        idx = np.flatnonzero(src > 0)  # a bool mask: flatnonzero of int16 counts is 7x slower
-        moving = _binomial_small(rng, src[idx], 1.0 / (12 * KID_BAND_YEARS[j])).astype(src.dtype)
-        src[idx] -= moving
-        dst[idx] += moving
-    retiring = (pop.head_age >= 60.0) & (pop.head_age - 1.0 / 12.0 < 60.0) & (pop.adults > 0)
-    pop.adults[retiring] -= 1
-    pop.elders[retiring] += 1
+    old = pop.head_age.copy()
+    pop.head_age[:] += np.float32(1.0 / 12.0)
+    new = pop.head_age
+    turned = np.flatnonzero(old.astype(np.int16) != new.astype(np.int16))
+    turned = turned[_HEAD_EDGES[np.minimum(new[turned].astype(np.int64), 199)]]
+    b_old, b_new = band_of(old[turned]), band_of(new[turned])
+    moved = turned[b_old != b_new]
+    m = pop.members
+    touched = [moved]
+    if moved.size:
+        sex = pop.head_female[moved].astype(np.int64)
+        m[sex, b_old[b_old != b_new], moved] -= 1
+        m[sex, b_new[b_old != b_new], moved] += 1
+    tops = m.max(axis=2)  # the largest count of each cell, once for all draws
+    for band in range(N_BANDS - 2, -1, -1):
+        p = 1.0 / (12.0 * BAND_YEARS[band])
+        for sex in (MALE, FEMALE):
+            rows, slot = slot_hits(rng, m[sex, band], p, tops[sex, band])
+            if band >= 5 and rows.size:  # the head (slot 0 of the head's cell) moves with head_age instead
+                is_head = (slot == 0) & (pop.head_female[rows] == bool(sex)) & (band_of(new[rows]) == band)
+                rows = rows[~is_head]
+            if rows.size == 0:
+                continue
+            rows, count = sorted_counts(rows)
+            m[sex, band, rows] -= count.astype(np.int16)
+            m[sex, band + 1, rows] += count.astype(np.int16)
+            touched.append(rows)
+    pop.sync_members(np.unique(np.concatenate(touched)))
     pop.months_resident[:] += 1
     pop.reg_months[:] += 1
     pop.residence_months[:] += 1
     pop.hardship[:] = np.maximum(pop.hardship - 1, 0)
 
 
-def _binomial_small(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
-    """Binomial(n, p) draws for small counts ``n`` by inverting the CDF with one uniform each: exact, and several
-    times faster than ``rng.binomial`` over many counts of 1 or 2 (children in one age band)."""
-    top = int(n.max(initial=0))
-    if top == 0:
-        return np.zeros(n.size, dtype=np.int64)
-    k = np.arange(top + 1)
-    cdf = np.zeros((top + 1, top + 1))
-    for c in range(1, top + 1):  # cdf[c, j] = P(Binomial(c, p) <= j)
-        pmf = (
-            np.array([math.comb(c, i) for i in range(c + 1)]) * p ** k[: c + 1] * (1 - p) ** (c - k[: c + 1])
-        )
-        cdf[c, : c + 1] = np.cumsum(pmf)
-        cdf[c, c:] = 1.0
-    cdf[0, :] = 1.0
-    u = rng.random(n.size)
-    count = n.astype(np.intp)
-    drawn = (u >= cdf[:, 0].take(count)).astype(np.int64)
-    for j in range(1, top):
-        drawn += u >= cdf[:, j].take(count)
-    return drawn
-
-
 def births(model: UrbanizationModel) -> None:
-    """Births to households whose head is 20-40 with two adults (monthly chance ``fertility``)."""
-    pop = model.pop
-    at_risk = (pop.head_age >= 20) & (pop.head_age < 40) & (pop.adults >= 2)
-    born = at_risk & (model.rng.random(pop.n) < model.behaviour.fertility)
-    pop.kids_0_2[born] += 1
-    model.flows["births"] += float(pop.weight[born].sum())
+    """Births and conceptions: the one pregnancy process of model/fertility.py."""
+    fertility.pregnancies(model)
 
 
 def deaths(model: UrbanizationModel) -> np.ndarray:
-    """Deaths of adults and elders; returns rows of households left with nobody to head them.
-
-    Such a household dissolves: its deaths are counted here; its remaining children are counted as departures
-    (they join relatives elsewhere) by the caller that removes the rows.
-    """
-    pop, rng, b = model.pop, model.rng, model.behaviour
-    dead = 0.0
-    for col, p in ((pop.elders, b.mortality_elder), (pop.adults, b.mortality_adult)):
-        # Binomial(k, p) deaths, drawn exactly but only where at least one death happens (rare): given at
-        # least one, the first death is member J (a truncated geometric draw) and each later member dies
-        # independently, so the count is 1 + Binomial(k - J, p).
-        k = col.astype(np.int64)
-        # 1 - (1-p)^k looked up by k: the same values as the power, at a tenth of its cost
-        p_any = (1.0 - (1.0 - p) ** np.arange(int(k.max(initial=0)) + 1))[k]
-        idx = np.flatnonzero(rng.random(k.size) < p_any)
-        if p <= 0 or idx.size == 0:
-            continue
-        u = rng.random(idx.size)
-        first = np.ceil(np.log1p(-u * p_any[idx]) / np.log1p(-p)).astype(np.int64)
-        first = np.clip(first, 1, k[idx])
-        counts = 1 + rng.binomial(k[idx] - first, p)
-        col[idx] -= counts.astype(col.dtype)
-        dead += float((counts * pop.weight[idx]).sum())
-    model.flows["deaths"] += dead
-    return np.flatnonzero((pop.adults == 0) & (pop.elders == 0))
+    """Deaths by sex and age band and head succession (model/mortality.py); returns rows of households left with
+    no adult or elder. Such a household dissolves: its deaths are counted here; its remaining children are
+    counted as departures (they join relatives elsewhere) by the caller that removes the rows."""
+    return mortality.deaths(model)
 
 
 #: what a young couple takes from the first partner's home: the household type, hukou, registration state and
@@ -128,11 +113,14 @@ INHERITED = (
 
 
 def form_households(model: UrbanizationModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Young adults leave home and marry: new local households (without them local populations only age).
+    """Young adults leave home and marry: new local households (without them local populations only age); first,
+    heads living alone marry (``marriages``).
 
     A local-hukou household with three or more adults (a grown child at home) sees one leave with monthly
     chance ``home_leaving``. Leavers of the same household type are paired at random (an odd one out stays home
-    this month); each pair forms a couple household, head aged 22-30 and of either sex, with a job as the
+    this month). The leaver is the youngest adult other than the head, a son from the first home and a daughter
+    from the second where the home has one (``_leaver``); each pair forms a couple household headed by the first
+    partner (aged 22-30 when in the 18-29 band, else drawn inside the partner's band), with a job as the
     city's employment and formal shares for locals say. It keeps what ``INHERITED`` names from the first
     partner's home; it wants that home's tenure in that district, and takes it where a dwelling is vacant, else
     a vacant private rental, else an urban-village room (``HousingStock.place``). The new household stands for
@@ -142,6 +130,7 @@ def form_households(model: UrbanizationModel) -> tuple[np.ndarray, np.ndarray, n
         (new rows, rows of the first partners' homes, rows of the second partners' homes).
     """
     pop, rng = model.pop, model.rng
+    marriages(model)
     none = np.empty(0, dtype=np.int64)
     chance = model.behaviour.home_leaving
     if chance <= 0:
@@ -164,36 +153,98 @@ def form_households(model: UrbanizationModel) -> tuple[np.ndarray, np.ndarray, n
     k = a.size
     cols = {name: pop.col(name)[a].copy() for name in INHERITED}
     cols["weight"] = (pop.weight[a] + pop.weight[b]) / 2.0
-    cols["head_age"] = rng.uniform(22.0, 30.0, k).astype(np.float32)
-    cols["head_female"] = rng.random(k) < 0.5
-    cols["adults"] = np.full(k, 2, dtype=np.int16)
+    sex_a, band_a = _leaver(pop, a, MALE)
+    sex_b, band_b = _leaver(pop, b, FEMALE)
+    low = np.where(band_a == 5, 22.0, BAND_LOW[band_a])
+    high = np.where(band_a == 5, 29.99, BAND_LOW[band_a] + BAND_YEARS[band_a] - 0.01)
+    cols["head_age"] = rng.uniform(low, high).astype(np.float32)
+    cols["head_female"] = sex_a == FEMALE
+    members = np.zeros((2, N_BANDS, k), dtype=np.int16)
+    np.add.at(members, (sex_a, band_a, np.arange(k)), 1)
+    np.add.at(members, (sex_b, band_b, np.arange(k)), 1)
+    cols["members"] = members
     econ = model.profile.economy
     cols["job"] = draw_jobs(rng, econ["employment_rate"], econ["formal_share_local"], cols["skill"])
     cols["district"], cols["residence"] = model.housing.place(
         cols["district"], cols["residence"], cols["weight"], cols["htype"]
     )
     cols["cell_x"], cols["cell_y"] = place_in_cells(rng, model.profile, cols["district"])
-    pop.adults[a] -= 1
-    pop.adults[b] -= 1
+    m = pop.members
+    np.subtract.at(m, (sex_a, band_a, a), 1)
+    np.subtract.at(m, (sex_b, band_b, b), 1)
+    pop.sync_members(np.concatenate([a, b]))
     rows = pop.append(k, **cols)
     model.flows["households_formed"] += float(cols["weight"].sum())
     return rows, a, b
 
 
-def jobs(model: UrbanizationModel) -> None:
-    """Job finding and loss for heads of working age; contributions accrue in formal jobs; income follows.
+def marriages(model: UrbanizationModel) -> np.ndarray:
+    """Heads aged 20-39 living without another adult or elder marry with monthly chance ``marriage_rate``; the
+    spouse (the other sex, the wife two years younger than the husband: assumed) joins from outside the city and
+    is counted as an arrival. Without it a city's couples run out: young adults who leave home pair only with
+    other leavers of the city (``form_households``), and migrants arrive single or already married. Returns the
+    rows that married."""
+    pop, rng = model.pop, model.rng
+    rate = model.behaviour.marriage_rate
+    if rate <= 0:
+        return np.empty(0, dtype=np.int64)
+    alone = np.flatnonzero((pop.adults + pop.elders == 1) & (pop.head_age >= 20) & (pop.head_age < 40))
+    wed = alone[rng.random(alone.size) < rate]
+    if wed.size == 0:
+        return wed
+    female = pop.head_female[wed]
+    spouse_age = pop.head_age[wed] + np.where(female, 2.0, -2.0)
+    band = np.maximum(band_of(spouse_age), 5)
+    m = pop.members
+    m[1 - female.astype(np.int64), band, wed] += 1  # wed rows are distinct
+    pop.sync_members(wed)
+    model.flows["arrivals"] += float(pop.weight[wed].sum())
+    model.flows["marriages"] += float(pop.weight[wed].sum())
+    return wed
 
-    Heads find jobs only as far as the city has vacancies (``LabourMarket.hiring_factor``). A new job is formal
-    with chance ``formal_share_skill`` x a skill factor, halved for rural hukou (informal
-    work is the norm for rural migrants); social-insurance contributions accrue only while formally employed
-    and the count of *successive* months restarts after a break (seed ch.2 III: "successive number of years").
+
+def _leaver(pop: Population, rows: np.ndarray, prefer: int) -> tuple[np.ndarray, np.ndarray]:
+    """(sex, band) of the adult who leaves each home at ``rows``: the youngest adult band (18-29, 30-44, 45-59)
+    holding someone other than the head, of the ``prefer``-red sex when that band has one. Homes have three or
+    more adults, so such a person exists."""
+    m = pop.members
+    head_sex = pop.head_female[rows].astype(np.int64)
+    head_band = band_of(pop.head_age[rows])
+    sex = np.full(rows.size, -1, dtype=np.int64)
+    band = np.full(rows.size, -1, dtype=np.int64)
+    for b in (5, 6, 7):
+        for s in (prefer, 1 - prefer):
+            free = m[s, b, rows] - ((head_sex == s) & (head_band == b))
+            pick = (sex < 0) & (free > 0)
+            sex[pick], band[pick] = s, b
+    return sex, band
+
+
+def jobs(model: UrbanizationModel) -> None:
+    """Job finding and loss for heads of working age; retirement; contributions accrue in formal jobs.
+
+    A head keeps working until ``retirement_age``: formal employees retire at the statutory age of the employee
+    pension, informal workers stop at 65, farmers who farm their land farm on until 75 (a 62-year-old farmer
+    still farms). Heads look for work below 60 (farmers with land below 75; assumed: employers rarely hire older
+    workers), and only as far as the city has vacancies (``LabourMarket.hiring_factor``). A new job is formal
+    with chance ``formal_share_skill`` x a skill factor, halved for rural hukou
+    (informal work is the norm for rural migrants); social-insurance contributions accrue only while formally
+    employed and the count of *successive* months restarts after a break (seed ch.2 III: "successive number of
+    years").
     """
     pop, rng, b = model.pop, model.rng, model.behaviour
     n = pop.n
-    working_age = pop.head_age < 60
+    age = pop.head_age
+    # only heads aged 50 and over can be past a retirement age (cheaper than the rule over every row)
+    older = np.flatnonzero(age >= 50.0)
+    farming_older = pop.land[older] & (pop.reg[older] == Registration.LOCAL_RURAL_HUKOU)
+    seeking_age = age < 60
+    seeking_age[older] |= farming_older & (age[older] < FARMING_STOP)
+    working_age = np.ones(n, dtype=bool)
+    working_age[older] = age[older] < retirement_age(pop, older)
     u = rng.random(n)
     job = pop.job
-    unemployed = working_age & (job == Job.NONE)
+    unemployed = seeking_age & (job == Job.NONE)
     chance = b.job_finding * SKILL_JOB_FINDING[pop.skill]
     chance = chance * model.labour.hiring_factor(unemployed, chance)
     find = unemployed & (u < chance)
@@ -201,8 +252,12 @@ def jobs(model: UrbanizationModel) -> None:
     lose = working_age & (
         ((job == Job.FORMAL) & (u < b.job_loss)) | ((job == Job.INFORMAL) & (u < informal_loss))
     )
-    lose |= ~working_age & (job != Job.NONE)
+    retire = ~working_age & (job != Job.NONE)
+    model.flows["retirements"] += float(pop.weight[retire].sum())
+    lose |= retire
     formal_chance = b.formal_share_skill * SKILL_FORMAL[pop.skill] * np.where(pop.hukou_urban, 1.0, 0.5)
+    # older farmers find farm work only (informal)
+    formal_chance = np.where(age < 60, formal_chance, 0.0)
     new_formal = rng.random(n) < formal_chance
     job[find] = np.where(new_formal[find], Job.FORMAL, Job.INFORMAL)
     job[lose] = Job.NONE
@@ -213,15 +268,18 @@ def jobs(model: UrbanizationModel) -> None:
 
 
 def update_income(model: UrbanizationModel) -> None:
-    """Household income: the head's wage by job and skill, a second earner's informal wage, pensions."""
+    """Household income: the head's wage by job and skill, a second earner's informal wage, and the pensions of
+    the scheme the household is enrolled in (``pension`` column of the services; ``PENSION_AMOUNT``) for each
+    pensioner; none when not enrolled."""
     pop = model.pop
     wages = model.labour.wages()
     # table lookups instead of np.where: the same values, several times faster over all rows
     head = wages[pop.job] * SKILL_WAGE[pop.skill] * model.labour.hukou_factor(pop.hukou_local)
     second = (pop.adults >= 2) * (0.6 * wages[1])
-    pension = (
-        pop.elders * np.array([ELDER_PENSION[False], ELDER_PENSION[True]])[pop.hukou_urban.view(np.int8)]
-    )
+    if "pension" in pop.columns:
+        pension = pensioners(pop) * PENSION_AMOUNT[pop.col("pension")]
+    else:
+        pension = np.zeros(pop.n)
     income = head + second + pension
     income *= np.array([1.0, 0.4])[(pop.hardship > 0).view(np.int8)]
     income *= np.array([1.0, 0.55])[(pop.htype == HouseholdType.URBAN_POOR).view(np.int8)]

@@ -31,6 +31,7 @@ import numpy as np
 from scipy.special import expit
 
 from urbanize.model.enums import Job
+from urbanize.model.members import KID_BANDS
 
 if TYPE_CHECKING:
     from urbanize.model.params import BehaviourParams
@@ -41,7 +42,7 @@ YEARS_CAP = 15.0  # settlement utility stops rising after 15 years (Migrant.deci
 
 def _rates(b: BehaviourParams, cols: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per household: utility without taste at t = 0, and monthly log-survival rates before and after settling."""
-    kids = sum(cols[c].astype(np.int64) for c in ("kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17"))
+    kids = cols["members"][:, list(KID_BANDS), :].sum(axis=(0, 1))  # children under 18
     formal = cols["job"] == int(Job.FORMAL)
     unemployed = cols["job"] == int(Job.NONE)
     u0 = (
@@ -79,7 +80,7 @@ def stationary_history(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(settle_taste, months_resident) of starting migrant households, from the stationary stock.
 
-    ``cols`` are the household columns drawn so far (job, children, head's age). The longest stay is the shorter
+    ``cols`` are the household columns drawn so far (job, ``members``, head's age). The longest stay is the shorter
     of 30 years and the head's years since age 16.
     """
     u0, a, s = _rates(b, cols)

@@ -231,14 +231,30 @@ class BehaviourParams:
     )
     # --- life events ---
     fertility: float = param(
-        0.01,
-        "births/household-month",
+        0.044,
+        "1/couple-month",
         0.0,
-        0.05,
-        "Monthly chance of a birth in a household whose head is 20-40 with a spouse present (assumed)",
+        0.5,
+        "Monthly conception chance of a couple allowed another child, wife aged 25-29, first child "
+        "(model/fertility.py scales it by the wife's age and the parity). Fit: the four cities' mean crude "
+        "birth rate over 2010-2015 is 12 per 1,000 (national 11.9-12.4, NBS, China Statistical Yearbook 2016, "
+        "table 2-2) at 3,000 households, seed 2 (0.03 gave 10.3, 0.04 gave 11.5)",
     )
-    mortality_adult: float = param(
-        0.0003, "1/person-month", 0.0, 0.01, "Monthly death chance of an adult under 60"
+    marriage_rate: float = param(
+        0.02,
+        "1/household-month",
+        0.0,
+        1.0,
+        "Monthly chance that a head aged 20-39 living without another adult marries, the spouse joining from "
+        "outside the city (assumed: about four years single on average; mean age at first marriage 24-26 in "
+        "the 2010 census)",
+    )
+    mortality_scale: float = param(
+        1.0,
+        "x",
+        0.0,
+        10.0,
+        "Multiplier of the 2010 death probabilities by sex and age band (model/mortality.py); 1 = the table",
     )
     housing_supply_response: float = param(
         1.0 / 24.0,
@@ -256,9 +272,6 @@ class BehaviourParams:
         "Monthly chance that a local household with a grown child at home (three or more adults) sees one leave "
         "to marry; two such young adults form a new couple household (about six years between 18 and leaving: "
         "mean age at first marriage about 24-25 in the 2010 census; assumed)",
-    )
-    mortality_elder: float = param(
-        0.004, "1/person-month", 0.0, 0.05, "Monthly death chance of an elder (60+)"
     )
     job_finding: float = param(
         0.25, "1/month", 0.0, 1.0, "Monthly chance an unemployed head finds a job (before skill effects)"

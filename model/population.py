@@ -1,4 +1,5 @@
-"""Column-wise household state (docs/model.md, section 2; docs/contributing.md, "Performance").
+"""Column-wise household state; persons by sex and age band inside households (docs/model.md, section 2;
+docs/demography.md; docs/contributing.md, "Performance").
 
 All household state lives in numpy arrays owned by the model, one row per household agent. Decision rules are
 vectorized over rows; ``agents.Household`` objects are thin views that read and write their row.
@@ -17,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from urbanize.model.members import DERIVED, N_BANDS, band_index, derive, sex_index
+
 
 @dataclass(frozen=True)
 class Column:
@@ -32,13 +35,17 @@ COLUMNS: dict[str, Column] = {
     "weight": Column(np.float64, 1.0, "real households this agent stands for"),
     "head_female": Column(np.bool_, False, "sex of the household head"),
     "head_age": Column(np.float32, 30.0, "age of the head, years"),
-    "adults": Column(np.int16, 1, "adults 18-59 (head included when under 60)"),
-    "elders": Column(np.int16, 0, "members aged 60+"),
-    "kids_0_2": Column(np.int16, 0, "children aged 0-2"),
-    "kids_3_5": Column(np.int16, 0, "children aged 3-5"),
-    "kids_6_11": Column(np.int16, 0, "children aged 6-11 (primary school age)"),
-    "kids_12_14": Column(np.int16, 0, "children aged 12-14 (junior middle school age)"),
-    "kids_15_17": Column(np.int16, 0, "children aged 15-17"),
+    # derived from ``members`` by ``Population.sync_members`` (model/members.py): never write them directly
+    "adults": Column(np.int16, 0, "adults 18-59 (head included when under 60); derived from members"),
+    "elders": Column(np.int16, 0, "members aged 60+; derived from members"),
+    "kids_0_2": Column(np.int16, 0, "children aged 0-2; derived from members"),
+    "kids_3_5": Column(np.int16, 0, "children aged 3-5; derived from members"),
+    "kids_6_11": Column(np.int16, 0, "children aged 6-11 (primary school age); derived from members"),
+    "kids_12_14": Column(np.int16, 0, "children aged 12-14 (junior middle school age); derived from members"),
+    "kids_15_17": Column(np.int16, 0, "children aged 15-17; derived from members"),
+    "pregnant": Column(np.int8, 0, "months left of a pregnancy of the head's couple (0: none; model/life.py)"),
+    "parity": Column(np.int8, 0, "children ever born to the head's couple (at home, grown or left behind)"),
+    "first_girl": Column(np.bool_, False, "the couple's first child is a girl (birth rules of the period)"),
     "hukou_urban": Column(np.bool_, False, "hukou type is urban (non-agricultural)"),
     "hukou_local": Column(np.bool_, False, "hukou is registered in this city"),
     "reg": Column(np.int8, 0, "Registration state"),
@@ -85,6 +92,7 @@ class Population:
         self._cols: dict[str, np.ndarray] = {}
         self._schema: dict[str, Column] = {}
         self._matrices: dict[str, np.ndarray] = {}
+        self._members = np.zeros((2, N_BANDS, self._cap), dtype=np.int16)
         self._row_of = np.full(self._cap, -1, dtype=np.int64)
         self._next_uid = 0
         self._listeners: list[Callable[[np.ndarray, np.ndarray, np.ndarray], None]] = []
@@ -121,6 +129,45 @@ class Population:
     def col(self, name: str) -> np.ndarray:
         return self._cols[name][: self.n]
 
+    # --- persons by sex and age band (model/members.py) ----------------------------------------------------
+    @property
+    def members(self) -> np.ndarray:
+        """Persons by sex and age band: an int16 view of shape ``(2, N_BANDS, n)`` (write, then ``sync_members``)."""
+        return self._members[:, :, : self.n]
+
+    def sync_members(self, rows: np.ndarray | None = None) -> None:
+        """THE one path from ``members`` to the derived count columns (``adults``, ``elders``, ``kids_*``): every
+        writer of persons calls it after its change, for the rows it changed (``None``: all rows, cheaper than
+        fancy indexing when most rows changed)."""
+        if rows is None:
+            derived = derive(self.members)
+            for name, values in derived.items():
+                self._cols[name][: self.n] = values
+            return
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size == 0:
+            return
+        derived = derive(self._members[:, :, rows])
+        for name, values in derived.items():
+            self._cols[name][rows] = values
+
+    def add_persons(self, rows: np.ndarray, sex: int, band: int, counts: np.ndarray | int = 1) -> None:
+        """Add (or with negative ``counts`` remove) persons of one sex and band to ``rows`` (repeated rows add up)
+        and sync the derived columns."""
+        rows = np.asarray(rows, dtype=np.int64)
+        np.add.at(self._members[sex, band], rows, np.asarray(counts, dtype=np.int16))
+        self.sync_members(np.unique(rows))
+
+    def persons_by(
+        self, sex: str | int | None = None, bands: Any = None, rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Persons per household of a sex (``"male"``, ``"female"``, None = both) and age bands (names such as
+        ``"18-29"``, indices, groups ``"children"``/``"adults"``/``"elders"``, None = all), of every row or of
+        ``rows``. Weight by ``pop.weight`` for real persons."""
+        m = self.members if rows is None else self._members[:, :, np.asarray(rows, dtype=np.int64)]
+        sub = m[np.ix_(sex_index(sex), band_index(bands))] if m.shape[2] else m[:0, :0]
+        return sub.sum(axis=(0, 1), dtype=np.int64) if sub.size else np.zeros(m.shape[2], dtype=np.int64)
+
     # --- derived --------------------------------------------------------------------------------------
     def persons(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Persons per household row (int), of every row or of ``rows`` only (cheaper for a few)."""
@@ -151,10 +198,15 @@ class Population:
             newm = np.zeros((new_cap, mat.shape[1]), dtype=mat.dtype)
             newm[: self.n] = mat[: self.n]
             self._matrices[name] = newm
+        members = np.zeros((2, N_BANDS, new_cap), dtype=np.int16)
+        members[:, :, : self.n] = self._members[:, :, : self.n]
+        self._members = members
         self._cap = new_cap
 
-    def append(self, k: int, **values: Any) -> np.ndarray:
-        """Add ``k`` households; columns not given take their defaults. Returns the new rows."""
+    def append(self, k: int, members: np.ndarray | None = None, **values: Any) -> np.ndarray:
+        """Add ``k`` households with their ``members`` (``(2, N_BANDS, k)`` counts; the derived count columns
+        follow from them and may not be given); other columns not given take their defaults. Returns the new
+        rows."""
         start = self.n
         self._grow(start + k)
         rows = np.arange(start, start + k)
@@ -162,7 +214,10 @@ class Population:
             arr[start : start + k] = self._schema[name].default
         for mat in self._matrices.values():
             mat[start : start + k] = 0
+        self._members[:, :, start : start + k] = 0 if members is None else members
         for name, value in values.items():
+            if name in DERIVED:
+                raise KeyError(f"column '{name}' is derived from members: give members instead")
             if name not in self._cols:
                 raise KeyError(f"unknown column '{name}'")
             self._cols[name][start : start + k] = value
@@ -175,6 +230,7 @@ class Population:
             self._row_of = grown
         self._row_of[uids] = rows
         self.n = start + k
+        self.sync_members(rows)
         return rows
 
     def remove(self, rows: np.ndarray) -> np.ndarray:
@@ -197,6 +253,7 @@ class Population:
             arr[holes] = arr[tail_keep]
         for mat in self._matrices.values():
             mat[holes] = mat[tail_keep]
+        self._members[:, :, holes] = self._members[:, :, tail_keep]
         for listener in self._listeners:
             listener(rows, tail_keep, holes)
         self._row_of[removed_uids] = -1
@@ -229,4 +286,8 @@ class Population:
         return self._row_of[np.asarray(uids, dtype=np.int64)]
 
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in self._cols.values()) + sum(m.nbytes for m in self._matrices.values())
+        return (
+            sum(a.nbytes for a in self._cols.values())
+            + sum(m.nbytes for m in self._matrices.values())
+            + self._members.nbytes
+        )

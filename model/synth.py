@@ -1,8 +1,8 @@
 """Synthetic households: the starting population and new arrivals.
 
-Household composition is drawn per type from simple assumed distributions (sizes: migrants about 1.9 persons,
-local households about 3); the weights are then set per type so that weighted persons match the city profile's
-figures exactly (docs/model.md, section 6: composition within one percentage point of the seed).
+Household composition (persons by sex and age, model/composition.py) is drawn per type (sizes: migrants about
+1.9 persons, local households about 3); the weights are then set per type so that weighted persons match the
+city profile's figures exactly (composition within one percentage point of the seed; docs/model.md, section 6).
 """
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from urbanize.model.city import TYPE_KEYS, CityProfile
+from urbanize.model.composition import compose
 from urbanize.model.enums import HouseholdType, Job, Registration, Residence, Skill
+from urbanize.model.fertility import start_pregnancies
 from urbanize.model.migrant_history import stationary_history
+from urbanize.model.retirement import retirement_age_of
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
-
-#: Child age bands and their widths in years (bands of docs/model.md, section 2).
-KID_BANDS = ("kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17")
-KID_BAND_YEARS = np.array([3.0, 3.0, 6.0, 3.0, 3.0])
 
 #: Assumed mean persons per household, used to turn persons into households.
 MEAN_SIZE = {"migrant": 1.9, "local_farmer": 3.3, "urban_poor": 2.6, "urban_resident": 2.9}
@@ -44,56 +43,6 @@ def household_counts(profile: CityProfile, households: int | None, scale: float 
         target = 2000.0
     counts = {t: max(5, int(round(target * real[t] / total_real))) for t in TYPE_KEYS}
     return counts
-
-
-def _draw_kids(rng: np.random.Generator, n_kids: np.ndarray, band_p: np.ndarray) -> np.ndarray:
-    """Distribute each household's children over the age bands; returns (k, 5) counts."""
-    owners = np.repeat(np.arange(n_kids.size), n_kids)
-    bands = rng.choice(5, size=owners.size, p=band_p)
-    out = np.zeros((n_kids.size, 5), dtype=np.int64)
-    np.add.at(out, (owners, bands), 1)
-    return out
-
-
-def compose(rng: np.random.Generator, htype: str, k: int, family_share: float) -> dict[str, np.ndarray]:
-    """Draw ``k`` household compositions of one type (columns: head, adults, elders, children)."""
-    band_p = KID_BAND_YEARS / KID_BAND_YEARS.sum()
-    if htype == "migrant":
-        family = rng.random(k) < family_share
-        couple = rng.random(k) < 0.3
-        adults = np.where(family | couple, 2, 1)
-        n_kids = np.where(family, 1 + rng.poisson(0.3, k), 0)
-        elders = np.where(family & (rng.random(k) < 0.05), 1, 0)
-        head_age = np.clip(rng.normal(31, 8, k), 18, 59)
-        # younger heads have younger children: shift band probabilities
-        band_p = np.array([0.25, 0.22, 0.33, 0.12, 0.08])
-    elif htype == "local_farmer":
-        adults = 2 + (rng.random(k) < 0.25)
-        n_kids = rng.poisson(0.8, k)
-        elders = rng.binomial(2, 0.30, k)
-        head_age = np.clip(rng.normal(45, 10, k), 20, 59)
-    elif htype == "urban_poor":
-        adults = 1 + (rng.random(k) < 0.6)
-        n_kids = rng.poisson(0.6, k)
-        elders = rng.binomial(2, 0.30, k)
-        head_age = np.clip(rng.normal(46, 10, k), 20, 59)
-    elif htype == "urban_resident":
-        adults = 2 - (rng.random(k) < 0.1)
-        n_kids = rng.poisson(0.55, k)
-        elders = rng.binomial(2, 0.30, k)
-        head_age = np.clip(rng.normal(44, 10, k), 20, 59)
-    else:
-        raise ValueError(f"unknown household type '{htype}'")
-    kids = _draw_kids(rng, n_kids.astype(np.int64), band_p)
-    out: dict[str, np.ndarray] = {
-        "adults": adults.astype(np.int16),
-        "elders": elders.astype(np.int16),
-        "head_age": head_age.astype(np.float32),
-        "head_female": rng.random(k) < (0.25 if htype == "migrant" else 0.3),
-    }
-    for j, band in enumerate(KID_BANDS):
-        out[band] = kids[:, j].astype(np.int16)
-    return out
 
 
 def _choice(rng: np.random.Generator, options: dict, k: int) -> np.ndarray:
@@ -206,6 +155,11 @@ def new_households(
     cols["hukou_taste"] = rng.logistic(0.0, 1.0, k).astype(np.float32)
     if "settle_taste" not in cols:
         cols["settle_taste"] = rng.logistic(0.0, 1.0, k).astype(np.float32)
+    # heads past the age at which they would stop working hold no job (retired; farmers farm on until 75)
+    farming = cols.get("land", np.zeros(k, dtype=bool)) & (t is HouseholdType.LOCAL_FARMER)
+    retired = cols["head_age"] >= retirement_age_of(cols["job"], cols["head_female"], cols["skill"], farming)
+    cols["job"][retired] = int(Job.NONE)
+    cols["contrib_months"][retired] = 0
     return cols
 
 
@@ -218,8 +172,9 @@ def starting_population(model: UrbanizationModel, households: int | None, scale:
     for htype in TYPE_KEYS:
         k = counts[htype]
         cols = new_households(model, htype, k, 1.0, arriving=False)
-        persons = int(cols["adults"].sum() + cols["elders"].sum() + sum(cols[b].sum() for b in KID_BANDS))
+        persons = int(cols["members"].sum())
         weight = targets[htype] / persons
         cols["weight"] = np.full(k, weight)
         model.type_weight[htype] = weight
-        model.pop.append(k, **cols)
+        rows = model.pop.append(k, **cols)
+        start_pregnancies(model, rows)

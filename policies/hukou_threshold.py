@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from urbanize.model import members
 from urbanize.model.enums import HouseholdType, Job, Registration
 from urbanize.model.params import param, validate
 from urbanize.policies.base import Policy, Transition
@@ -101,6 +102,9 @@ class LowThresholdHukou(Policy):
             return
         kids = rng.poisson(self.params.reunion_children, new.size)
         junior = rng.binomial(kids, 1.0 / 3.0)  # band widths: 6-11 is six years, 12-14 three
-        pop.kids_6_11[new] += (kids - junior).astype(np.int16)
-        pop.kids_12_14[new] += junior.astype(np.int16)
+        girls_p = members.GIRL_SHARE
+        for band, count in ((2, kids - junior), (3, junior)):
+            girls = rng.binomial(count, girls_p)
+            pop.add_persons(new, members.MALE, band, (count - girls).astype(np.int16))
+            pop.add_persons(new, members.FEMALE, band, girls.astype(np.int16))
         model.flows["arrivals"] += float(np.dot(kids.astype(float), pop.weight[new]))

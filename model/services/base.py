@@ -390,6 +390,9 @@ class ServiceSet:
     def setup(self) -> None:
         """Create the services (after the starting population exists)."""
 
+    def settle(self) -> None:
+        """Month-0 entitlements that depend on incomes (called once after the first income update)."""
+
     def apply(self) -> None:
         """Households apply for services (decision phase)."""
 

@@ -32,7 +32,6 @@ from urbanize.model.services.assistance import Dibao, HardshipAid
 from urbanize.model.services.base import Entitlement, Service, ServiceSet, all_rows
 from urbanize.model.services.calibration import calibrate, config, initial_entitlements
 from urbanize.model.services.community import CommunityCentre
-from urbanize.model.services.draws import sample
 from urbanize.model.services.health import ChildHealth, MaternalHealth
 from urbanize.model.services.housing import PublicRental
 from urbanize.model.services.schools import JuniorSchool, PrimarySchool, PrivateMigrantSchool
@@ -91,7 +90,6 @@ class CityServices(ServiceSet):
     def setup(self) -> None:
         model, cfg = self.model, self.config
         pop = model.pop
-        pop.add_column("pregnant", np.int8, 0, "months left of a pregnancy in the household (0: none)")
         pop.add_column("graduate", np.bool_, False, "head is a university graduate")
         for name in ACCESS_SERVICES:
             pop.add_column(f"acc_{name}", np.bool_, False, f"the policies let the household use {name}")
@@ -181,10 +179,21 @@ class CityServices(ServiceSet):
             self.refresh_access()
         return self.model.pop.access_count[rows] / float(INDEX_SERVICES)
 
+    def settle(self) -> None:
+        """Month 0: households eligible for dibao receive it, as in the steady state of its monthly take-up
+        (half of the newly eligible a month, so nearly every eligible household receives it); before, dibao
+        started at 0 and jumped to its level within the first months."""
+        take_up = self.dibao.take_up
+        self.dibao.take_up = 1.0
+        try:
+            self.dibao.apply(self.access(self.dibao.name))
+        finally:
+            self.dibao.take_up = take_up
+
     # --- the monthly phases --------------------------------------------------------------------------
     def apply(self) -> None:
-        """Decision phase: pregnancies and courses advance, access is refreshed, households apply."""
-        self._pregnancies()
+        """Decision phase: courses advance, access is refreshed, households apply (pregnancies advance in the
+        life events: model/fertility.py)."""
         self.training.progress()
         self.training.draw_interest()
         self.refresh_access()
@@ -236,16 +245,6 @@ class CityServices(ServiceSet):
             self.refresh_access(rows)
 
     # --- helpers -------------------------------------------------------------------------------------
-    def _pregnancies(self) -> None:
-        """Pregnancies: months count down; households at risk of a birth (``model.life.births``: head 20-40,
-        two adults) conceive at the same monthly rate, so profiles track births nine months ahead."""
-        pop, model = self.model.pop, self.model
-        preg = pop.pregnant
-        p = np.flatnonzero(preg)
-        preg[p] -= 1
-        at_risk = np.flatnonzero((pop.head_age >= 20) & (pop.head_age < 40) & (pop.adults >= 2) & (preg == 0))
-        preg[sample(model.rng, at_risk, model.behaviour.fertility)] = 9
-
     def update_unschooled(self) -> None:
         pop = self.model.pop
         pop.unschooled[:] = np.maximum(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from urbanize.model.enums import Job
+from urbanize.model.retirement import PENSION_EMPLOYEE, PENSION_NEW_RURAL, PENSION_RESIDENT
 from urbanize.model.services.base import Entitlement
 from urbanize.model.services.costs import COSTS
 from urbanize.model.services.draws import draw
@@ -14,7 +15,6 @@ from urbanize.model.services.draws import draw
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
 
-PENSION_NONE, PENSION_EMPLOYEE, PENSION_RESIDENT, PENSION_NEW_RURAL = 0, 1, 2, 3
 INSURANCE_NONE, INSURANCE_EMPLOYEE, INSURANCE_RESIDENT, INSURANCE_NCMS = 0, 1, 2, 3
 
 

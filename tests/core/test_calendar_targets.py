@@ -12,6 +12,7 @@ import pytest
 from urbanize.model import calendar
 from urbanize.model.errors import UrbanizeError
 from urbanize.model.indicators import registry
+from urbanize.model.members import N_BANDS
 from urbanize.model.migrant_history import stationary_history
 from urbanize.model.params import BehaviourParams
 from urbanize.model.targets import Target, load, measure
@@ -73,15 +74,20 @@ def test_a_bad_targets_file_is_one_line(tmp_path: Path, text: str, problem: str)
     assert "\n" not in str(err.value)
 
 
+def _alone(k: int) -> np.ndarray:
+    """Members of ``k`` one-person households (a man of 30-44)."""
+    members = np.zeros((2, N_BANDS, k), dtype=np.int16)
+    members[0, 6, :] = 1
+    return members
+
+
 def test_the_starting_stock_has_the_stationary_mean_stay() -> None:
     """With one constant departure chance h and an inflow that just replaces departures (no growth), the stock's
     time in the city is geometric with mean about 1/h months (the stock a constant inflow leaves behind)."""
     h = 1 / (1 + np.exp(4.0))
     b = BehaviourParams(leave_const=-4.0, leave_settle=0.0, leave_unemployed=0.0, arrival_rate=h)
     k = 40_000
-    cols = {"job": np.full(k, 1, dtype=np.int8), "head_age": np.full(k, 70.0)}
-    for band in ("kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17"):
-        cols[band] = np.zeros(k, dtype=np.int16)
+    cols = {"job": np.full(k, 1, dtype=np.int8), "head_age": np.full(k, 70.0), "members": _alone(k)}
     _taste, months = stationary_history(np.random.default_rng(1), b, cols)
     expected = (1 - np.exp(-h * 360) * (1 + h * 360)) / (h * (1 - np.exp(-h * 360)))  # truncated at 30 years
     assert months.mean() == pytest.approx(expected, rel=0.03)
@@ -90,9 +96,7 @@ def test_the_starting_stock_has_the_stationary_mean_stay() -> None:
 def test_settlers_stay_longer_in_the_starting_stock() -> None:
     b = BehaviourParams()
     k = 20_000
-    cols = {"job": np.full(k, 1, dtype=np.int8), "head_age": np.full(k, 45.0)}
-    for band in ("kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17"):
-        cols[band] = np.zeros(k, dtype=np.int16)
+    cols = {"job": np.full(k, 1, dtype=np.int8), "head_age": np.full(k, 45.0), "members": _alone(k)}
     taste, months = stationary_history(np.random.default_rng(2), b, cols)
     # high tastes survive selection: the stock's tastes are shifted up against the arrivals' logistic(0, 1)
     assert np.median(taste) > 0.2

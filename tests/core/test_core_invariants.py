@@ -9,6 +9,20 @@ from hypothesis import strategies as st
 
 from urbanize.model import UrbanizationModel
 from urbanize.model.housing import MARKET
+from urbanize.model.members import band_of, derive
+
+
+def assert_members_consistent(pop) -> None:
+    """The members matrix is non-negative, the derived count columns are its sums, and each head is a person of
+    its own cell (sex, band of head_age)."""
+    mem = pop.members
+    assert (mem >= 0).all()
+    for name, values in derive(mem).items():
+        np.testing.assert_array_equal(pop.col(name), values, err_msg=name)
+    head_cell = mem[pop.head_female.astype(np.int64), band_of(pop.head_age), np.arange(pop.n)]
+    assert (head_cell >= 1).all()
+    assert (pop.head_age >= 18).all()
+
 
 CITIES = st.sampled_from(["changshu", "jinnan", "yanta", "zhengzhou"])
 COUNT_COLUMNS = ["adults", "elders", "kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17"]
@@ -16,19 +30,23 @@ COUNT_COLUMNS = ["adults", "elders", "kids_0_2", "kids_3_5", "kids_6_11", "kids_
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(city=CITIES, seed=st.integers(0, 2**31 - 1), households=st.integers(60, 600),
-       arrival_rate=st.floats(0.0, 0.05), leave_const=st.floats(-8.0, -2.0), mortality_elder=st.floats(0.0, 0.05),
-       home_leaving=st.floats(0.0, 0.5))
-def test_people_are_conserved_month_by_month(city, seed, households, arrival_rate, leave_const, mortality_elder,
-                                             home_leaving):
+       arrival_rate=st.floats(0.0, 0.05), leave_const=st.floats(-8.0, -2.0), mortality_scale=st.floats(0.0, 10.0),
+       home_leaving=st.floats(0.0, 0.5), marriage_rate=st.floats(0.0, 0.2))
+def test_people_are_conserved_month_by_month(city, seed, households, arrival_rate, leave_const, mortality_scale,
+                                             home_leaving, marriage_rate):
     m = UrbanizationModel(city=city, households=households, rng=seed, arrival_rate=arrival_rate,
-                          leave_const=leave_const, mortality_elder=mortality_elder, home_leaving=home_leaving)
+                          leave_const=leave_const, mortality_scale=mortality_scale, home_leaving=home_leaving,
+                          marriage_rate=marriage_rate)
     market = [int(t) for t in MARKET]
+    from_members = []
     for _ in range(8):
         m.step()
         pop = m.pop
+        from_members.append(float(pop.members.sum(axis=(0, 1), dtype=np.int64) @ pop.weight))
         for col in COUNT_COLUMNS:
             assert (pop.col(col) >= 0).all(), col
         assert ((pop.adults + pop.elders) > 0).all()  # nobody is left without an adult or elder
+        assert_members_consistent(pop)
         assert (pop.weight > 0).all()
         # nobody lives in a dormitory, private rental or owned home that was never built
         housing = m.housing
@@ -37,6 +55,8 @@ def test_people_are_conserved_month_by_month(city, seed, households, arrival_rat
     change = df["residents"].diff().iloc[1:].to_numpy()
     flows = (df["births"] + df["arrivals"] - df["deaths"] - df["departures"]).iloc[1:].to_numpy()
     np.testing.assert_allclose(change, flows, rtol=1e-9, atol=1e-6 * df["residents"].iloc[0])
+    # the same balance over the members matrix itself: residents are its weighted sum every month
+    np.testing.assert_allclose(df["residents"].iloc[1:].to_numpy(), from_members, rtol=1e-9)
     assert (df.drop(columns=["urbanization_gap", "date"]).fillna(0) >= 0).all().all()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from demography_helpers import set_household
 
 from urbanize.agents import Migrant
 from urbanize.model import UrbanizationModel
@@ -140,16 +141,23 @@ def test_network_is_available_as_networkx() -> None:
 
 def _homes(m: UrbanizationModel, htype: HouseholdType, k: int) -> np.ndarray:
     rows = np.flatnonzero(m.pop.htype == htype)[:k]
-    m.pop.adults[rows] = 3  # a grown child at home
+    set_household(m.pop, rows, ("m", 50.0), {"f45-59": 1, "m18-29": 1})  # a grown son at home
     return rows
+
+
+def _no_grown_children(m: UrbanizationModel) -> None:
+    """Every household with three or more adults keeps only its head and one other adult."""
+    pop = m.pop
+    rows = np.flatnonzero(pop.adults >= 3)
+    set_household(pop, rows, ("m", 50.0), {"f45-59": 1})
 
 
 def test_two_grown_children_of_one_type_form_a_couple_household() -> None:
     from urbanize.model import life
 
-    m = small_model(home_leaving=1.0)
+    m = small_model(home_leaving=1.0, marriage_rate=0.0)
     pop = m.pop
-    pop.adults[pop.adults >= 3] = 2  # only the two homes below have a grown child at home
+    _no_grown_children(m)  # only the two homes below have a grown child at home
     a, b = _homes(m, HouseholdType.URBAN_RESIDENT, 2)
     pop.weight[a] = 100.0
     pop.weight[b] = 140.0
@@ -165,6 +173,8 @@ def test_two_grown_children_of_one_type_form_a_couple_household() -> None:
     assert {int(pop.uid[home_a[0]]), int(pop.uid[home_b[0]])} == {uid_a, uid_b}
     new = int(rows[0])
     assert pop.adults[new] == 2 and pop.persons()[new] == 2 and 22 <= pop.head_age[new] <= 30
+    # the grown son heads the new household; his partner is the other home's grown son (no daughter there)
+    assert not pop.head_female[new] and pop.persons_by("male", "18-29", rows=[new]).tolist() == [2]
     assert pop.htype[new] == HouseholdType.URBAN_RESIDENT and pop.reg[new] == Registration.LOCAL_URBAN_HUKOU
     assert pop.adults[a] == 2 and pop.adults[b] == 2
     assert pop.weight[new] == 120.0  # persons are conserved exactly
@@ -178,9 +188,9 @@ def test_two_grown_children_of_one_type_form_a_couple_household() -> None:
 def test_leavers_pair_only_within_their_type_and_migrants_do_not_form_households() -> None:
     from urbanize.model import life
 
-    m = small_model(home_leaving=1.0)
+    m = small_model(home_leaving=1.0, marriage_rate=0.0)
     pop = m.pop
-    pop.adults[pop.adults >= 3] = 2
+    _no_grown_children(m)
     _homes(m, HouseholdType.URBAN_RESIDENT, 1)
     _homes(m, HouseholdType.LOCAL_FARMER, 1)
     _homes(m, HouseholdType.MIGRANT, 2)  # migrant flows are renewed by arrivals, not modelled here
@@ -214,15 +224,18 @@ def test_counting_only_open_ties_gives_the_full_counts_at_unaware_households() -
     assert any(su.size < net.size for su, _ in net._open.values())  # some ties were set aside
 
 
-def test_small_binomial_draws_follow_the_binomial_distribution() -> None:
+def test_slot_hits_draw_binomial_counts_per_row() -> None:
+    """Each person of a cell is hit independently: per row, the hits follow Binomial(count, p)."""
     from scipy import stats
 
-    from urbanize.model.life import _binomial_small
+    from urbanize.model.members import slot_hits
 
     rng = np.random.default_rng(3)
     n = rng.integers(0, 6, 300_000)
-    drawn = _binomial_small(rng, n, 0.07)
-    assert ((drawn >= 0) & (drawn <= n)).all()
+    rows, slot = slot_hits(rng, n, 0.07)
+    drawn = np.bincount(rows, minlength=n.size)
+    assert ((slot >= 0) & (slot < n[rows])).all()
+    assert np.unique(rows * 8 + slot).size == rows.size  # nobody is hit twice
     for c in range(6):
         observed = np.bincount(drawn[n == c], minlength=c + 1)
         expected = stats.binom.pmf(np.arange(c + 1), c, 0.07) * observed.sum()

@@ -1,0 +1,150 @@
+"""Persons inside households: counts by sex and age band, held column-wise (one contiguous row per cell).
+
+``Population.members`` is an int16 array of shape ``(2, N_BANDS, n)``: ``members[sex, band, row]`` counts the
+persons of household ``row`` of that sex (``MALE`` = 0, ``FEMALE`` = 1) in that age band. The head is one of
+them: the first person (slot 0) of the cell ``(head_female, band_of(head_age))``; the head's exact age and sex
+stay as columns (``head_age``, ``head_female``).
+
+The older count columns (``adults`` 18-59, ``elders`` 60+, ``kids_0_2`` ... ``kids_15_17``) are *derived*: they
+are written only by ``Population.sync_members`` from this array, and every writer of persons (synthesis, ageing,
+births, deaths, new households, policies that add children) changes ``members`` and then calls it. Readers
+(services, policies, indicators) keep reading the derived columns.
+
+Bands: the children's bands are those of the school system (0-2, 3-5, 6-11 primary, 12-14 junior middle,
+15-17); adults 18-29, 30-44, 45-59; elders 60-69, 70-79, 80+ (the census's ten-year bands above 60, with an
+open top band).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+MALE, FEMALE = 0, 1
+#: girls among births: 100 / (100 + 118), a sex ratio at birth of about 118 boys per 100 girls (2010 census;
+#: NBS, Tabulation on the 2010 Population Census of the PRC: 117.96)
+GIRL_SHARE = 100.0 / 218.0
+BAND_NAMES = ("0-2", "3-5", "6-11", "12-14", "15-17", "18-29", "30-44", "45-59", "60-69", "70-79", "80+")
+BAND_LOW = np.array([0, 3, 6, 12, 15, 18, 30, 45, 60, 70, 80], dtype=np.float64)
+#: band widths in years (the open top band: 10, used for ageing out of it, which does not happen, and for
+#: drawing an age inside it)
+BAND_YEARS = np.array([3, 3, 6, 3, 3, 12, 15, 15, 10, 10, 10], dtype=np.float64)
+N_BANDS = len(BAND_NAMES)
+KID_BANDS = (0, 1, 2, 3, 4)
+ADULT_BANDS = (5, 6, 7)
+ELDER_BANDS = (8, 9, 10)
+#: derived count columns and the bands each one sums (over both sexes)
+DERIVED: dict[str, tuple[int, ...]] = {
+    "kids_0_2": (0,),
+    "kids_3_5": (1,),
+    "kids_6_11": (2,),
+    "kids_12_14": (3,),
+    "kids_15_17": (4,),
+    "adults": ADULT_BANDS,
+    "elders": ELDER_BANDS,
+}
+
+
+def band_of(age: np.ndarray | float) -> np.ndarray:
+    """Age band index of each age in years."""
+    return np.searchsorted(BAND_LOW, np.asarray(age, dtype=np.float64), side="right") - 1
+
+
+def band_index(bands: str | int | Iterable[str | int] | None) -> list[int]:
+    """Band indices from names ("18-29"), indices or groups ("children", "adults", "elders", None = all)."""
+    if bands is None:
+        return list(range(N_BANDS))
+    groups = {"children": KID_BANDS, "adults": ADULT_BANDS, "elders": ELDER_BANDS}
+    if isinstance(bands, str | int):
+        bands = [bands]
+    out: list[int] = []
+    for b in bands:
+        if isinstance(b, str) and b in groups:
+            out.extend(groups[b])
+        elif isinstance(b, str):
+            if b not in BAND_NAMES:
+                raise ValueError(f"unknown age band '{b}'; bands: {', '.join(BAND_NAMES)}, children, adults, elders")
+            out.append(BAND_NAMES.index(b))
+        else:
+            if not 0 <= int(b) < N_BANDS:
+                raise ValueError(f"age band index {b} outside 0-{N_BANDS - 1}")
+            out.append(int(b))
+    return out
+
+
+def sex_index(sex: str | int | None) -> list[int]:
+    """Sex indices: None = both, "male"/"female" or 0/1."""
+    if sex is None:
+        return [MALE, FEMALE]
+    if isinstance(sex, str):
+        names = {"male": MALE, "m": MALE, "female": FEMALE, "f": FEMALE}
+        if sex.lower() not in names:
+            raise ValueError(f"unknown sex '{sex}'; use 'male' or 'female'")
+        return [names[sex.lower()]]
+    if int(sex) not in (MALE, FEMALE):
+        raise ValueError(f"sex {sex} must be 0 (male) or 1 (female)")
+    return [int(sex)]
+
+
+def derive(members: np.ndarray) -> dict[str, np.ndarray]:
+    """The derived count columns (int16) of a ``(2, N_BANDS, k)`` block of members."""
+    both = members[MALE] + members[FEMALE]
+    out = {name: both[bands[0]].copy() for name, bands in DERIVED.items() if len(bands) == 1}
+    out["adults"] = both[5] + both[6] + both[7]
+    out["elders"] = both[8] + both[9] + both[10]
+    return out
+
+
+def head_cell(head_female: np.ndarray, head_age: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sex, band) of each head."""
+    return np.asarray(head_female, dtype=np.int64), band_of(head_age)
+
+
+def bernoulli_hits(rng: np.random.Generator, trials: int, p: float) -> np.ndarray:
+    """Sorted positions of the successes among ``trials`` independent Bernoulli(``p``) trials.
+
+    Drawn as the partial sums of geometric gaps: exact, and its cost grows with the successes, not the trials (a
+    monthly death or ageing chance over every person slot of every household).
+    """
+    if trials <= 0 or p <= 0:
+        return np.empty(0, dtype=np.int64)
+    if p >= 1:
+        return np.arange(trials, dtype=np.int64)
+    mean = trials * p
+    out: list[np.ndarray] = []
+    pos = -1
+    while True:
+        gaps = rng.geometric(p, size=int(mean + 6 * np.sqrt(mean) + 16))
+        hits = pos + np.cumsum(gaps)
+        out.append(hits[hits < trials])
+        if hits[-1] >= trials:
+            break
+        pos = int(hits[-1])
+    return np.concatenate(out)
+
+
+def slot_hits(
+    rng: np.random.Generator, counts: np.ndarray, p: float, top: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each person of a cell (``counts`` per row) is hit independently with chance ``p``: returns ``(rows, slot)``
+    of the persons hit, rows in increasing order (slot = the person's place 0..count-1 in the row's cell; slot 0
+    of the head's cell is the head). The persons of all rows are numbered in row order (a cumulative sum); the
+    hits among them are Bernoulli successes (``bernoulli_hits``) and find their row by a sorted search.
+    ``top`` (the largest count) lets a cell with nobody in it skip the sum."""
+    if top is not None and top <= 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    ends = np.cumsum(counts, dtype=np.int64)
+    total = int(ends[-1]) if ends.size else 0
+    hits = bernoulli_hits(rng, total, p)
+    rows = np.searchsorted(ends, hits, side="right")
+    slot = hits - (ends[rows] - counts[rows])
+    return rows, slot
+
+
+def sorted_counts(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of a sorted array and how often each occurs (cheaper than ``np.unique`` on sorted input)."""
+    if rows.size == 0:
+        return rows, rows
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    return rows[starts], np.diff(np.r_[starts, rows.size])
