@@ -4,7 +4,7 @@ Question: under which behavioural conditions and policy settings does Changshu's
 years stay low (in the bottom third of the experiments)?
 
     pip install 'urbanize[ema]'
-    python docs/examples/ema_prim.py            # about 20 s on one core; URBANIZE_EXAMPLE_HOUSEHOLDS shrinks it
+    python docs/examples/ema_prim.py            # about 20 s on one core; URBANIZE_DOCS_SCALE shrinks it
 
 Set-up (docs/mesa.md explains each choice): two behavioural uncertainties over narrowed ranges; levers: the
 rented-residence hukou policy switched on or off, with its contribution years (a setting that acts only where
@@ -14,7 +14,6 @@ the policy is on); 5 scenarios x 4 policies = 20 experiments on common random nu
 from __future__ import annotations
 
 import logging
-import os
 
 import numpy as np
 from ema_workbench import SequentialEvaluator, ema_logging
@@ -22,7 +21,7 @@ from ema_workbench.analysis import prim
 
 from urbanize.experiments.ema import ema_model
 
-HOUSEHOLDS = int(os.environ.get("URBANIZE_EXAMPLE_HOUSEHOLDS", "500"))
+HOUSEHOLDS = 500  # URBANIZE_DOCS_SCALE=f runs f x as many, at most 12 months (docs/contributing.md)
 
 
 def main() -> None:

@@ -119,7 +119,7 @@ def test_missing_extra_names_the_install(monkeypatch: pytest.MonkeyPatch) -> Non
 
 @pytest.mark.slow
 def test_the_documented_prim_example_runs(tmp_path: Path) -> None:
-    env = dict(os.environ, URBANIZE_EXAMPLE_HOUSEHOLDS="150", MPLBACKEND="Agg")
+    env = dict(os.environ, URBANIZE_DOCS_SCALE="0.3", MPLBACKEND="Agg")  # 150 households, 12 months
     done = subprocess.run(
         [sys.executable, str(REPO / "docs" / "examples" / "ema_prim.py")],
         capture_output=True,
