@@ -100,7 +100,7 @@ BATCH_RUN = textwrap.dedent(
                 "households": 300,
                 "policies": "changshu_pilot",
                 "arrival_rate": [0.0, 0.03],
-                "rental_market__rent_subsidy": [0.0, 3000.0],
+                "migrant_education__private_allowance": [0.0, 2000.0],
             },
             max_steps=6,
             rng=[1],
@@ -124,10 +124,10 @@ def test_mesa_batch_run_sweeps_a_model_and_a_policy_parameter(tmp_path) -> None:
     df = pd.DataFrame(json.loads(done.stdout))
     assert len(df) == 4 and (df["month"] == 6).all() and (df["Step"] == 6).all()
     assert set(registry()) <= set(df.columns)
-    by = df.set_index(["arrival_rate", "rental_market__rent_subsidy"])
-    for subsidy in (0.0, 3000.0):
-        assert by.loc[(0.0, subsidy), "arrivals"] == 0  # no inflow at all
-        assert by.loc[(0.03, subsidy), "arrivals"] > 0
-        assert by.loc[(0.03, subsidy), "residents"] > by.loc[(0.0, subsidy), "residents"]
-    for rate in (0.0, 0.03):  # the rent subsidy is paid from the housing budget
-        assert by.loc[(rate, 3000.0), "fiscal_spend_housing"] > by.loc[(rate, 0.0), "fiscal_spend_housing"]
+    by = df.set_index(["arrival_rate", "migrant_education__private_allowance"])
+    for allowance in (0.0, 2000.0):
+        assert by.loc[(0.0, allowance), "arrivals"] == 0  # no inflow at all
+        assert by.loc[(0.03, allowance), "arrivals"] > 0
+        assert by.loc[(0.03, allowance), "residents"] > by.loc[(0.0, allowance), "residents"]
+    for rate in (0.0, 0.03):  # the private-school allowance is paid from the education budget
+        assert by.loc[(rate, 2000.0), "fiscal_spend_education"] > by.loc[(rate, 0.0), "fiscal_spend_education"]
