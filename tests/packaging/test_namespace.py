@@ -67,3 +67,9 @@ def test_no_module_imports_the_bare_folder_names() -> None:
                     if stripped.startswith((f"from {name}.", f"from {name} import", f"import {name}")):
                         bad.append(f"{path.relative_to(REPO)}:{n}: {stripped}")
     assert not bad, "\n".join(bad)
+
+
+def test_the_tests_do_not_put_the_checkout_s_parent_on_the_path() -> None:
+    """The root's __init__.py is the package's; imported as a test package it would put the parent folder on
+    sys.path, where a sibling folder named like a dependency (say ``mesa``) would shadow it."""
+    assert str(REPO.parent) not in sys.path
