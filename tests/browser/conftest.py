@@ -58,13 +58,14 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(artifacts):
-    """Serve the app for the whole session; yields its address and stops the server afterwards."""
+def app_url(artifacts, tmp_path_factory):
+    """Serve the app for the whole session; yields its address and stops the server afterwards. The analyst
+    page's root is the session's temporary folder (where the test sweeps are made)."""
     from urbanize.viz import server
 
     chromium_path()  # fail early, before starting anything
     log = open(artifacts / "server.log", "w")  # noqa: SIM115  (closed below)
-    proc, url = server.start(log=log)
+    proc, url = server.start(log=log, root=tmp_path_factory.getbasetemp())
     try:
         try:
             server.wait_ready(url, proc, timeout=90)
