@@ -20,7 +20,7 @@ from typing import Any, Literal
 import mesa
 import numpy as np
 import pandas as pd
-from mesa.discrete_space import Cell, OrthogonalMooreGrid
+from mesa.discrete_space import Cell
 
 from urbanize.agents.household import HOUSEHOLD_CLASSES, Household
 from urbanize.model import arrivals, life
@@ -35,6 +35,7 @@ from urbanize.model.network import HOMETOWN, Awareness, SocialNetwork
 from urbanize.model.params import BehaviourParams, build
 from urbanize.model.policy_set import PolicySet
 from urbanize.model.population import Population
+from urbanize.model.space import CityGrid
 from urbanize.model.synth import place_in_cells, starting_population
 from urbanize.policies.registry import resolve
 
@@ -172,8 +173,8 @@ class UrbanizationModel(mesa.Model):
         p = self.profile
         # a Cell class of our own: Mesa attaches property-layer accessors to the cell class
         cell_class = type("CityCell", (Cell,), {"_mesa_properties": set()})
-        self.grid = OrthogonalMooreGrid(
-            (p.width, p.height), torus=False, random=self.random, cell_klass=cell_class
+        self.grid = CityGrid(  # its cells list the household agents, for Mesa's space views (model/space.py)
+            self, (p.width, p.height), torus=False, random=self.random, cell_klass=cell_class
         )
         district = np.full((p.width, p.height), -1, dtype=np.int64)
         for d in p.districts:

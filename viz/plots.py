@@ -77,7 +77,7 @@ _GAP = "access_gap_"
 #: per service, too many lines for a panel, are in the effect table.
 PANELS = (
     Panel("Migrants registered", ("registration_rate",), 100.0, "%"),
-    Panel("Hukou conversions", ("hukou_conversions",), 1e-3, "thousand since start"),
+    Panel("Hukou conversions", ("hukou_conversions",), 1e-3, "thousands"),
     Panel("Migrants intending to settle", ("settlement_intention",), 100.0, "%"),
     Panel("Urbanization gap", ("urbanization_gap",), 100.0, "points"),
     Panel("Migrant pupils in public school", ("migrant_children_public_school_share",), 100.0, "%"),
@@ -168,7 +168,7 @@ class ChartsRenderer:
         self.fig = Figure(figsize=(self.WIDTH_PX / DPI, height / DPI), dpi=DPI)
         self.blit = Blitter(self.fig)
         axes = self.fig.subplots(nrows, self.NCOLS, squeeze=False)
-        self.fig.subplots_adjust(left=0.045, right=0.995, top=1 - 46 / height, bottom=22 / height, wspace=0.24,
+        self.fig.subplots_adjust(left=0.045, right=0.995, top=1 - 46 / height, bottom=22 / height, wspace=0.28,
                                  hspace=40 / (self.ROW_PX - 40))
         self.items: list[tuple] = []  # (ax, panel, columns, main lines, twin lines)
         for ax, panel in zip(axes.flat, panels, strict=False):
@@ -298,6 +298,7 @@ class ChartsRenderer:
         for a in dynamic:
             a.set_visible(False)
         try:
+            cleared: list[Bbox] = []
             for ax in changed:
                 box = ax.get_tightbbox(renderer)
                 old = self.boxes.get(id(ax))
@@ -312,6 +313,12 @@ class ChartsRenderer:
                         break
                     clear = Bbox.union([clear, drawn])
                 self.boxes[id(ax)] = drawn
+                cleared.append(clear.expanded(1.0, 1.0).padded(3))
+            # a wide title or tick label of a cleared panel can reach into its neighbour: redraw those on top
+            for ax, *_ in self.items:
+                if ax not in changed and id(ax) in self.boxes and \
+                        any(self.boxes[id(ax)].overlaps(c) for c in cleared):
+                    ax.draw(renderer)
             title = self.fig._suptitle  # a cleared panel box may have clipped the figure's title: redraw it
             if title is not None and changed:
                 tb = title.get_window_extent(renderer)
