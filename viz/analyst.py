@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from urbanize.model.errors import UrbanizeError
 from urbanize.viz import html
 from urbanize.viz.components import NavBar
+from urbanize.viz.memory import release_on_session_close
 from urbanize.viz.render import DPI, FONT, png
 
 MAX_BAND_MONTHS = 60  # months evaluated for the difference band (evenly spaced, last month always included)
@@ -314,6 +315,7 @@ def AnalystPage():
     month = solara.use_reactive(-1)
     baseline = solara.use_reactive(0)
     candidates = solara.use_memo(find_sweeps, [])
+    solara.use_memo(release_on_session_close, [])  # a loaded sweep's memory goes back when the tab closes
 
     def load():
         if not opened.value:

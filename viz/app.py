@@ -19,6 +19,7 @@ from urbanize.viz.analyst import AnalystPage
 from urbanize.viz.components import Controls, ErrorBox, NavBar, RunControls
 from urbanize.viz.config import VizConfig, default_package
 from urbanize.viz.live import LIVE_CSS, LiveContent
+from urbanize.viz.memory import release_on_session_close
 from urbanize.viz.twin import TwinRun
 
 
@@ -90,6 +91,7 @@ def LivePage(safe: bool = False):
 
     ``safe``: ignore the address's query (used after an error, so a bad link cannot fail twice)."""
     router = solara.use_router()
+    solara.use_memo(release_on_session_close, [])  # once per session
     config = solara.use_memo(lambda: VizConfig() if safe else initial_config(router.search), [])
     first = solara.use_memo(lambda: TwinRun(config), [])
     model = solara.use_reactive(first)

@@ -71,6 +71,9 @@ def server_env(cull_seconds: float = CULL_SECONDS, root: str | Path | None = Non
     env["SOLARA_KERNEL_CULL_TIMEOUT"] = f"{max(float(cull_seconds), 0.1):g}s"
     env[ROOT_ENV] = str(Path(root or Path.cwd()).resolve())
     env.setdefault("MPLBACKEND", "Agg")
+    # two malloc arenas instead of one per thread (each session's tasks run in threads): freed session memory
+    # is then trimmed back to the system (viz/memory.py); measured 341 MB after 8 closed sessions, 374-400 without
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     return env
 
 

@@ -54,4 +54,4 @@ def test_stock_solaraviz_space_page_draws_the_households():
 def test_lazy_households_give_one_line_instead_of_mesas_index_error():
     model = UrbanizationModel(city="yanta", households=300, rng=1, agents="lazy")
     with pytest.raises(LazyAgentsError, match="agents='all'"):
-        model.grid.agents
+        _ = model.grid.agents
