@@ -129,7 +129,9 @@ def test_analyst_page_with_8_design_points_stays_readable(screen, app_url, artif
     screen.get_by_role("button", name="Open").click()
     expect(screen.locator(".urbanize-analyst-chart img")).to_be_visible()
     expect(screen.locator(".urbanize-analyst-legend .item")).to_have_count(8)
-    screen.screenshot(path=str(artifacts / "analyst_8_points.png"), full_page=True)
+    screen.screenshot(path=str(artifacts / "analyst_8_points.png"))
+    screen.locator(".urbanize-analyst-tables").screenshot(path=str(artifacts / "analyst_8_points_tables.png"))
+    screen.locator(".urbanize-analyst-legend").screenshot(path=str(artifacts / "analyst_8_points_legend.png"))
     width = screen.evaluate("() => document.documentElement.clientWidth")
     for css in (".urbanize-analyst-legend", ".urbanize-differences table", ".urbanize-summary table",
                 ".urbanize-analyst-chart img"):
