@@ -77,3 +77,34 @@ def test_bad_viz_options_are_one_line_and_exit_2(argv, capsys):
 ])
 def test_numbers_on_the_page_have_no_e_notation_and_zero_is_zero(value, text):
     assert plots.fmt(value) == text
+
+
+def _texts(widget, out: list[str]) -> list[str]:
+    for child in getattr(widget, "children", None) or []:
+        if isinstance(child, str):
+            out.append(child)
+        else:
+            _texts(child, out)
+    return out
+
+
+def test_an_error_while_drawing_the_page_is_one_line_above_a_fresh_page(monkeypatch):
+    import solara
+
+    from urbanize.viz import app
+
+    @solara.component
+    def Broken(safe: bool = False):
+        if not safe:  # the session's own settings break the page; the defaults do not
+            raise RuntimeError("boom\nsecond line")
+        solara.Text("fresh page with the default settings")
+
+    monkeypatch.setattr(app, "LivePage", Broken)
+    box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        texts = _texts(box, [])
+    finally:
+        rc.close()
+    assert "the page hit an error and restarted with the default settings: boom second line" in texts
+    assert "fresh page with the default settings" in texts
+    assert not [t for t in texts if "Traceback" in t]
