@@ -15,6 +15,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seconds must be a number, got {text!r}") from None
+    if not 1 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"seconds must be in 1-86400, got {text}")
+    return value
+
+
 def register(subparsers) -> None:
     """Add ``viz`` to the ``urbanize`` command line."""
     p = subparsers.add_parser(
@@ -23,8 +33,14 @@ def register(subparsers) -> None:
         description="Serve the Solara app on HOST:PORT and print its address; open it in a browser. "
         "Works offline. Ctrl-C stops it.",
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; any other prints a warning: the app has no "
+                        "authentication)")
     p.add_argument("--port", type=_port, default=8765, help="port to listen on (default 8765)")
+    p.add_argument("--root", default=None, metavar="DIR",
+                   help="the analyst page opens sweep folders under DIR only (default: the working folder)")
+    p.add_argument("--cull-after", type=_seconds, default=120.0, metavar="SECONDS",
+                   help="free a closed or disconnected browser session's model after SECONDS (default 120)")
     p.set_defaults(handler=_run)
 
 
@@ -32,6 +48,7 @@ def _run(args: argparse.Namespace) -> int:
     from urbanize.experiments.extras import require
 
     require("solara", "app", "urbanize viz")
-    from urbanize.viz.server import serve
+    from urbanize.viz import server
 
-    return serve(host=args.host, port=args.port)
+    root = server.check_root(args.root)  # an UrbanizeError: one line, exit 2
+    return server.serve(host=args.host, port=args.port, root=root, cull_seconds=args.cull_after)

@@ -20,7 +20,7 @@ from typing import Any, Literal
 import mesa
 import numpy as np
 import pandas as pd
-from mesa.discrete_space import Cell, OrthogonalMooreGrid
+from mesa.discrete_space import Cell
 
 from urbanize.agents.household import HOUSEHOLD_CLASSES, Household
 from urbanize.model import arrivals, calendar, docs_scale, life
@@ -37,6 +37,7 @@ from urbanize.model.params import BehaviourParams, build
 from urbanize.model.policy_set import PolicySet, split_policy_keywords
 from urbanize.model.population import Population
 from urbanize.model.services import CityServices
+from urbanize.model.space import CityGrid
 from urbanize.model.synth import place_in_cells, starting_population
 from urbanize.policies.registry import resolve
 
@@ -192,8 +193,8 @@ class UrbanizationModel(mesa.Model):
         p = self.profile
         # a Cell class of our own: Mesa attaches property-layer accessors to the cell class
         cell_class = type("CityCell", (Cell,), {"_mesa_properties": set()})
-        self.grid = OrthogonalMooreGrid(
-            (p.width, p.height), torus=False, random=self.random, cell_klass=cell_class
+        self.grid = CityGrid(  # its cells list the household agents, for Mesa's space views (model/space.py)
+            self, (p.width, p.height), torus=False, random=self.random, cell_klass=cell_class
         )
         district = np.full((p.width, p.height), -1, dtype=np.int64)
         for d in p.districts:

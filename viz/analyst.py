@@ -11,11 +11,7 @@ so the page and the written report agree. Shown for one outcome at a time:
 
 from __future__ import annotations
 
-import json
-import os
 import traceback
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,131 +20,24 @@ from matplotlib.figure import Figure
 
 from urbanize.model.errors import UrbanizeError
 from urbanize.viz import html
-from urbanize.viz.plots import DPI, png
+from urbanize.viz.components import NavBar
+from urbanize.viz.memory import release_on_session_close
+from urbanize.viz.render import DPI, FONT, png
+from urbanize.viz.sweeps import (  # noqa: F401  (re-exported: the page's loader)
+    Sweep,
+    SweepError,
+    analyst_root,
+    default_outcome,
+    differences,
+    find_sweeps,
+    load_sweep,
+    max_lines,
+    resolve_under,
+    summary_at,
+)
 
 MAX_BAND_MONTHS = 60  # months evaluated for the difference band (evenly spaced, last month always included)
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """A loaded sweep folder."""
-
-    path: Path
-    manifest: dict
-    design: pd.DataFrame
-    runs: pd.DataFrame
-    params: tuple[str, ...]
-    outcomes: tuple[str, ...]
-    labels: dict[int, str]  # design point -> readable label
-
-    @property
-    def name(self) -> str:
-        return str(self.manifest.get("spec", {}).get("name", self.path.name))
-
-    @property
-    def months(self) -> list[int]:
-        return sorted(int(m) for m in self.runs["month"].unique())
-
-
-class SweepError(UrbanizeError):
-    """A folder that cannot be read as a sweep."""
-
-
-def load_sweep(path: str | Path) -> Sweep:
-    """Read a sweep or comparison folder with the experiments layer.
-
-    Raises:
-        SweepError: a one-line message naming what is wrong (no folder, no manifest, no finished runs, ...).
-    """
-    from urbanize.experiments.analysis import indicator_columns
-    from urbanize.experiments.storage import load_design, open_runs
-
-    text = str(path).strip()
-    if not text:
-        raise SweepError("type the path of a sweep or comparison folder (the one holding manifest.json)")
-    p = Path(text).expanduser()
-    if not p.exists():
-        raise SweepError(f"folder '{p}' does not exist")
-    if not p.is_dir():
-        raise SweepError(f"'{p}' is a file, not a folder; give the folder holding manifest.json")
-    try:
-        design, manifest = load_design(p)
-        runs = open_runs(p)
-    except UrbanizeError as exc:
-        raise SweepError(str(exc)) from None
-    except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
-        raise SweepError(f"'{p}' does not hold a readable sweep: {type(exc).__name__}: {exc}") from None
-    if "point" not in runs or "month" not in runs:
-        raise SweepError(f"the run files in '{p}' have no 'point'/'month' columns; is this a sweep folder?")
-    params = tuple(c for c in design.columns if c not in ("point", "policies", "sample"))
-    outcomes = tuple(indicator_columns(runs, params))
-    if not outcomes:
-        raise SweepError(f"the runs in '{p}' hold no indicator columns")
-    if "policies" not in runs:
-        runs = runs.assign(policies=runs["point"].map(design.set_index("point")["policies"]))
-    varied = [c for c in params if design[c].nunique() > 1]
-    labels = {}
-    for _, row in design.iterrows():
-        parts = [str(row["policies"])]
-        parts += [f"{c}={row[c]:.4g}" if isinstance(row[c], float) else f"{c}={row[c]}" for c in varied]
-        labels[int(row["point"])] = ", ".join(parts)
-    return Sweep(p, manifest, design, runs, params, outcomes, labels)
-
-
-def find_sweeps(roots: list[Path] | None = None, depth: int = 3) -> list[str]:
-    """Folders holding a ``manifest.json`` under ``out/``, ``runs/`` and the working folder (shallow search)."""
-    roots = roots or [Path.cwd() / "out", Path.cwd() / "runs", Path.cwd()]
-    found: set[str] = set()
-    for root in roots:
-        if not root.is_dir():
-            continue
-        base = len(root.parts)
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in ("runs", "report", "node_modules")]
-            if len(Path(dirpath).parts) - base >= depth:
-                dirnames[:] = []
-            if "manifest.json" in filenames:
-                found.add(dirpath)
-    return sorted(found)
-
-
-def default_outcome(sweep: Sweep) -> str:
-    spec_outcomes = [o for o in sweep.manifest.get("spec", {}).get("outcomes") or [] if o in sweep.outcomes]
-    for o in [*spec_outcomes, "registration_rate", "hukou_conversions"]:
-        if o in sweep.outcomes:
-            return o
-    return sweep.outcomes[0]
-
-
-def summary_at(sweep: Sweep, outcome: str, month: int) -> pd.DataFrame:
-    """``experiments.analysis.summarize`` for one outcome and month (as in ``urbanize report``'s summary.csv)."""
-    from urbanize.experiments.analysis import summarize
-
-    table = summarize(sweep.runs, sweep.design, [outcome], [month])
-    table.insert(0, "label", table["point"].map(sweep.labels))
-    return table
-
-
-def differences(sweep: Sweep, outcome: str, baseline: int, months: list[int]) -> pd.DataFrame:
-    """``experiments.analysis.paired_differences`` of every other point from ``baseline``."""
-    from urbanize.experiments.analysis import paired_differences
-
-    others = [int(p) for p in sweep.design["point"] if int(p) != baseline]
-    if not others:
-        return pd.DataFrame()
-    table = paired_differences(sweep.runs, baseline, others, [outcome], months)
-    table.insert(0, "label", table["point"].map(sweep.labels))
-    return table
-
-
-def max_lines() -> int:
-    """Design points above which the report draws one line per package (``experiments.report.MAX_LINES``)."""
-    try:
-        from urbanize.experiments.report import MAX_LINES
-
-        return int(MAX_LINES)
-    except (ImportError, AttributeError, ValueError):
-        return 8
+FIG_PX = (1100, 380)  # the comparison figure's size in CSS pixels: 12-pt text reads as 12 px
 
 
 def band_months(sweep: Sweep) -> list[int]:
@@ -159,69 +48,125 @@ def band_months(sweep: Sweep) -> list[int]:
     return [months[i] for i in idx]
 
 
+def colour(i: int) -> str:
+    """Matplotlib's default colour ``C<i>`` as a hex string (for the page's HTML legend)."""
+    from matplotlib.colors import to_hex
+
+    return str(to_hex(f"C{i % 10}"))
+
+
+def outcome_label(outcome: str) -> str:
+    """An outcome in plain words with its unit, from the indicator registry."""
+    from urbanize.model.indicators import registry
+    from urbanize.viz.plots import plain_name
+
+    info = registry().get(outcome)
+    unit = f" ({info.unit})" if info is not None and info.unit else ""
+    return f"{plain_name(outcome)}{unit}"
+
+
+def line_groups(sweep: Sweep) -> list[tuple[object, str, str]]:
+    """(group key, label, colour) of the trajectory lines: one per design point, or one per package when there
+    are more points than the report draws (as ``urbanize report``)."""
+    points = [int(p) for p in sweep.design["point"]]
+    if len(points) > max_lines():
+        packages = sorted(sweep.runs["policies"].unique())
+        return [(pkg, str(pkg), colour(i)) for i, pkg in enumerate(packages)]
+    return [(p, f"P{p}: {sweep.labels.get(p, p)}", colour(i)) for i, p in enumerate(points)]
+
+
 def trajectory_figure(sweep: Sweep, outcome: str, baseline: int, month: int) -> Figure:
-    """Mean and 95 % CI band across replicates per design point (left); paired difference from baseline (right)."""
+    """Mean and 95 % CI band across replicates per design point (left); paired difference from baseline (right).
+    No legend inside: the page lists the lines with their colours in HTML (long labels wrap there)."""
     from urbanize.experiments.analysis import mean_ci
 
-    fig = Figure(figsize=(13, 4.2), dpi=DPI)
+    fig = Figure(figsize=(FIG_PX[0] / DPI, FIG_PX[1] / DPI), dpi=DPI)
     ax1, ax2 = fig.subplots(1, 2)
-    fig.subplots_adjust(left=0.06, right=0.99, top=0.86, bottom=0.28, wspace=0.22)
-    points = [int(p) for p in sweep.design["point"]]
-    colours = {p: f"C{i % 10}" for i, p in enumerate(points)}
-    many = len(points) > max_lines()
-    # as 'urbanize report': one line per design point, or per package when there are many points
+    fig.subplots_adjust(left=0.06, right=0.99, top=0.88, bottom=0.13, wspace=0.2)
+    groups = line_groups(sweep)
+    many = len(groups) and groups[0][1] == str(groups[0][0])  # one line per package
     key = sweep.runs["policies"] if many else sweep.runs["point"]
-    for i, (group, g) in enumerate(sweep.runs.groupby(key, sort=True)):
+    colours = {g: c for g, _, c in groups}
+    for group, g in sweep.runs.groupby(key, sort=True):
         stats_ = g.groupby("month")[outcome].apply(lambda s: mean_ci(s.to_numpy()))
         x = stats_.index.to_numpy()
         mean = np.array([s[0] for s in stats_])
         lo = np.array([s[3] for s in stats_])
         hi = np.array([s[4] for s in stats_])
-        colour = f"C{i % 10}" if many else colours[int(group)]
-        label = str(group) if many else sweep.labels.get(int(group), str(group))
-        lw = 2.2 if (not many and int(group) == baseline) else 1.5
-        ax1.plot(x, mean, color=colour, lw=lw, label=label)
+        c = colours.get(group if many else int(group), "#333333")
+        lw = 2.4 if (not many and int(group) == baseline) else 1.6
+        ax1.plot(x, mean, color=c, lw=lw)
         if np.isfinite(lo).any():
-            ax1.fill_between(x, lo, hi, color=colour, alpha=0.18, lw=0)
+            ax1.fill_between(x, lo, hi, color=c, alpha=0.15, lw=0)
     ax1.axvline(month, color="#999999", lw=0.8, ls=":")
-    ax1.set_title(f"{outcome}: mean and 95 % CI across " + ("runs, per package" if many else "replicates"),
-                  fontsize=10)
-    ax1.set_xlabel("month", fontsize=9)
-    ax1.grid(alpha=0.3)
-    ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
-
+    ax1.set_title("mean and 95 % CI across " + ("runs, per package" if many else "replicates"), fontsize=FONT)
     diff = differences(sweep, outcome, baseline, band_months(sweep))
     if diff.empty:
         ax2.text(0.5, 0.5, "one design point only: nothing to compare", ha="center", va="center",
-                 transform=ax2.transAxes, fontsize=9, color="#888888")
+                 transform=ax2.transAxes, fontsize=FONT, color="#888888")
     else:
         for point, g in diff.groupby("point", sort=True):
             g = g.sort_values("month")
-            if many:  # too many points for a legend: thin lines, no bands
-                ax2.plot(g["month"], g["difference"], color="#1f77b4", lw=0.7, alpha=0.5)
+            if many:  # too many points to tell apart: thin lines, no bands
+                ax2.plot(g["month"], g["difference"], color="#1f77b4", lw=0.8, alpha=0.5)
                 continue
-            ax2.plot(g["month"], g["difference"], color=colours[int(point)], lw=1.5,
-                     label=sweep.labels.get(int(point), str(point)))
+            c = colours.get(int(point), "#333333")
+            ax2.plot(g["month"], g["difference"], color=c, lw=1.6)
             if np.isfinite(g["ci_low"]).any():
-                ax2.fill_between(g["month"], g["ci_low"], g["ci_high"], color=colours[int(point)], alpha=0.18, lw=0)
+                ax2.fill_between(g["month"], g["ci_low"], g["ci_high"], color=c, alpha=0.15, lw=0)
         ax2.axhline(0, color="#333333", lw=0.8)
-        if not many:
-            ax2.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     ax2.axvline(month, color="#999999", lw=0.8, ls=":")
-    ax2.set_title(f"paired difference from '{sweep.labels.get(baseline, baseline)}' (95 % CI)", fontsize=10)
-    ax2.set_xlabel("month", fontsize=9)
-    ax2.grid(alpha=0.3)
+    ax2.set_title(f"paired difference from P{baseline} (95 % CI)", fontsize=FONT)
+    for ax in (ax1, ax2):
+        ax.set_xlabel("month", fontsize=FONT, labelpad=1)
+        ax.tick_params(labelsize=FONT)
+        ax.grid(alpha=0.3)
+    fig.suptitle(outcome_label(outcome), fontsize=FONT + 1, y=0.995, va="top")
     return fig
 
 
 def _fmt(v) -> str:
     if isinstance(v, float | np.floating):
-        return "-" if not np.isfinite(v) else f"{v:.4g}"
+        if not np.isfinite(v):
+            return "-"
+        if abs(v) < 1e-9:
+            return "0"  # rounding noise, never -1.42e-14
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}" if abs(v) >= 1e-3 else f"{v:.6f}".rstrip("0")
     return str(v)
 
 
-def _table(df: pd.DataFrame, columns: list[str]) -> None:
-    html.table([[r[c] for c in columns] for _, r in df.iterrows()], columns, fmt=_fmt)
+#: Table columns in plain words: (column, header).
+SUMMARY_COLUMNS = (("label", "design point"), ("n", "runs"), ("mean", "mean"), ("sd", "sd"),
+                   ("ci_low", "95 % CI low"), ("ci_high", "95 % CI high"))
+DIFF_COLUMNS = (("label", "design point"), ("n_pairs", "pairs"), ("mean_baseline", "baseline mean"),
+                ("mean_other", "this point's mean"), ("difference", "difference"), ("ci_low", "95 % CI low"),
+                ("ci_high", "95 % CI high"))
+
+
+def _table(df: pd.DataFrame, columns: tuple[tuple[str, str], ...]) -> None:
+    rows = [[f"P{int(r['point'])}: {r[c]}" if c == "label" else r[c] for c, _ in columns] for _, r in df.iterrows()]
+    html.table(rows, [h for _, h in columns], fmt=_fmt, classes="urbanize-table urbanize-analyst-table")
+
+
+ANALYST_CSS = """
+.urbanize-analyst-chart img { width: 100%; max-width: 1100px; height: auto; display: block; }
+.urbanize-analyst-legend { font-size: 13px; line-height: 1.6; max-width: 1100px; }
+.urbanize-analyst-legend span.item { display: inline-block; margin-right: 14px; }
+.urbanize-analyst-legend .swatch { display: inline-block; width: 18px; height: 4px; margin-right: 4px;
+  vertical-align: 3px; }
+.urbanize-analyst-table { max-width: 1100px; }
+.urbanize-analyst-table td:first-child { text-align: left; white-space: normal; overflow-wrap: anywhere;
+  max-width: 480px; }
+.urbanize-analyst-tables { max-width: 100%; overflow-x: auto; }
+"""
+
+
+def legend_html(sweep: Sweep) -> str:
+    import html as _html
+
+    items = "".join(f'<span class="item"><span class="swatch" style="background:{c}"></span>{_html.escape(lab)}'
+                    "</span>" for _, lab, c in line_groups(sweep))
+    return f"<b>Lines:</b> {items}"
 
 
 # --- the page ------------------------------------------------------------------------------------------------
@@ -233,6 +178,7 @@ def AnalystPage():
     month = solara.use_reactive(-1)
     baseline = solara.use_reactive(0)
     candidates = solara.use_memo(find_sweeps, [])
+    solara.use_memo(release_on_session_close, [])  # a loaded sweep's memory goes back when the tab closes
 
     def load():
         if not opened.value:
@@ -256,6 +202,7 @@ def AnalystPage():
 
     solara.Title("urbanize - analyst")
     with solara.Column(style={"width": "100%", "padding": "12px"}):
+        NavBar("urbanize - analyst")
         html.heading("Analyst: compare policy packages in a finished sweep")
         with solara.Row(style={"align-items": "center"}):
             solara.InputText("Sweep or comparison folder", value=folder_text, continuous_update=True,
@@ -287,7 +234,7 @@ def AnalystView(sweep: Sweep, outcome: solara.Reactive, month: solara.Reactive, 
     m = month.value if month.value in months else months[-1]
     points = [int(p) for p in sweep.design["point"]]
     base = baseline.value if baseline.value in points else points[0]
-    label_to_point = {sweep.labels[p]: p for p in points}
+    label_to_point = {f"P{p}: {sweep.labels[p]}": p for p in points}
     spec = sweep.manifest.get("spec", {})
     n_runs = sweep.runs.groupby(["point", "replicate"]).ngroups if "replicate" in sweep.runs else len(points)
     html.bold_line(
@@ -295,10 +242,12 @@ def AnalystView(sweep: Sweep, outcome: solara.Reactive, month: solara.Reactive, 
         f"months 0-{months[-1]}, root seed {spec.get('seed', '?')}, code {sweep.manifest.get('code_version', '?')}",
         size="0.9em",
     )
+    by_label = {outcome_label(o): o for o in sweep.outcomes}
     with solara.Row():
-        solara.Select("Outcome", values=list(sweep.outcomes), value=out, on_value=outcome.set)
+        solara.Select("Outcome", values=list(by_label), value=outcome_label(out),
+                      on_value=lambda v: outcome.set(by_label.get(v, out)), style={"min-width": "420px"})
         solara.Select("Month", values=months, value=m, on_value=month.set)
-        solara.Select("Baseline", values=list(label_to_point), value=sweep.labels[base],
+        solara.Select("Baseline", values=list(label_to_point), value=f"P{base}: {sweep.labels[base]}",
                       on_value=lambda v: baseline.set(label_to_point.get(v, points[0])))
 
     def render():
@@ -309,11 +258,13 @@ def AnalystView(sweep: Sweep, outcome: solara.Reactive, month: solara.Reactive, 
             return None, f"could not draw the comparison: {type(exc).__name__}: {exc}"
 
     image, err = solara.use_memo(render, [id(sweep), out, base, m])
+    solara.Style(ANALYST_CSS)
     with solara.Div(classes=["urbanize-analyst-chart"], style={"width": "100%"}):
         if err:
             solara.Error(err, classes=["urbanize-error"])
         else:
-            solara.Image(image, width="100%")
+            solara.Image(image)
+    solara.HTML(tag="div", unsafe_innerHTML=legend_html(sweep), classes=["urbanize-analyst-legend"])
     try:
         summary = summary_at(sweep, out, m)
         diff = differences(sweep, out, base, [m])
@@ -321,14 +272,13 @@ def AnalystView(sweep: Sweep, outcome: solara.Reactive, month: solara.Reactive, 
         traceback.print_exc()
         solara.Error(f"could not compute the tables: {type(exc).__name__}: {exc}", classes=["urbanize-error"])
         return
-    with solara.Columns([1, 1]):
-        with solara.Column():
-            html.bold_line(f"Summary at month {m}", "(as in report/summary.csv)")
-            _table(summary, ["label", "n", "mean", "sd", "ci_low", "ci_high"])
-        with solara.Column(classes=["urbanize-differences"]):
-            html.bold_line(f"Paired differences from the baseline at month {m}", "(as 'urbanize compare')")
+    with solara.Div(classes=["urbanize-analyst-tables"]):  # stacked: each table gets the full width
+        with solara.Div(classes=["urbanize-differences"]):
+            html.bold_line(f"Paired differences from P{base} at month {m}", "(as 'urbanize compare')")
             if diff.empty:
                 solara.Text("Only one design point: nothing to compare.")
             else:
-                _table(diff, ["label", "n_pairs", "mean_baseline", "mean_other", "difference",
-                              "ci_low", "ci_high"])
+                _table(diff, DIFF_COLUMNS)
+        with solara.Div(classes=["urbanize-summary"]):
+            html.bold_line(f"Summary at month {m}", "(as in report/summary.csv)")
+            _table(summary, SUMMARY_COLUMNS)

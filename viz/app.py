@@ -1,19 +1,25 @@
 """The urbanize web app: a live city with its status-quo twin, and an analyst page for finished sweeps.
 
-Serve it with ``urbanize viz`` (or ``make viz``); ``solara run viz/app.py`` also works. Every browser session
-builds its own model (``solara.use_memo`` in :func:`Page`), so tabs and users never share a run.
+Serve it with ``urbanize viz`` (or ``make viz``). Every browser session builds its own model
+(``solara.use_memo`` in :func:`LivePage`), so tabs and users never share a run.
+
+The run is driven by Mesa's own ``ModelController`` (Step, play, Reset) in the app's sidebar; the rest of
+``SolaraViz`` (its draggable grid of tiles, "Use Threads", a "Time: 12.0" card, an empty "Model Parameters"
+card) is not used: see docs/app.md, "Layout".
 """
 
 from __future__ import annotations
 
+import traceback
 from urllib.parse import parse_qs
 
 import solara
-from mesa.visualization import SolaraViz
 
 from urbanize.viz.analyst import AnalystPage
-from urbanize.viz.components import Controls, LiveContent
+from urbanize.viz.components import Controls, ErrorBox, NavBar, RunControls
 from urbanize.viz.config import VizConfig, default_package
+from urbanize.viz.live import LIVE_CSS, LiveContent
+from urbanize.viz.memory import release_on_session_close
 from urbanize.viz.twin import TwinRun
 
 
@@ -39,10 +45,11 @@ def initial_config(search: str | None = None) -> VizConfig:
     if "households" in query:
         config.households = query.pop("households")  # type: ignore[assignment]  (checked by TwinRun)
     if "seed" in query:
+        text = query.pop("seed")
         try:
-            config.seed = int(query.pop("seed"))
+            config.seed = int(text)  # checked by TwinRun: -1 gets a message there
         except ValueError:
-            pass
+            config.seed = text  # type: ignore[assignment]  (reported by TwinRun as not a whole number)
     if "twin" in query:
         config.twin = query.pop("twin").lower() not in ("0", "false", "no", "off")
     if query:  # behavioural parameters: validated with their ranges when the run is built
@@ -50,45 +57,64 @@ def initial_config(search: str | None = None) -> VizConfig:
     return config
 
 
-#: SolaraViz always draws a "Model Parameters" card; this app's settings live in its own cards (the run is built
-#: from a whole ``VizConfig``), so the empty card is hidden rather than shown blank.
-HIDE_EMPTY_CARDS = ".v-card:has(> .v-card__text > .v-sheet:empty:only-child) { display: none; }"
-
-
-@solara.component
-def _SidebarControls(model, config):
-    # one component level below SolaraViz's own sidebar cards, so ours come after Step / Play / Reset
-    _InnerSidebar(model, config)
-
-
-@solara.component
-def _InnerSidebar(model, config):
-    with solara.Sidebar():
-        Controls(model, config)
+def one_line(exc: BaseException) -> str:
+    """An exception as one line for the page (the traceback goes to the server's log)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 @solara.component
 def Page():
-    """The live page: SolaraViz's controls (Step, Play, Reset) driving a :class:`TwinRun`."""
+    """The live page inside an error guard: an exception anywhere below becomes one line above a fresh page
+    with the default settings (the controls stay), never a traceback in the browser."""
+    exception, clear = solara.use_exception()
+    restarts, set_restarts = solara.use_state(0)
+    if exception is not None:
+        traceback.print_exception(exception)
+        message = one_line(exception)
+
+        def again():
+            clear()
+            set_restarts(restarts + 1)
+
+        with solara.Column(style={"width": "100%"}) as main:
+            ErrorBox(f"the page hit an error and restarted with the default settings: {message}")
+            solara.Button("Continue", color="primary", on_click=again, classes=["urbanize-continue"])
+            LivePage(safe=True).key(f"live-safe-{restarts}")
+        return main
+    return LivePage(safe=restarts > 0).key(f"live-{restarts}")
+
+
+@solara.component
+def LivePage(safe: bool = False):
+    """The live page: run controls and settings in the sidebar, maps, effect table and charts beside them.
+
+    ``safe``: ignore the address's query (used after an error, so a bad link cannot fail twice)."""
     router = solara.use_router()
-    config = solara.use_memo(lambda: initial_config(router.search), [])
+    solara.use_memo(release_on_session_close, [])  # once per session
+    config = solara.use_memo(lambda: VizConfig() if safe else initial_config(router.search), [])
     first = solara.use_memo(lambda: TwinRun(config), [])
     model = solara.use_reactive(first)
-    with solara.Column(style={"width": "100%"}) as main:
-        solara.Style(HIDE_EMPTY_CARDS)
-        SolaraViz(
-            model,
-            components=[],  # the main area is laid out below (see docs/app.md: why not the draggable grid)
-            model_params={"config": config},
-            name="urbanize - live city",
-            play_interval=150,
-        )
-        _SidebarControls(model, config)
+    with solara.Column(style={"width": "100%", "padding": "0", "gap": "4px"}) as main:  # all inside: elements
+        with solara.Div(style={"display": "none"}):  # made outside the returned column are dropped
+            solara.Title("urbanize - live city")
+            solara.Style(LIVE_CSS)
+            NavBar("urbanize - live city")
+            with solara.Sidebar():
+                with solara.Column(style={"padding": "0"}):
+                    RunControls(model, config)
+                    Controls(model, config)
         LiveContent(model.value)
     return main
 
 
+@solara.component
+def Layout(children=[]):  # noqa: B006  (solara's signature for a layout)
+    """Solara's app layout without its tab row (48 px of a 768-px screen): each page's app bar links the other."""
+    return solara.AppLayout(children=children, navigation=False)
+
+
 routes = [
-    solara.Route(path="/", component=Page, label="Live city"),
-    solara.Route(path="analyst", component=AnalystPage, label="Analyst"),
+    solara.Route(path="/", component=Page, label="Live city", layout=Layout),
+    solara.Route(path="analyst", component=AnalystPage, label="Analyst", layout=Layout),
 ]

@@ -1,24 +1,20 @@
-"""Solara components of the live page: sidebar controls, the city map, the indicator charts, the twin's effect.
-
-Components that show the run subscribe to Mesa's ``update_counter`` (bumped by SolaraViz after every step),
-so a Step re-renders them; figures are rendered to PNG once per (run, month, view) and cached.
-"""
+"""Solara components of the live page's sidebar: the run controls (Mesa's ``ModelController``), city, policies,
+parameters and view options. The main area (maps, effect table, charts) is in :mod:`urbanize.viz.live`."""
 
 from __future__ import annotations
 
-import traceback
-
 import solara
-from mesa.visualization.utils import update_counter
+from mesa.visualization.solara_viz import ModelController
 
 from urbanize.model.errors import UrbanizeError
 from urbanize.viz import config as cfg
-from urbanize.viz import html, plots
 from urbanize.viz.twin import TwinRun
 
 #: View options of the session (module-level reactives are per browser session in solara).
 colour_by = solara.reactive("type")
 map_layer = solara.reactive("auto")
+second_map = solara.reactive("status quo twin")
+SECOND_MAPS = ("status quo twin", "difference")
 
 
 def _label(info) -> str:
@@ -28,6 +24,48 @@ def _label(info) -> str:
 @solara.component
 def ErrorBox(message: str):
     solara.Error(message, icon=True, classes=["urbanize-error"])
+
+
+#: The sidebar at 300 px instead of Solara's 400-600 (the main area needs the width on a 1366-px screen).
+SIDEBAR_CSS = """
+.v-navigation-drawer.solara-content-main { min-width: 300px !important; max-width: 300px !important;
+  width: 300px !important; }
+.v-navigation-drawer.solara-content-main .v-sheet { min-width: 0 !important; }
+"""
+
+
+@solara.component
+def NavBar(title: str):
+    """The app bar: the page's title and links to both pages."""
+    solara.Style(SIDEBAR_CSS)
+    with solara.AppBar():
+        with solara.Link("/"):
+            solara.Button("Live city", text=True, style={"color": "white"})
+        with solara.Link("/analyst"):
+            solara.Button("Analyst", text=True, style={"color": "white"})
+    solara.AppBarTitle(title)
+
+
+@solara.component
+def NoticeBox(message: str):
+    solara.Warning(message, icon=True, classes=["urbanize-notice"])
+
+
+@solara.component
+def RunControls(model: solara.Reactive, config: cfg.VizConfig):
+    """Step, play and Reset (Mesa's ``ModelController``, keyed on the run so a rebuilt run starts runnable),
+    with the playing speed in plain words."""
+    params = solara.use_reactive({"config": config})
+    play_interval = solara.use_reactive(150)
+    render_interval = solara.use_reactive(1)
+    use_threads = solara.use_reactive(False)
+    with solara.Card("Run", classes=["urbanize-run"]):
+        ModelController(model, model_parameters=params, play_interval=play_interval,
+                        render_interval=render_interval, use_threads=use_threads).key(f"ctl-{id(model.value)}")
+        NumberSlider(f"Pause between months when playing: {play_interval.value} ms", play_interval.value, 50, 1000,
+                     50, play_interval.set, whole=True)
+        NumberSlider(f"Months per redraw when playing: {render_interval.value}", render_interval.value, 1, 12, 1,
+                     render_interval.set, whole=True)
 
 
 @solara.component
@@ -100,7 +138,11 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
             config.seed = int(v)
             set_version(lambda x: x + 1)
 
-        solara.InputInt("Seed", value=int(config.seed), on_value=set_seed)
+        try:
+            seed_shown = int(config.seed)
+        except (TypeError, ValueError):
+            seed_shown = cfg.VizConfig.seed
+        solara.InputInt("Seed", value=seed_shown, on_value=set_seed)
         for info in cfg.slider_infos():
             lo = info.lo if info.lo is not None else info.default - 5
             hi = info.hi if info.hi is not None else info.default + 5
@@ -124,12 +166,15 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
         try:
             cfg.behaviour_kwargs(config)
             cfg.check_households(config.households)
+            cfg.check_seed(config.seed)
         except UrbanizeError as exc:
             ErrorBox(f"{exc} - fix it, then press Reset.")
 
     with solara.Card("View"):
+        solara.Text("Colour households by", style={"font-size": "0.85em", "color": "#555"})
         solara.ToggleButtonsSingle(value=colour_by, values=list(cfg.COLOUR_MODES))
         solara.Select("Map layer", values=list(cfg.MAP_LAYERS), value=map_layer)
+        solara.Select("Second map", values=list(SECOND_MAPS), value=second_map)
 
 
 @solara.component
@@ -181,112 +226,3 @@ def PolicyParameters(config: cfg.VizConfig, active: set[str], changed):
                                          set_value)
                         else:
                             solara.InputFloat(label, value=float(value), on_value=set_value)
-
-
-@solara.component
-def CityMap(run: TwinRun):
-    update_counter.get()
-    key = (id(run), run.steps, run.month, colour_by.value, map_layer.value)
-
-    def render():
-        try:
-            return plots.map_png(run, colour_by.value, map_layer.value), None
-        except Exception as exc:  # show, never blank the page
-            traceback.print_exc()
-            return None, f"could not draw the map: {type(exc).__name__}: {exc}"
-
-    image, error = solara.use_memo(render, list(key))
-    with solara.Div(classes=["urbanize-map"], style={"width": "100%"}):
-        if error:
-            ErrorBox(error)
-        else:
-            solara.Image(image, width="100%")
-
-
-@solara.component
-def IndicatorCharts(run: TwinRun):
-    update_counter.get()
-    key = (id(run), run.steps, run.month)
-
-    def render():
-        try:
-            return plots.charts_png(run), None
-        except Exception as exc:
-            traceback.print_exc()
-            return None, f"could not draw the charts: {type(exc).__name__}: {exc}"
-
-    image, error = solara.use_memo(render, list(key))
-    with solara.Div(classes=["urbanize-charts"], style={"width": "100%"}):
-        if error:
-            ErrorBox(error)
-        else:
-            solara.Image(image, width="100%")
-
-
-def _fmt(v: float) -> str:
-    if v != v:  # NaN
-        return "-"
-    return f"{v:,.1f}" if abs(v) >= 100 else f"{v:,.3g}"
-
-
-@solara.component
-def PolicyEffect(run: TwinRun):
-    """The twin's message in numbers: each indicator now, under the policies and the status quo."""
-    update_counter.get()
-    table = plots.effect_table(run)
-    charted = plots.effect_table(run, everything=True)
-    with solara.Div(classes=["urbanize-effect"], style={"overflow-x": "auto", "font-size": "0.85em"}):
-        html.bold_line(f"Month {run.month}", f"policies: {', '.join(run.active_policies) or '-'}")
-        changed = run.changed_parameters() if run.main is not None else []
-        if changed:
-            with solara.Div(classes=["urbanize-policy-params"], style={"margin": "2px 0 6px 0"}):
-                solara.Text(f"set: {', '.join(changed)}")
-        if run.twin is None:
-            note = ("the chosen package is the status quo" if run.is_baseline
-                    else "twin run is off")
-            solara.Text(f"No twin: {note}.")
-        if table.empty:
-            return
-        if run.twin is not None:
-            diffs = charted.dropna(subset=["difference"])
-            scale = diffs["difference"].abs() / diffs["status quo"].abs().clip(lower=1e-9)
-            moved = diffs[diffs["difference"].abs() > 1e-9]
-            if moved.empty:
-                text = "No difference from the status quo yet."
-            else:
-                top = moved.loc[scale[moved.index].idxmax()]
-                text = (f"Largest relative effect: {top['indicator']} {top['difference']:+.3g} {top['unit']} "
-                        f"against the status quo ({len(moved)} of {len(diffs)} indicators differ).")
-            solara.Text(text, classes=["urbanize-effect-summary"])
-        rows = [(f"{r.indicator} ({r.unit})", r.policies, r[3], r.difference) for r in table.itertuples(index=False)]
-
-        def cell(v):
-            return v if isinstance(v, str) else _fmt(v)
-
-        html.table(rows, ["indicator (unit)", "policies", "status quo", "difference"], fmt=cell,
-                   strong=lambda i, j: j == 3 and rows[i][3] == rows[i][3] and abs(rows[i][3]) > 1e-9)
-
-
-@solara.component
-def StatusLine(run: TwinRun):
-    update_counter.get()
-    text = (f"month {run.month} - {run.config.city} - {run.config.policy_spec()} - "
-            f"{getattr(run.main.pop, 'n', 0) if run.main is not None else 0:,} households - "
-            f"last step {run.step_seconds * 1000:.0f} ms")
-    solara.Text(text, classes=["urbanize-status"])
-
-
-@solara.component
-def LiveContent(run: TwinRun):
-    """The main area of the live page."""
-    update_counter.get()
-    if run.error:
-        ErrorBox(run.error)
-        solara.Info("Fix the setting in the sidebar (Parameters) and press Reset; the page keeps working.")
-        if run.main is None:
-            return
-    StatusLine(run)
-    with solara.Columns([1, 1]):
-        CityMap(run)
-        PolicyEffect(run)
-    IndicatorCharts(run)

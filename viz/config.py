@@ -24,6 +24,15 @@ MAIN_PARAMS = (
     "leave_const",
 )
 HOUSEHOLDS_MIN, HOUSEHOLDS_MAX = 200, 20000
+#: Months one browser session may run (20 years). Assumed: a workshop looks at a policy's first years, and a
+#: bound keeps a forgotten Play from growing the server's memory without end (issue 13: 3.1 -> 6.7 GB).
+MONTHS_MAX = 240
+#: Household rows one run of a session may hold while it runs (arrivals add rows): 5x the largest starting
+#: size. Assumed, as MONTHS_MAX: about 200 bytes of columns and 400 bytes of agent per row, so a session's
+#: two runs stay under about 120 MB.
+ROWS_MAX = 5 * HOUSEHOLDS_MAX
+#: Seeds numpy accepts as a plain integer seed.
+SEED_MAX = 2**63 - 1
 #: Above this many household agents the map shows per-district layers instead of households.
 POINT_LIMIT = 3000
 COLOUR_MODES = ("type", "registration", "school", "housing")
@@ -206,3 +215,18 @@ def check_households(value: Any) -> int:
             "use 'urbanize run' for larger cities"
         )
     return n
+
+
+def check_seed(value: Any) -> int:
+    """Validate a seed typed on the page or given in the address.
+
+    Raises:
+        ParameterError: for a non-integer or negative seed.
+    """
+    try:
+        seed = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"seed must be a whole number, got {value!r}") from None
+    if not 0 <= seed <= SEED_MAX:
+        raise ParameterError(f"seed = {seed} is outside [0, 2**63 - 1]; type a non-negative whole number")
+    return seed

@@ -10,7 +10,7 @@ from typing import Any
 import solara
 
 TABLE_CSS = """
-.urbanize-table { border-collapse: collapse; font-size: 0.85em; margin: 4px 0 12px 0; }
+.urbanize-table { border-collapse: collapse; font-size: 13px; margin: 4px 0 12px 0; }
 .urbanize-table th, .urbanize-table td { padding: 3px 8px; border-bottom: 1px solid #ddd; text-align: right; }
 .urbanize-table th:first-child, .urbanize-table td:first-child { text-align: left; }
 .urbanize-table td.strong { font-weight: 600; }
@@ -18,8 +18,9 @@ TABLE_CSS = """
 
 
 def table(rows: Sequence[Sequence[Any]], header: Sequence[str], classes: str = "urbanize-table",
-          strong: Callable[[int, int], bool] | None = None, fmt: Callable[[Any], str] = str) -> None:
-    """Render a table; ``strong(row, col)`` marks cells to emphasise."""
+          strong: Callable[[int, int], bool] | None = None, fmt: Callable[[Any], str] = str,
+          titles: Sequence[str] | None = None) -> None:
+    """Render a table; ``strong(row, col)`` marks cells to emphasise; ``titles``: a tooltip per row."""
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
     body = []
     for i, row in enumerate(rows):
@@ -27,7 +28,8 @@ def table(rows: Sequence[Sequence[Any]], header: Sequence[str], classes: str = "
         for j, v in enumerate(row):
             cls = ' class="strong"' if strong is not None and strong(i, j) else ""
             cells.append(f"<td{cls}>{html.escape(fmt(v))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+        title = f' title="{html.escape(titles[i])}"' if titles is not None else ""
+        body.append(f"<tr{title}>" + "".join(cells) + "</tr>")
     solara.Style(TABLE_CSS)
     solara.HTML(tag="div", unsafe_innerHTML=f'<table class="{classes}"><thead><tr>{head}</tr></thead>'
                 f'<tbody>{"".join(body)}</tbody></table>')

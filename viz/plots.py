@@ -1,266 +1,62 @@
-"""Matplotlib figures of the live page: the city map and the indicator charts (main run against its twin).
+"""The indicator charts of the live page (policy run against its status-quo twin) and the effect table.
 
-Pure functions from a :class:`viz.twin.TwinRun` to a ``matplotlib.figure.Figure`` (no pyplot, so figures are
-thread-safe and never leak), testable without a browser. Figures are drawn small and at low dpi: the browser
-receives one PNG per figure per step.
+Pure functions from a :class:`urbanize.viz.twin.TwinRun` to PNG bytes or tables (no pyplot, so figures are
+thread-safe and never leak), testable without a browser. Names and units shown are plain words; raw
+indicator names stay in the code.
 """
 
 from __future__ import annotations
 
-import io
+import re
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection, PatchCollection
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
-from PIL import Image
 
-from urbanize.viz.config import POINT_LIMIT
+from urbanize.viz.render import DPI, FONT, Blitter, encode, message_png, png  # noqa: F401  (png: re-exported)
 
-DPI = 72
-
-# --- categories households are coloured by ---------------------------------------------------------------
-TYPE_LABELS = ("migrant", "local farmer", "urban poor", "urban resident")
-TYPE_COLOURS = ("#e6550d", "#31a354", "#756bb1", "#3182bd")
-REG_LABELS = ("unregistered", "registered", "residence permit", "hukou applicant", "local urban hukou",
-              "local rural hukou")
-REG_COLOURS = ("#d62728", "#ff7f0e", "#bcbd22", "#17becf", "#1f77b4", "#2ca02c")
-SCHOOL_LABELS = ("no child of school age", "public school", "private migrant school", "a child without a place")
-SCHOOL_COLOURS = ("#c7c7c7", "#2ca02c", "#ff7f0e", "#d62728")
-HOUSING_LABELS = ("dormitory", "urban-village rental", "private rental", "public rental", "owned", "resettlement")
-HOUSING_COLOURS = ("#8c564b", "#e377c2", "#ff7f0e", "#2ca02c", "#1f77b4", "#9467bd")
-KIND_COLOURS = ("#f2e6d9", "#f9d9d9", "#e3eefa", "#ececec", "#e5f2df")  # DistrictKind order
-KIND_LABELS = ("urban core", "urban village", "new town", "industrial park", "rural township")
+#: Differences smaller than this (in the shown unit) are shown as 0: the runs' float sums differ by rounding
+#: (about 1e-14) where the policies changed nothing.
+ZERO = 1e-9
 
 
-@dataclass(frozen=True)
-class Categories:
-    codes: np.ndarray  # category per household row
-    labels: tuple[str, ...]
-    colours: tuple[str, ...]
-    title: str
-    skip_in_districts: tuple[int, ...] = ()  # categories left out of the per-district composition
-
-
-def household_categories(pop, colour_by: str) -> Categories:
-    """Category of every household row for a colour mode (type, registration, school, housing)."""
-    match colour_by:
-        case "type":
-            return Categories(np.asarray(pop.htype, dtype=np.int64), TYPE_LABELS, TYPE_COLOURS, "household type")
-        case "registration":
-            return Categories(np.asarray(pop.reg, dtype=np.int64), REG_LABELS, REG_COLOURS, "registration state")
-        case "school":
-            return Categories(_school_codes(pop), SCHOOL_LABELS, SCHOOL_COLOURS, "children's schooling", (0,))
-        case "housing":
-            return Categories(np.asarray(pop.residence, dtype=np.int64), HOUSING_LABELS, HOUSING_COLOURS,
-                              "housing")
-        case _:
-            raise ValueError(f"unknown colour mode '{colour_by}'; valid: type, registration, school, housing")
-
-
-def _school_codes(pop) -> np.ndarray:
-    """0 no child of compulsory age, 1 all in public school, 2 some in a private migrant school, 3 some without
-    a place (the services' ``use_*`` columns when the model has them, else its ``unschooled`` count)."""
-    school_age = np.asarray(pop.kids_6_11, dtype=np.int64) + np.asarray(pop.kids_12_14, dtype=np.int64)
-    cols = pop.columns
-    public = np.zeros_like(school_age)
-    for name in ("use_primary_school", "use_junior_school"):
-        if name in cols:
-            public = public + np.asarray(pop.col(name), dtype=np.int64)
-    private = (np.asarray(pop.col("use_private_migrant_school"), dtype=np.int64)
-               if "use_private_migrant_school" in cols else np.zeros_like(school_age))
-    if "use_primary_school" in cols:
-        without = school_age - public - private > 0
+def fmt(v: float, sign: bool = False) -> str:
+    """A number for the page: 0 for rounding noise (never -1.42e-14), thousands separated, 3 significant digits
+    below 100, no e-notation."""
+    if v != v:  # NaN
+        return "-"
+    if abs(v) < ZERO:
+        return "0"
+    if abs(v) >= 100:
+        text = f"{v:,.0f}"
+    elif abs(v) >= 0.001:
+        text = f"{v:.3g}"
+        if "e" in text:
+            text = f"{v:.3f}"
     else:
-        without = np.asarray(pop.unschooled, dtype=np.int64) > 0
-    return np.select([school_age == 0, without, private > 0], [0, 3, 2], default=1)
+        text = f"{v:.6f}".rstrip("0")
+    return ("+" + text) if sign and v > 0 else text
 
 
-def _jitter(uid: np.ndarray, salt: int) -> np.ndarray:
-    """A stable offset in [0.1, 0.9) per household and axis (a splitmix64 hash of the id, display only: it
-    never touches the model's random stream)."""
-    with np.errstate(over="ignore"):
-        z = uid.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15) * np.uint64(salt + 1)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z = z ^ (z >> np.uint64(31))
-    return 0.1 + 0.8 * (z >> np.uint64(11)).astype(np.float64) / float(2**53)
+@cache
+def plain_name(column: str) -> str:
+    """The indicator's meaning from the registry (its doc without a trailing source in parentheses), or the
+    column name in words when the registry does not know it."""
+    try:
+        from urbanize.model.indicators import registry
 
-
-def _encode(canvas) -> bytes:
-    """The canvas as PNG, fast compression (the browser gets one per figure per step)."""
-    buf = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
-    return buf.getvalue()
-
-
-class _Blitter:
-    """Draws the static part of a figure once and only the changing artists on later frames.
-
-    ``frame(static_key, dynamic)``: when ``static_key`` differs from the last one (axes limits, colour mode...)
-    the whole figure is drawn with the dynamic artists hidden and kept as background; otherwise the background is
-    restored and only ``dynamic`` is drawn on top. The result is what a full draw gives, at a fraction of the cost
-    (tick labels and titles are the expensive part of a matplotlib draw).
-    """
-
-    def __init__(self, fig: Figure) -> None:
-        self.fig = fig
-        self.canvas = FigureCanvasAgg(fig)
-        self.key: object = None
-        self.background = None
-
-    def frame(self, static_key: object, dynamic: list) -> bytes:
-        if self.background is None or static_key != self.key:
-            for a in dynamic:
-                a.set_visible(False)
-            self.canvas.draw()
-            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self.key = static_key
-            for a in dynamic:
-                a.set_visible(True)
-        else:
-            self.canvas.restore_region(self.background)
-        renderer = self.canvas.get_renderer()
-        for a in dynamic:
-            a.draw(renderer)
-        return _encode(self.canvas)
-
-
-class MapRenderer:
-    """The city's districts with households drawn individually (small runs) or per district (large runs)."""
-
-    def __init__(self, city: str) -> None:
-        from urbanize.model.city import load_city
-
-        self.profile = profile = load_city(city)
-        self.fig = Figure(figsize=(6.4, 4.2), dpi=DPI)
-        self.blit = _Blitter(self.fig)
-        self.ax = ax = self.fig.add_axes((0.01, 0.12, 0.98, 0.80))
-        ax.set_axis_off()
-        w, h = profile.width, profile.height
-        kind = np.zeros((h, w), dtype=np.int64)
-        district_of = np.zeros((h, w), dtype=np.int64)
-        for d in profile.districts:
-            for x, y in d.cells:
-                kind[y, x] = int(d.kind)
-                district_of[y, x] = d.index
-        ax.imshow(kind, origin="lower", cmap=ListedColormap(KIND_COLOURS), vmin=-0.5,
-                  vmax=len(KIND_COLOURS) - 0.5, extent=(0, w, 0, h), interpolation="nearest")
-        # district borders: where neighbouring cells belong to different districts
-        ys, xs = np.nonzero(district_of[:, 1:] != district_of[:, :-1])
-        segs = [((x + 1, y), (x + 1, y + 1)) for y, x in zip(ys, xs, strict=True)]
-        ys, xs = np.nonzero(district_of[1:, :] != district_of[:-1, :])
-        segs += [((x, y + 1), (x + 1, y + 1)) for y, x in zip(ys, xs, strict=True)]
-        ax.add_collection(LineCollection(segs, colors="#555555", linewidths=1.0))
-        ax.set_xlim(0, w)
-        ax.set_ylim(0, h)
-        self.centres = [self._anchor(d) for d in profile.districts]
-        self.legend = None
-        self.legend_mode = None
-
-    @staticmethod
-    def _anchor(district) -> tuple[float, float, float]:
-        """Where a district's composition bar goes: centred on the district's longest horizontal run of cells
-        (ring-shaped districts such as urban villages around a core have their centroid outside themselves),
-        preferring runs near the district's centroid; returns (x centre, y centre, bar width)."""
-        cells = np.array(district.cells, dtype=np.int64)
-        cy_mean = cells[:, 1].mean()
-        best = None
-        for y in np.unique(cells[:, 1]):
-            xs = np.sort(cells[cells[:, 1] == y, 0])
-            breaks = np.nonzero(np.diff(xs) > 1)[0]
-            starts = np.concatenate([[0], breaks + 1])
-            ends = np.concatenate([breaks, [len(xs) - 1]])
-            for a, b in zip(starts, ends, strict=True):
-                length = xs[b] - xs[a] + 1
-                score = (min(length, 7), -abs(y - cy_mean))
-                if best is None or score > best[0]:
-                    best = (score, (xs[a] + xs[b] + 1) / 2.0, y + 0.5, length)
-        _, cx, cy, length = best
-        return float(cx), float(cy), float(min(6.0, max(1.5, length - 0.4)))
-
-    def _set_legend(self, cats: Categories) -> None:
-        if self.legend_mode == cats.title:
-            return
-        if self.legend is not None:
-            self.legend.remove()
-        handles = [Patch(color=c, label=lab) for c, lab in zip(cats.colours, cats.labels, strict=True)]
-        self.legend = self.fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 3), fontsize=8,
-                                      frameon=False)
-        self.legend_mode = cats.title
-
-    def png(self, run, colour_by: str = "type", layer: str = "auto") -> bytes:
-        pop = run.main.pop
-        cats = household_categories(pop, colour_by)
-        self._set_legend(cats)
-        n = int(pop.n)
-        draw_points = layer == "households" or (layer == "auto" and n <= POINT_LIMIT)
-        dynamic: list = []
-        ax = self.ax
-        if draw_points:
-            uid = np.asarray(pop.uid)
-            xy = np.column_stack([np.asarray(pop.cell_x, dtype=np.float64) + _jitter(uid, 1),
-                                  np.asarray(pop.cell_y, dtype=np.float64) + _jitter(uid, 2)])
-            colours = np.array(cats.colours)[np.clip(cats.codes, 0, len(cats.colours) - 1)]
-            dots = ax.scatter(xy[:, 0], xy[:, 1], s=4 if n > 1000 else 9, c=colours, linewidths=0, alpha=0.85)
-            dynamic.append(dots)
-            mode = f"{n:,} households"
-        else:
-            weight = np.asarray(pop.weight, dtype=np.float64)
-            district = np.asarray(pop.district, dtype=np.int64)
-            k = len(cats.labels)
-            comp = np.zeros((len(self.profile.districts), k))
-            np.add.at(comp, (district, np.clip(cats.codes, 0, k - 1)), weight)
-            households = comp.sum(axis=1)
-            comp[:, list(cats.skip_in_districts)] = 0.0
-            rects, colours = [], []
-            for d, (cx, cy, bw) in zip(self.profile.districts, self.centres, strict=True):
-                total = comp[d.index].sum()
-                left = cx - bw / 2
-                for j in range(k):
-                    share = comp[d.index, j] / total if total else 0.0
-                    if share > 0:
-                        rects.append(Rectangle((left, cy - 0.45), bw * share, 0.9))
-                        colours.append(cats.colours[j])
-                        left += bw * share
-                frame = Rectangle((cx - bw / 2, cy - 0.45), bw, 0.9, facecolor="none", edgecolor="#333333", lw=0.8)
-                dynamic.append(ax.add_patch(frame))
-                dynamic.append(ax.text(cx, cy + 0.55, f"{d.code} {households[d.index] / 1000:,.0f}k hh", ha="center",
-                                       va="bottom", fontsize=7))
-            dynamic.insert(0, ax.add_collection(PatchCollection(rects, facecolors=colours, linewidths=0)))
-            mode = "by district, school-age families" if cats.skip_in_districts else "by district (weighted)"
-        title = f"{self.profile.display_name}, month {run.month}: {cats.title} - {mode}"
-        dynamic.append(ax.text(0.5, 1.02, title, ha="center", va="bottom", fontsize=10, transform=ax.transAxes))
-        try:
-            return self.blit.frame(("map", cats.title), dynamic)
-        finally:
-            for a in dynamic:
-                a.remove()
-
-
-def map_png(run, colour_by: str = "type", layer: str = "auto") -> bytes:
-    """PNG of the city map of a run (renderer kept on the run, so later frames only redraw households)."""
-    if run is None or not run.ok:
-        return _message_png("no model")
-    cache = run.__dict__.setdefault("_viz_renderers", {})
-    key = ("map", run.config.city)
-    if key not in cache:
-        cache[key] = MapRenderer(run.config.city)
-    return cache[key].png(run, colour_by, layer)
-
-
-def _message_png(text: str) -> bytes:
-    fig = Figure(figsize=(6.4, 1.0), dpi=DPI)
-    canvas = FigureCanvasAgg(fig)
-    fig.text(0.5, 0.5, text, ha="center", va="center")
-    canvas.draw()
-    return _encode(canvas)
+        info = registry().get(column)
+    except Exception:  # the page must render even if the registry is broken
+        info = None
+    if info is None or not info.doc:
+        return column.replace("_", " ")
+    text = re.sub(r"\s*\([^()]*\d[^()]*\)\s*$", "", info.doc)  # "(CMDS 2015: 57 %)" and the like
+    return text.replace("_", " ")
 
 
 # --- indicator charts -------------------------------------------------------------------------------------
@@ -277,26 +73,22 @@ class Panel:
 
 
 _GAP = "access_gap_"
+#: Eight panels (4 x 2, one line per run each: readable at 12 px in a 1080 x 330 px image); the access gaps
+#: per service, too many lines for a panel, are in the effect table.
 PANELS = (
-    Panel("Migrant registration rate", ("registration_rate",), 100.0, "%"),
-    Panel("Hukou conversions (cumulative)", ("hukou_conversions",), 1e-3, "thousand"),
-    Panel("Settlement intention (migrants)", ("settlement_intention",), 100.0, "%"),
-    Panel("Urbanization gap (residence - hukou)", ("urbanization_gap",), 100.0, "points"),
-    Panel("Migrant children in public school", ("migrant_children_public_school_share",), 100.0, "%"),
-    Panel("Primary class size", ("avg_class_size_primary",), 1.0, "pupils"),
-    Panel("Public rental coverage", ("public_rental_households",), 1e-3, "thousand households"),
-    Panel("Fiscal spending by sector", ("fiscal_spend_",), 1e-6, "million yuan/month"),
-    Panel("Access gap: schools (local - migrant)",
-          tuple(_GAP + s for s in ("primary_school", "junior_school", "private_migrant_school")), 100.0, "points",
-          _GAP),
-    Panel("Access gap: health, community, training",
-          tuple(_GAP + s for s in ("child_health", "maternal_health", "community_centre", "training")), 100.0,
-          "points", _GAP),
-    Panel("Access gap: housing, assistance",
-          tuple(_GAP + s for s in ("public_rental", "dibao", "hardship_aid", "pension", "medical_insurance")),
-          100.0, "points", _GAP),
+    Panel("Migrants registered", ("registration_rate",), 100.0, "%"),
+    Panel("Hukou conversions", ("hukou_conversions",), 1e-3, "thousands"),
+    Panel("Migrants intending to settle", ("settlement_intention",), 100.0, "%"),
+    Panel("Urbanization gap", ("urbanization_gap",), 100.0, "points"),
+    Panel("Migrant pupils in public school", ("migrant_children_public_school_share",), 100.0, "%"),
+    Panel("Public primary class size", ("avg_class_size_primary",), 1.0, "pupils"),
+    Panel("Public spending", ("fiscal_spend_total",), 1e-6, "million yuan/month"),
     Panel("Migrant access index", ("migrant_access_index",), 100.0, "%"),
 )
+#: Access gaps (local urban residents' access minus migrants', per service): compared in the effect table only.
+GAP_SERVICES = ("primary_school", "junior_school", "private_migrant_school", "child_health", "maternal_health",
+                "community_centre", "training", "public_rental", "dibao", "hardship_aid", "pension",
+                "medical_insurance")
 
 
 def panel_columns(panel: Panel, df: pd.DataFrame) -> list[str]:
@@ -311,19 +103,25 @@ def panel_columns(panel: Panel, df: pd.DataFrame) -> list[str]:
     return out
 
 
-#: Indicators of the effect table (those the model reports), with scale and unit.
+#: Indicators of the effect table (those the model reports): column, scale, unit shown, short plain name (the
+#: registry's full meaning is the row's tooltip).
 HEADLINE = (
-    ("registration_rate", 100.0, "%"),
-    ("hukou_conversions", 1e-3, "thousand"),
-    ("settlement_intention", 100.0, "%"),
-    ("migrant_children_public_school_share", 100.0, "%"),
-    ("avg_class_size_primary", 1.0, "pupils"),
-    ("public_rental_households", 1e-3, "thousand hh"),
-    ("fiscal_spend_total", 1e-6, "M yuan/month"),
-    ("fiscal_spend_per_resident", 1.0, "yuan/month"),
-    ("migrant_access_index", 100.0, "%"),
-    ("urbanization_gap", 100.0, "points"),
+    ("registration_rate", 100.0, "%", "Migrants registered"),
+    ("hukou_conversions", 1e-3, "thousand persons", "Hukou conversions since start"),
+    ("settlement_intention", 100.0, "%", "Migrants intending to settle"),
+    ("migrant_children_public_school_share", 100.0, "%", "Migrant pupils in public school"),
+    ("avg_class_size_primary", 1.0, "pupils/class", "Public primary class size"),
+    ("public_rental_households", 1e-3, "thousand households", "Households in public rental"),
+    ("fiscal_spend_total", 1e-6, "million yuan/month", "Public spending on services"),
+    ("fiscal_spend_per_resident", 1.0, "yuan/month", "Public spending per resident"),
+    ("migrant_access_index", 100.0, "%", "Migrant access index"),
+    ("urbanization_gap", 100.0, "points", "Urbanization gap (residence - hukou)"),
 )
+
+
+def gap_name(column: str) -> str:
+    """``access_gap_primary_school`` -> "Access gap: primary school (local - migrant)"."""
+    return f"Access gap: {column.removeprefix(_GAP).replace('_', ' ')} (local - migrant)"
 
 
 def _latest(df: pd.DataFrame | None, col: str, scale: float) -> float:
@@ -339,15 +137,16 @@ def effect_table(run, everything: bool = False) -> pd.DataFrame:
     main = run.indicators("main") if run is not None and run.ok else None
     twin = run.indicators("twin") if run is not None and run.ok else None
     if main is None or main.empty:
-        return pd.DataFrame(columns=["indicator", "unit", "policies", "status quo", "difference"])
+        return pd.DataFrame(columns=["indicator", "name", "unit", "policies", "status quo", "difference", "doc"])
+    items = [item for item in HEADLINE if item[0] in main]
     if everything:
-        items = [(col, p.scale, p.unit) for p in PANELS for col in panel_columns(p, main)]
-    else:
-        items = [(c, sc, u) for c, sc, u in HEADLINE if c in main]
-    for col, scale, unit in items:
+        items += [(_GAP + s, 100.0, "points", gap_name(_GAP + s)) for s in GAP_SERVICES if _GAP + s in main]
+    for col, scale, unit, name in items:
         a = _latest(main, col, scale)
         b = _latest(twin, col, scale)
-        rows.append({"indicator": col, "unit": unit, "policies": a, "status quo": b, "difference": a - b})
+        diff = a - b
+        rows.append({"indicator": col, "name": name, "unit": unit, "policies": a, "status quo": b,
+                     "difference": 0.0 if abs(diff) < ZERO else diff, "doc": plain_name(col)})
     return pd.DataFrame(rows)
 
 
@@ -358,53 +157,49 @@ class ChartsRenderer:
     """
 
     NCOLS = 4
+    WIDTH_PX, ROW_PX = 1040, 158  # drawn at the size shown on a 1366x768 screen: 12-pt text reads as 12 px
 
     def __init__(self, run, panels: tuple[Panel, ...] = PANELS) -> None:
         main = run.indicators("main")
         twin = run.indicators("twin")
         self.panels = panels
         nrows = (len(panels) + self.NCOLS - 1) // self.NCOLS
-        self.fig = Figure(figsize=(13.0, 2.6 * nrows), dpi=DPI)
-        self.blit = _Blitter(self.fig)
+        height = self.ROW_PX * nrows + 22
+        self.fig = Figure(figsize=(self.WIDTH_PX / DPI, height / DPI), dpi=DPI)
+        self.blit = Blitter(self.fig)
         axes = self.fig.subplots(nrows, self.NCOLS, squeeze=False)
-        self.fig.subplots_adjust(left=0.05, right=0.99, top=0.92, bottom=0.06, wspace=0.28, hspace=0.5)
+        self.fig.subplots_adjust(left=0.045, right=0.995, top=1 - 46 / height, bottom=22 / height, wspace=0.28,
+                                 hspace=40 / (self.ROW_PX - 40))
         self.items: list[tuple] = []  # (ax, panel, columns, main lines, twin lines)
         for ax, panel in zip(axes.flat, panels, strict=False):
-            ax.set_title(panel.title, fontsize=10)
-            ax.tick_params(labelsize=8)
+            ax.set_title(f"{panel.title}, {panel.unit}" if panel.unit else panel.title, fontsize=FONT, pad=4)
+            ax.tick_params(labelsize=FONT, pad=2)
             ax.grid(alpha=0.3)
-            ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
-            ax.yaxis.set_major_locator(MaxNLocator(5))
+            ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+            ax.yaxis.set_major_locator(MaxNLocator(4))
+            ax.ticklabel_format(axis="y", style="plain", useOffset=False)  # never a "1e-7" above an axis
             cols = panel_columns(panel, main) if main is not None else []
             if not cols:
-                ax.text(0.5, 0.5, "not reported by the model", ha="center", va="center", fontsize=8,
+                ax.text(0.5, 0.5, "not reported by the model", ha="center", va="center", fontsize=FONT,
                         color="#888888", transform=ax.transAxes)
                 continue
             family = len(panel.columns) > 1 or panel.columns[0].endswith("_")
             mains, twins = [], []
             for i, col in enumerate(cols):
                 colour = f"C{i % 10}"
-                label = panel.label(col) if family else "policies"
-                (line,) = ax.plot([], [], color=colour, lw=1.6, label=label)
+                (line,) = ax.plot([], [], color=colour, lw=1.8)
                 mains.append(line)
                 if twin is not None and col in twin:
-                    (tl,) = ax.plot([], [], color=colour, lw=1.2, ls="--", alpha=0.8,
-                                    label=None if family else "status quo")
+                    (tl,) = ax.plot([], [], color=colour, lw=1.4, ls="--", alpha=0.8)
                     twins.append(tl)
-            ax.set_ylabel(panel.unit, fontsize=8)
-            if family:
-                ax.legend(fontsize=6, loc="upper left", ncol=2, framealpha=0.6, handlelength=1.2,
-                          columnspacing=0.8, borderpad=0.3, labelspacing=0.2)
-            elif twin is not None:
-                ax.legend(fontsize=7, loc="upper left", frameon=False)
             ax.set_xlim(0, 12)
             self.items.append((ax, panel, cols, family, mains, twins))
         for ax in list(axes.flat)[len(panels):]:
             ax.set_axis_off()
         title = "Indicators by month"
         if twin is not None:
-            title += "  -  solid: chosen policies, dashed: status quo (same seed), shaded: the difference"
-        self.fig.suptitle(title, fontsize=10)
+            title += ":  solid line = chosen policies,  dashed = status quo (same seed),  shaded = the difference"
+        self.fig.suptitle(title, fontsize=FONT, y=1 - 4 / height, va="top")
         self.ylims: dict[int, tuple[float, float]] = {}
         self.boxes: dict[int, Bbox] = {}  # last drawn extent of each panel (ticks and titles included)
 
@@ -418,7 +213,7 @@ class ChartsRenderer:
             return current
         if current is not None:
             lo, hi = min(lo, current[0]), max(hi, current[1])
-        span = max(hi - lo, abs(hi) * 0.1, abs(lo) * 0.1, 1e-6)
+        span = max(hi - lo, abs(hi) * 0.1, abs(lo) * 0.1, 1.0)  # at least one unit: a flat 0 shows as 0
         grow_down = current is None or lo < current[0]
         grow_up = current is None or hi > current[1]
         new_lo = lo - (max(0.5 * span, ahead[0]) if grow_down else 0.0)
@@ -503,6 +298,7 @@ class ChartsRenderer:
         for a in dynamic:
             a.set_visible(False)
         try:
+            cleared: list[Bbox] = []
             for ax in changed:
                 box = ax.get_tightbbox(renderer)
                 old = self.boxes.get(id(ax))
@@ -517,6 +313,12 @@ class ChartsRenderer:
                         break
                     clear = Bbox.union([clear, drawn])
                 self.boxes[id(ax)] = drawn
+                cleared.append(clear.expanded(1.0, 1.0).padded(3))
+            # a wide title or tick label of a cleared panel can reach into its neighbour: redraw those on top
+            for ax, *_ in self.items:
+                if ax not in changed and id(ax) in self.boxes and \
+                        any(self.boxes[id(ax)].overlaps(c) for c in cleared):
+                    ax.draw(renderer)
             title = self.fig._suptitle  # a cleared panel box may have clipped the figure's title: redraw it
             if title is not None and changed:
                 tb = title.get_window_extent(renderer)
@@ -529,21 +331,16 @@ class ChartsRenderer:
                 a.set_visible(True)
         for a in dynamic:
             a.draw(renderer)
-        return _encode(canvas)
+        return encode(canvas)
 
 
 def charts_png(run) -> bytes:
     """PNG of the indicator charts of a run (renderer kept on the run)."""
     if run is None or not run.ok:
-        return _message_png("no model")
+        return message_png("no model", ChartsRenderer.WIDTH_PX / DPI)
     cache = run.__dict__.setdefault("_viz_renderers", {})
     if "charts" not in cache:
         cache["charts"] = ChartsRenderer(run)
     return cache["charts"].png(run)
 
 
-def png(fig: Figure) -> bytes:
-    """Render a figure to PNG bytes."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi)
-    return buf.getvalue()

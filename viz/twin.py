@@ -5,7 +5,8 @@ parameters and seed; they step in lock-step, so any difference between them is t
 (common random numbers). SolaraViz rebuilds it on Reset as ``TwinRun(config=...)``.
 
 Bad input never escapes: an error while building or stepping is kept in ``error`` (a one-line message for the
-page) and the run stops, so the page shows the message instead of crashing.
+page) and the run stops, so the page shows the message instead of crashing. A session's run is bounded: at most
+``MONTHS_MAX`` months and ``ROWS_MAX`` household rows per run (``viz.config``), each with a one-line message.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ import mesa
 import pandas as pd
 
 from urbanize.model.errors import UrbanizeError
-from urbanize.viz.config import VizConfig, behaviour_kwargs, check_households, policy_params
+from urbanize.viz.config import (
+    MONTHS_MAX,
+    ROWS_MAX,
+    VizConfig,
+    behaviour_kwargs,
+    check_households,
+    check_seed,
+    policy_params,
+)
 
 BASELINE = "status_quo"
 
@@ -40,28 +49,34 @@ class TwinRun(mesa.Model):
         main: the policy run, or None when it could not be built.
         twin: the status-quo run with the same seed, or None when the twin is off or equals ``main``.
         error: a one-line message for the page when something went wrong, else None.
+        notice: a one-line message when the run stopped at a session bound (months, household rows), else None.
         step_seconds: wall time of the last step (both runs).
     """
 
     def __init__(self, config: VizConfig | None = None) -> None:
         config = (config or VizConfig()).copy()
-        super().__init__(rng=int(config.seed))
+        try:  # the wrapper's own generator is never drawn from; a bad seed is reported below, not raised here
+            wrapper_seed = check_seed(config.seed)
+        except UrbanizeError:
+            wrapper_seed = 0
+        super().__init__(rng=wrapper_seed)
         self.config = config
         self.main: Any = None
         self.twin: Any = None
         self.error: str | None = None
+        self.notice: str | None = None  # why the run stopped without an error (a session bound)
         self.step_seconds = 0.0
         self.build_seconds = 0.0
         self._frames: dict[str, tuple[int, pd.DataFrame]] = {}
         t0 = time.perf_counter()
         try:
             households = check_households(config.households)
+            seed = check_seed(config.seed)
             behaviour = behaviour_kwargs(config)
             spec = config.policy_spec()
-            self.main = build_model(config.city, spec, households, int(config.seed), behaviour,
-                                    policy_params(config))
+            self.main = build_model(config.city, spec, households, seed, behaviour, policy_params(config))
             if config.twin and not self.is_baseline:
-                self.twin = build_model(config.city, BASELINE, households, int(config.seed), behaviour)
+                self.twin = build_model(config.city, BASELINE, households, seed, behaviour)
         except UrbanizeError as exc:
             self._fail(str(exc))
         except Exception as exc:  # a model bug must not blank the page: show it, log the traceback
@@ -130,9 +145,25 @@ class TwinRun(mesa.Model):
         return df
 
     # --- the schedule -------------------------------------------------------------------------------------
+    def limit_reached(self) -> str | None:
+        """Why the run may not take another month (the session's bounds), or None."""
+        if self.month >= MONTHS_MAX:
+            return (f"the app runs at most {MONTHS_MAX} months ({MONTHS_MAX // 12} years) per session; "
+                    "press Reset, or use 'urbanize run' for longer runs")
+        rows = max(int(getattr(m.pop, "n", 0)) for m in (self.main, self.twin) if m is not None)
+        if rows > ROWS_MAX:
+            return (f"the city has grown to {rows:,} household agents, above the app's {ROWS_MAX:,}; "
+                    "press Reset with fewer households, or use 'urbanize run' for larger cities")
+        return None
+
     def step(self) -> None:
-        """One month for both runs, in lock-step."""
+        """One month for both runs, in lock-step (no step beyond the session's bounds: a message instead)."""
         if not self.ok:
+            self.running = False
+            return
+        limit = self.limit_reached()
+        if limit is not None:
+            self.notice = limit
             self.running = False
             return
         t0 = time.perf_counter()
@@ -146,3 +177,6 @@ class TwinRun(mesa.Model):
             traceback.print_exc()
             self._fail(f"the model stopped in month {self.month}: {type(exc).__name__}: {exc}")
         self.step_seconds = time.perf_counter() - t0
+        if self.ok and self.limit_reached() is not None:  # stop Play at the bound, with the reason shown
+            self.notice = self.limit_reached()
+            self.running = False

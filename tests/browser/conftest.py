@@ -58,13 +58,14 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(artifacts):
-    """Serve the app for the whole session; yields its address and stops the server afterwards."""
+def app_url(artifacts, tmp_path_factory):
+    """Serve the app for the whole session; yields its address and stops the server afterwards. The analyst
+    page's root is the session's temporary folder (where the test sweeps are made)."""
     from urbanize.viz import server
 
     chromium_path()  # fail early, before starting anything
     log = open(artifacts / "server.log", "w")  # noqa: SIM115  (closed below)
-    proc, url = server.start(log=log)
+    proc, url = server.start(log=log, root=tmp_path_factory.getbasetemp())
     try:
         try:
             server.wait_ready(url, proc, timeout=90)
@@ -108,6 +109,7 @@ def small_sweep(tmp_path_factory):
     """A small finished sweep made with the experiments layer: 2 arrival rates x the packages, 3 replicates."""
     from concurrent.futures import ThreadPoolExecutor
 
+    import urbanize.model.core  # noqa: F401  (imported once here: two threads' first imports race, see report)
     from urbanize.experiments.spec import parse_spec
     from urbanize.experiments.sweep import run_sweep
     from urbanize.viz.config import package_ready, packages
@@ -119,6 +121,27 @@ def small_sweep(tmp_path_factory):
         "parameters": {"arrival_rate": [0.005, 0.03]},
     }, source="browser test")
     out = tmp_path_factory.mktemp("sweep") / "browser_test"
+    with ThreadPoolExecutor(2) as pool:
+        result = run_sweep(spec, out, pool=pool, workers=2, progress=False)
+    assert result.failed == 0, result.errors
+    return out
+
+
+@pytest.fixture(scope="session")
+def eight_point_sweep(tmp_path_factory):
+    """A tiny finished sweep with 8 design points (4 packages x 2 arrival rates), 2 replicates, 3 months."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import urbanize.model.core  # noqa: F401  (imported once here: two threads' first imports race, see report)
+    from urbanize.experiments.spec import parse_spec
+    from urbanize.experiments.sweep import run_sweep
+
+    spec = parse_spec({
+        "name": "eight_points", "city": "yanta", "households": 200, "months": 3, "replicates": 2, "seed": 5,
+        "policies": ["status_quo", "yanta_pilot", "changshu_pilot", "zhengzhou_pilot"], "sampler": "grid",
+        "parameters": {"arrival_rate": [0.005, 0.03]},
+    }, source="browser test")
+    out = tmp_path_factory.mktemp("sweep8") / "eight_points"
     with ThreadPoolExecutor(2) as pool:
         result = run_sweep(spec, out, pool=pool, workers=2, progress=False)
     assert result.failed == 0, result.errors

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from urbanize.viz import plots
+from urbanize.viz import maps, plots
 from urbanize.viz.app import initial_config
 from urbanize.viz.config import VizConfig, parse_overrides, policy_params
 from urbanize.viz.twin import TwinRun
@@ -53,7 +53,7 @@ def test_bad_input_becomes_a_message_not_an_exception(config, message):
     assert not run.ok and message in run.error
     assert run.running is False
     run.step()  # a no-op, never a crash
-    assert plots.map_png(run).startswith(PNG) and plots.charts_png(run).startswith(PNG)
+    assert maps.map_png(run).startswith(PNG) and plots.charts_png(run).startswith(PNG)
 
 
 def test_overrides_and_address_presets():
@@ -71,7 +71,7 @@ def test_overrides_and_address_presets():
 def test_map_draws_every_colour_mode_and_layer(colour_by, layer):
     run = TwinRun(VizConfig(city="jinnan", households=300, package="status_quo"))
     run.step()
-    assert plots.map_png(run, colour_by, layer).startswith(PNG)
+    assert maps.map_png(run, colour_by, layer).startswith(PNG)
 
 
 def test_incremental_charts_match_a_full_redraw():
@@ -96,21 +96,32 @@ def test_analyst_loader_messages(tmp_path):
     from urbanize.viz.analyst import SweepError, load_sweep
 
     with pytest.raises(SweepError, match="does not exist"):
-        load_sweep(tmp_path / "missing")
+        load_sweep(tmp_path / "missing", root=tmp_path)
     with pytest.raises(SweepError, match="holds no sweep"):
-        load_sweep(tmp_path)
+        load_sweep(tmp_path, root=tmp_path)
     (tmp_path / "file.txt").write_text("x")
     with pytest.raises(SweepError, match="is a file"):
-        load_sweep(tmp_path / "file.txt")
+        load_sweep("file.txt", root=tmp_path)  # relative to the root
     with pytest.raises(SweepError, match="type the path"):
-        load_sweep("  ")
+        load_sweep("  ", root=tmp_path)
+
+
+@pytest.mark.parametrize("outside", ["..", "../elsewhere", "/etc", "sub/../../x", "link"])
+def test_analyst_refuses_folders_outside_its_root(tmp_path, outside):
+    from urbanize.viz.analyst import SweepError, load_sweep
+
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "link").symlink_to(tmp_path)  # a link out of the root is outside too
+    with pytest.raises(SweepError, match="outside the folder this app may read"):
+        load_sweep(outside, root=root)
 
 
 def test_analyst_numbers_are_the_report_numbers(small_sweep):
     from urbanize.experiments.analysis import paired_differences, summarize
     from urbanize.viz.analyst import differences, load_sweep, summary_at, trajectory_figure
 
-    sweep = load_sweep(small_sweep)
+    sweep = load_sweep(small_sweep, root=small_sweep.parent)
     last = sweep.months[-1]
     ours = summary_at(sweep, "registration_rate", last)
     theirs = summarize(sweep.runs, sweep.design, ["registration_rate"], [last])
