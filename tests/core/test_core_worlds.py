@@ -212,7 +212,8 @@ def test_no_households_form_when_leaving_home_is_off() -> None:
 def test_counting_only_open_ties_gives_the_full_counts_at_unaware_households() -> None:
     # the spread sets aside ties whose two ends both know a topic; at households that do not know it the counts
     # must stay exactly those of counting every tie, month after month, as ties are added and dropped
-    m = small_model(households=400, awareness_contact=0.3, awareness_media=0.05)
+    # without forgetting (awareness_decay = 0): only then does the spread count open ties alone
+    m = small_model(households=400, awareness_contact=0.3, awareness_media=0.05, awareness_decay=0.0)
     net = m.network
     for _ in range(10):
         aware = m.awareness.matrix()
