@@ -315,6 +315,7 @@ class UrbanizationModel(mesa.Model):
         # base of arrivals, the hukou quota's count and the migrant indicators (its conversion stays counted)
         became_local = rows[~farmer & (pop.htype[rows] == HouseholdType.MIGRANT)]
         pop.htype[became_local] = HouseholdType.URBAN_RESIDENT
+        pop.former_migrant[became_local] = True
         for uid in pop.uid[became_local].tolist():
             agent = self._agents_by_uid.pop(uid, None)
             if agent is not None:

@@ -67,6 +67,7 @@ COLUMNS: dict[str, Column] = {
     "intends_settle": Column(np.bool_, False, "intends to settle in the city for good"),
     "hukou_taste": Column(np.float32, 0.0, "persistent logistic taste for transferring hukou here (random utility)"),
     "wants_hukou": Column(np.bool_, False, "would transfer its hukou here if eligible (a stated preference)"),
+    "former_migrant": Column(np.bool_, False, "a migrant household granted local urban hukou here"),
     "hardship": Column(np.int8, 0, "months left of a hardship shock (illness, accident, disaster)"),
     "arrived_month": Column(np.int16, 0, "model month of arrival (0 = present at start)"),
     "unschooled": Column(np.int16, 0, "children of compulsory age without a school place"),

@@ -74,10 +74,18 @@ def calibrate(services: CityServices) -> None:
     district = pop.district.astype(np.int64)
     local = pop.hukou_local
     services.set_static(np.arange(n))
-    # schools: locals all in public; migrants by the calibrated enrolment and public share
-    u = rng.random(n)
-    public = local | (u < cfg["migrant_enrolment_start"] * cfg["migrant_public_share_start"])
-    private = ~public & (u < cfg["migrant_enrolment_start"])
+    # schools: locals all in public; migrant households in a random order take public places until their children
+    # make the calibrated public share of the city's migrant children, then private places until the enrolment
+    # share (the month-0 figures then match the city file to within one household, as the composition does)
+    comp_kids = (pop.kids_6_11 + pop.kids_12_14).astype(float) * w
+    order = rng.permutation(np.flatnonzero(~local))
+    cum = np.cumsum(comp_kids[order])
+    total = cum[-1] if cum.size else 0.0
+    enrol = cfg["migrant_enrolment_start"]
+    public = local.copy()
+    private = np.zeros(n, dtype=bool)
+    public[order[cum <= enrol * cfg["migrant_public_share_start"] * total + 1e-9]] = True
+    private[order[~public[order] & (cum <= enrol * total + 1e-9)]] = True
     for svc, size_key in ((services.primary, "primary"), (services.junior, "junior")):
         kids = pop.col(svc.kids_col)
         svc.held[:] = np.where(public, kids, 0)

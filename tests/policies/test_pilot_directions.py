@@ -21,21 +21,21 @@ HOUSEHOLDS = 1000
 MONTHS = 36
 
 
-def final_means(city: str, policies: str, names: list[str]) -> dict[str, float]:
+def final_means(city: str, policies: str, names: list[str], households: int = HOUSEHOLDS) -> dict[str, float]:
     """Mean over ``SEEDS`` of each indicator's value after ``MONTHS`` months."""
     values = []
     for seed in SEEDS:
-        m = UrbanizationModel(city=city, policies=policies, households=HOUSEHOLDS, rng=seed)
+        m = UrbanizationModel(city=city, policies=policies, households=households, rng=seed, agents="lazy")
         m.run(MONTHS)
         values.append(m.indicators()[names].iloc[-1].to_numpy(dtype=float))
     return dict(zip(names, np.mean(values, axis=0), strict=True))
 
 
-def assert_raises(city: str, policies: str, gains: dict[str, float]) -> None:
+def assert_raises(city: str, policies: str, gains: dict[str, float], households: int = HOUSEHOLDS) -> None:
     """``policies`` raises each indicator by more than its ``gain`` (in the indicator's unit), on average."""
     names = list(gains)
-    base = final_means(city, "status_quo", names)
-    pilot = final_means(city, policies, names)
+    base = final_means(city, "status_quo", names, households)
+    pilot = final_means(city, policies, names, households)
     for name, gain in gains.items():
         assert pilot[name] > base[name] + gain, (
             f"{policies} in {city}: {name} {pilot[name]:.4g} vs {base[name]:.4g}"
@@ -57,11 +57,14 @@ def test_zhengzhou_registration_measures_raise_the_registration_rate() -> None:
 
 
 def test_yanta_hukou_measures_raise_hukou_conversions_of_migrants_and_farmers() -> None:
-    # status quo after 36 months (1,000 households, seeds 0-3): ~3,400 migrants and ~4,200 farmers converted
+    # Only migrants who want local hukou apply (48.7 % of those intending to settle, CMDS 2016), permits lapse unless
+    # renewed and awareness fades, so few convert in three years: status quo ~750 migrants at 3,000 households
+    # against ~2,900 with the rented-residence rule (seeds 0-1); at 1,000 households a handful of agents decide it
     assert_raises(
         "yanta",
         "rented_residence_hukou,farmer_hukou",
-        {"hukou_conversions_migrant": 3000.0, "hukou_conversions_local_farmer": 2000.0},
+        {"hukou_conversions_migrant": 1000.0, "hukou_conversions_local_farmer": 2000.0},
+        households=3000,
     )
 
 
@@ -84,7 +87,8 @@ def test_yanta_pilot_raises_hukou_conversions() -> None:
     assert_raises(
         "yanta",
         "yanta_pilot",
-        {"hukou_conversions_migrant": 3000.0, "hukou_conversions_local_farmer": 2000.0},
+        {"hukou_conversions_migrant": 1000.0, "hukou_conversions_local_farmer": 2000.0},
+        households=3000,  # as for the measures alone (above)
     )
 
 

@@ -237,7 +237,7 @@ def test_set_options_split_and_type_values() -> None:
         ("=3", ParameterError, "is not NAME=VALUE"),
         ("a.b.c=1", ParameterError, "is not NAME=VALUE"),
         (".contribution_years=1", ParameterError, "is not NAME=VALUE"),
-        ("arival_rate=0.01", ParameterError, "model parameters: access_pull, arrival_rate"),
+        ("arival_rate=0.01", ParameterError, "model parameters: access_pull, access_reference, arrival_rate"),
         ("arrival_rate=fast", ParameterError, "must be a float"),
         ("arrival_rate=0.5", ParameterError, "outside its valid range"),
         ("rented_residence_hukuo.contribution_years=3", UnknownPolicyError, "policies: "),

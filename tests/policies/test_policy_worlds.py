@@ -100,7 +100,9 @@ def test_renter_applies_for_hukou_under_the_rented_rule_but_not_under_the_status
         pop = m.pop
         m.awareness.of("hukou")[rows] = True
         pop.intends_settle[rows], pop.land[rows] = True, False
-        Migrant.decide_hukou_application(m, rows)
+        pop.wants_hukou[rows] = True  # both would transfer their hukou if eligible
+        for _ in range(3):  # a monthly chance of expit(5) = 0.993 for an eligible one
+            Migrant.decide_hukou_application(m, rows)
         assert (pop.reg[rows] == Registration.HUKOU_APPLICANT).tolist() == expected, policies
 
 

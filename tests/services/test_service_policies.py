@@ -43,6 +43,7 @@ def test_low_threshold_hukou_eligibility_and_reunion() -> None:
     pop.reg[0] = Registration.LOCAL_URBAN_HUKOU
     pop.reg_months[0] = 0
     pop.hukou_local[0] = pop.hukou_urban[0] = True
+    pop.former_migrant[0] = True  # as model.convert_to_urban_hukou records it
     pol = m.policy_set.get("low_threshold_hukou")
     assert pol is not None
     object.__setattr__(pol.params, "reunion_children", 5.0)
@@ -226,6 +227,7 @@ def test_rental_market_moves_dormitory_tenants_and_pays_subsidies() -> None:
     pop = m.pop
     make_migrant(m, [0, 1])
     pop.residence[[0, 1]] = Residence.DORMITORY
+    m.housing.dwellings[0, int(Residence.PRIVATE_RENTAL)] = 10.0  # vacant private rentals in their district
     pol = m.policy_set.get("rental_market")
     assert pol is not None
     object.__setattr__(pol.params, "monthly_shift", 1.0)
