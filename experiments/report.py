@@ -23,6 +23,7 @@ import pandas as pd
 from urbanize.experiments.analysis import indicator_columns, mean_ci, sensitivity, summarize
 from urbanize.experiments.cli import CliError
 from urbanize.experiments.storage import SweepDir, load_design, open_runs
+from urbanize.experiments.validate import writable_folder
 
 MAX_LINES = 8
 
@@ -44,9 +45,12 @@ def write_report(
     missing = [o for o in outcomes if o not in df.columns]
     if missing:
         raise CliError(f"outcome '{missing[0]}' is not in the runs; indicators: {', '.join(available)}")
+    last = int(df["month"].max())
+    bad = [m for m in (months or []) if not 0 <= int(m) <= last]
+    if bad:
+        raise CliError(f"--months month {bad[0]} is outside the simulated months 0 to {last}")
     months = list(months or spec.get("report_months") or [])
-    dest = Path(to) if to else out / "report"
-    dest.mkdir(parents=True, exist_ok=True)
+    dest = writable_folder(to if to is not None else out / "report", "--to")
     written = []
 
     summary = summarize(df, design, outcomes, months)

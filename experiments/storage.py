@@ -47,6 +47,7 @@ MANIFEST = "manifest.json"
 RUNS = "runs"
 FORMAT = 2  # 2: run files have check records, manifests record their kind
 KINDS = ("run", "sweep", "compare", "calibration")
+SAMPLERS = ("grid", "lhs", "sobol", "morris")
 SET_ASIDE = "set_aside"
 CHECK_SUFFIX = ".check.json"
 # what each kind of command writes at the top of its folder (hidden files are temporary files and the lock)
@@ -408,8 +409,10 @@ def load_design(out: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     manifest = SweepDir(Path(out)).read_manifest()
     try:
         design = pd.DataFrame.from_records(manifest["design"])
-        if "point" not in design.columns or not isinstance(manifest["spec"], dict):
+        if "point" not in design.columns or "policies" not in design.columns:
             raise ValueError("no design points")
+        if not isinstance(manifest["spec"], dict) or manifest["spec"].get("sampler") not in SAMPLERS:
+            raise ValueError("no sampler in its spec")
     except (KeyError, TypeError, ValueError) as exc:
         raise CliError(f"the manifest of '{out}' is damaged ({type(exc).__name__}: {exc}); rerun the sweep") from None
     return design, manifest
