@@ -73,7 +73,8 @@ class SpecError(UrbanizeError):
     """A sweep file with one or more problems; ``problems`` holds one line per problem."""
 
     def __init__(self, problems: Sequence[str], source: str = "") -> None:
-        self.problems = list(dict.fromkeys(problems))  # one line per distinct problem
+        # one line per distinct problem (a name holding a line break is shown escaped, still one line)
+        self.problems = list(dict.fromkeys(_one_line(p) for p in problems))
         self.source = source
         prefix = f"{source}: " if source else ""
         super().__init__("; ".join(prefix + p for p in self.problems))
@@ -81,6 +82,10 @@ class SpecError(UrbanizeError):
     def lines(self) -> list[str]:
         prefix = f"{self.source}: " if self.source else ""
         return [prefix + p for p in self.problems]
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,8 @@ def check_folder(root: Path, kind: str, force: bool = False) -> None:
     if root.exists() and not root.is_dir():
         raise CliError(f"--out '{root}' is a file, not a folder; choose another --out")
     found = folder_kind(root) if root.is_dir() else None
-    compatible = {kind} | ({"sweep", "compare"} if kind in ("sweep", "compare") and found == "sweep" else set())
+    legacy = found == "sweep" and "kind" not in (read_manifest(root) or {})  # written before kinds: either
+    compatible = {kind} | ({"sweep", "compare"} if kind in ("sweep", "compare") and legacy else set())
     if found is not None and found not in compatible and not force:
         hint = " (or --force to write beside it)" if kind == "run" else ""
         raise CliError(f"'{root}' holds the output of 'urbanize {found}', not '{kind}'; use another --out{hint}")
