@@ -1,4 +1,4 @@
-"""Seed streams of a sweep (DESIGN.md section 7).
+"""Seed streams of a sweep.
 
 Every run's generator is spawned from the sweep's root seed by run id with :class:`numpy.random.SeedSequence`
 (``spawn_key``), never by drawing from a shared generator, so a run's result depends only on the root seed and

@@ -1,4 +1,4 @@
-"""Sweep files: experiments as data (DESIGN.md section 7).
+"""Sweep files: experiments as data.
 
 A sweep file is a TOML document naming the city, the policy packages to compare, the parameters (fixed values,
 lists of levels or ranges; behavioural parameters by name, policy parameters as ``policy.param``), a sampler
