@@ -111,6 +111,7 @@ class WorkerPool(Executor):
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
         self._shutdown = False
+        self._terminated = False
         self._thread: threading.Thread | None = None
         self._ids = itertools.count()
         self.worker_deaths = 0  # workers lost while holding a task (for reports and tests)
@@ -140,6 +141,7 @@ class WorkerPool(Executor):
 
     def terminate(self) -> None:
         """Stop now: cancel queued tasks and kill every worker (their tasks are lost, not failed)."""
+        self._terminated = True
         self.shutdown(wait=False, cancel_futures=True)
         for w in list(self._workers):
             if w.process.is_alive():
@@ -177,7 +179,7 @@ class WorkerPool(Executor):
         """Give queued tasks to idle workers (starting workers up to ``max_workers``)."""
         while True:
             with self._lock:
-                if not self._queue:
+                if not self._queue or self._terminated:
                     return
                 idle = next((w for w in self._workers if w.task is None), None)
                 if idle is None and len(self._workers) >= self._n:
@@ -203,6 +205,10 @@ class WorkerPool(Executor):
         try:
             while True:
                 self._assign()
+                if self._terminated:  # (also a worker started while terminate() was looking)
+                    for w in self._workers:
+                        if w.process.is_alive():
+                            w.process.kill()
                 with self._lock:
                     busy = any(w.task is not None for w in self._workers)
                     if self._shutdown and not busy and not self._queue:
@@ -243,6 +249,9 @@ class WorkerPool(Executor):
         self._workers.remove(w)
         task = w.task
         if task is None:
+            return
+        if self._terminated:  # killed by terminate(): nothing is resubmitted
+            task.future.set_exception(WorkerLost("the pool was terminated"))
             return
         self.worker_deaths += 1
         task.deaths += 1
