@@ -9,8 +9,10 @@ exhausting memory.
 
 Estimates (assumed, measured on the 2-core development machine, docs/experiments.md "Limits"):
 
-* model time per run: :data:`SECONDS_PER_HOUSEHOLD_MONTH` x households x months (README: about 40 ms per month
-  at 100,000 households, i.e. 4e-7 s per household-month; rounded up to 5e-7 for the smaller runs' overheads);
+* model time per run: :data:`SECONDS_PER_HOUSEHOLD_MONTH` x households x months plus
+  :data:`SECONDS_PER_RUN_SETUP` (README: a Changshu run of 5,000 households over 10 years takes about a second on
+  one core, 1.7e-6 s per household-month with its set-up; about 40 ms per month at 100,000 households, 4e-7 s;
+  1e-6 sits between them: an order of magnitude, not a promise);
 * memory of one worker: :data:`BYTES_PER_HOUSEHOLD` per household (README: 1.9 GB for Zhengzhou's 2.4 million
   households at full scale, about 800 bytes each; rounded up) plus 200 MB for the interpreter and libraries;
 * output: one Parquet row per month and run, about :data:`BYTES_PER_ROW` bytes compressed.
@@ -45,7 +47,7 @@ MAX_LEVELS = 10_000  # levels of one grid parameter (from 'step' or 'levels'); s
 MAX_SEED = 2**63 - 1  # seeds are stored in Parquet int64 metadata columns
 MAX_MORRIS_LEVELS = 100  # SALib's Morris grid; more levels than this only slows the sampler (assumed)
 
-SECONDS_PER_HOUSEHOLD_MONTH = 5e-7
+SECONDS_PER_HOUSEHOLD_MONTH = 1e-6
 SECONDS_PER_RUN_SETUP = 0.3
 BYTES_PER_HOUSEHOLD = 1_000
 WORKER_BASE_BYTES = 200e6
