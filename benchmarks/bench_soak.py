@@ -118,9 +118,9 @@ def soak(spec: Path, out: Path, total: int, kills: int, worker_kills: int, worke
         before = n_done(out)
         t0 = time.monotonic()
         kill_worker_at = before + int(rng.integers(0, 3)) if owed > 0 else None
-        # a random moment: after 0 to 6 more run files (a kill may land during start-up or mid-run), and after
-        # this round's worker kill
-        target = max(before + int(rng.integers(0, 7)), (kill_worker_at or 0) + 1)
+        # a random moment, spread over the whole sweep: after 0 to 2 x total / (kills + 1) more run files (a kill
+        # may land during start-up, while run files are checked, or mid-run), and after this round's worker kill
+        target = max(before + int(rng.integers(0, max(2, 2 * total // (kills + 1)))), (kill_worker_at or 0) + 1)
         while proc.poll() is None:
             done = n_done(out)
             if kill_worker_at is not None and done >= kill_worker_at:

@@ -92,7 +92,8 @@ class DesignSize:
         if self.runs > MAX_RUNS:
             return (
                 f"the design has {self.points:,} design points x {self.replicates:,} replicates = "
-                f"{self.runs:,} runs, more than the limit of {MAX_RUNS:,}; use fewer levels, samples or replicates"
+                f"{self.runs:,} runs (estimated {_duration(self.cpu_seconds)} of CPU, {_bytes(self.output_bytes)} of "
+                f"output), more than the limit of {MAX_RUNS:,} runs; use fewer levels, samples or replicates"
             )
         return None
 

@@ -79,10 +79,9 @@ def test_coordinator_killed_at_random_moments_then_resumed_is_exact(tmp_path, sp
         if n_files(out) == 12:
             break
     assert kills >= 1, "the sweep always finished before it could be killed"
-    assert (out / LOCK).exists(), "a SIGKILLed coordinator leaves its lock behind"
+    # (whether a lock was left depends on the moment of the last kill; the two-writers test covers take-over)
     result = run_sweep(load_spec(spec_path), out, workers=2, progress=False)
     assert result.failed == 0 and result.skipped + result.done == 12
-    assert result.lock_taken_over is not None  # the dead coordinator's lock was taken over
     assert not (out / LOCK).exists()
     pd.testing.assert_frame_equal(open_runs(out), reference)
 
