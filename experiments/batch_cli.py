@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from urbanize.experiments import limits, validate
+from urbanize.experiments import checks, limits
 from urbanize.experiments.cli import CliError
 from urbanize.experiments.spec import SpecError, load_spec
 
@@ -87,7 +87,7 @@ def _executor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", help="address of a running Dask scheduler (with --executor dask)")
 
 
-_csv_list = validate.csv_list
+_csv_list = checks.csv_list
 MAX_WORKERS = 1024  # worker processes on one machine; more is a typo (assumed)
 
 
@@ -182,7 +182,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if args.to is not None and not args.to.strip():
         raise CliError("--to is empty; give a folder for the report, or leave --to out (DIR/report)")
-    outcomes = validate.known_outcomes(_csv_list(args.outcomes))
+    outcomes = checks.known_outcomes(_csv_list(args.outcomes))
     files = write_report(args.dir, outcomes, _int_list(args.months, "--months"), args.to)
     for f in files:
         print(f)
@@ -202,15 +202,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise CliError(f"--policies needs at least two packages separated by commas, got '{args.policies}'")
     if args.replicates < 2:
         raise CliError(f"--replicates must be at least 2 for a confidence interval, got {args.replicates}")
-    validate.replicates(args.replicates, least=2)
-    validate.households(args.households)
-    validate.seed(args.seed)
+    checks.replicates(args.replicates, least=2)
+    checks.households(args.households)
+    checks.seed(args.seed)
     if args.months is not None:
-        months = validate.months(args.months)
+        months = checks.months(args.months)
     else:
-        months = 12 * validate.years(args.years if args.years is not None else 10)
-    at = validate.month_list(args.at, "--at", months)  # checked before anything runs
-    outcomes = validate.known_outcomes(_csv_list(args.outcomes))
+        months = 12 * checks.years(args.years if args.years is not None else 10)
+    at = checks.month_list(args.at, "--at", months)  # checked before anything runs
+    outcomes = checks.known_outcomes(_csv_list(args.outcomes))
     try:
         spec = comparison_spec(
             args.city, packages, args.replicates, months, args.households, args.seed, outcomes

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from urbanize.experiments.analysis import indicator_columns, mean_ci, sensitivity, summarize
+from urbanize.experiments.checks import writable_folder
 from urbanize.experiments.cli import CliError
 from urbanize.experiments.storage import SweepDir, load_design, open_runs
-from urbanize.experiments.validate import writable_folder
 
 MAX_LINES = 8
 
