@@ -14,7 +14,7 @@ find_python = $(shell for c in python3.12 python3.13 python3.14 python3; do \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done)
 
-.PHONY: setup demo test lint typecheck unit browser-deps viz bench baseline clean
+.PHONY: setup demo test lint typecheck unit browser-deps viz bench baseline docs clean
 
 $(PY):
 	@py="$(find_python)"; \
@@ -69,6 +69,10 @@ viz: setup
 
 bench: setup
 	$(PY) benchmarks/bench_model.py --repeat 3
+
+## Rewrite the generated tables of docs/model.md (parameters, unit costs, indicators) from the registries
+docs: setup
+	$(PY) -m urbanize.model.odd_tables docs/model.md
 
 ## Refresh the golden baseline (commit the new file with the reason)
 baseline: setup

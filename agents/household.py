@@ -1,4 +1,4 @@
-"""Households: the model's agents (DESIGN.md sections 2 and 9).
+"""Households: the model's agents (docs/model.md, sections 2 and 7.4).
 
 Household state lives column-wise in ``model.pop``. Each decision is written once, as a class method
 vectorized over the rows of one household type, and subtypes override only the decisions that differ
@@ -96,6 +96,10 @@ class Household(mesa.Agent):
         """Form the intention to settle for good (migrants only)."""
 
     @classmethod
+    def decide_hukou_willingness(cls, model: UrbanizationModel, rows: np.ndarray) -> None:
+        """Whether the household would transfer its hukou here if eligible (migrants only)."""
+
+    @classmethod
     def decide_departure(cls, model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
         """Rows that return to origin this month (none by default: local households stay)."""
         return rows[:0]
@@ -108,9 +112,23 @@ class Migrant(Household):
 
     @classmethod
     def decide_registration(cls, model: UrbanizationModel, rows: np.ndarray) -> None:
+        cls.lapse_registration(model, rows)
         cls.decide_register(model, rows)
         cls.decide_residence_permit(model, rows)
+        cls.decide_hukou_willingness(model, rows)
         cls.decide_hukou_application(model, rows)
+
+    @classmethod
+    def lapse_registration(cls, model: UrbanizationModel, rows: np.ndarray) -> None:
+        """Registered -> unregistered, and residence permit -> registered, each with monthly chance
+        ``registration_lapse`` (a temporary registration or permit not renewed after a move or a change of job:
+        both are renewed yearly), so that registration settles at a level set by the flows in and out of it, not
+        at 100 %. A hukou application does not lapse."""
+        pop, chance = model.pop, model.behaviour.registration_lapse
+        registered = rows[pop.reg[rows] == Registration.REGISTERED]
+        permit = rows[pop.reg[rows] == Registration.RESIDENCE_PERMIT]
+        model.move_state(registered[model.rng.random(registered.size) < chance], Registration.UNREGISTERED)
+        model.move_state(permit[model.rng.random(permit.size) < chance], Registration.REGISTERED)
 
     @classmethod
     def decide_register(cls, model: UrbanizationModel, rows: np.ndarray) -> None:
@@ -143,22 +161,36 @@ class Migrant(Household):
         model.move_state(cand[model.rng.random(cand.size) < expit(utility)], Registration.RESIDENCE_PERMIT)
 
     @classmethod
-    def decide_hukou_application(cls, model: UrbanizationModel, rows: np.ndarray) -> None:
-        """Residence permit -> hukou applicant, for eligible households aware of the pathway.
+    def decide_hukou_willingness(cls, model: UrbanizationModel, rows: np.ndarray) -> None:
+        """Whether the household would transfer its hukou here if it were eligible: a stated preference, held
+        with a persistent individual taste (random utility).
 
-        Logit: ``hukou_const + hukou_settle * intends_settle + hukou_land_tie * holds_land`` (CMDS 2016: 49 %
-        of those intending to stay would transfer hukou if eligible; land rights at origin hold many back).
+        ``hukou_want_const + hukou_settle * intends_settle + hukou_land_tie * holds_land + hukou_taste > 0``.
+        CMDS 2016: 48.7 % of migrants intending to stay would transfer their hukou if eligible (Qiu and Zhou
+        2019); land rights at origin hold many back. This is what the survey measures, apart from eligibility.
         """
         pop, b = model.pop, model.behaviour
+        utility = (
+            b.hukou_want_const
+            + b.hukou_settle * pop.intends_settle[rows]
+            + b.hukou_land_tie * pop.land[rows]
+            + pop.hukou_taste[rows]
+        )
+        pop.wants_hukou[rows] = utility > 0
+
+    @classmethod
+    def decide_hukou_application(cls, model: UrbanizationModel, rows: np.ndarray) -> None:
+        """Residence permit -> hukou applicant: households that want local hukou, know the pathway and are
+        eligible under the active policies apply with monthly chance ``expit(hukou_const)`` (gathering the papers
+        takes time)."""
+        pop, b = model.pop, model.behaviour
         cand = rows[pop.reg[rows] == Registration.RESIDENCE_PERMIT]
+        cand = cand[pop.wants_hukou[cand]]
         cand = cand[model.awareness.of("hukou")[cand]]
         cand = cand[model.policy_set.eligible(Transition.APPLY_HUKOU, cand)]
         if cand.size == 0:
             return
-        utility = (
-            b.hukou_const + b.hukou_settle * pop.intends_settle[cand] + b.hukou_land_tie * pop.land[cand]
-        )
-        model.move_state(cand[model.rng.random(cand.size) < expit(utility)], Registration.HUKOU_APPLICANT)
+        model.move_state(cand[model.rng.random(cand.size) < expit(b.hukou_const)], Registration.HUKOU_APPLICANT)
 
     @classmethod
     def decide_settlement(cls, model: UrbanizationModel, rows: np.ndarray) -> None:

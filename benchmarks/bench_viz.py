@@ -6,7 +6,7 @@ median and 90th percentile over several steps, with the server-side step time of
 
     .venv/bin/python benchmarks/bench_viz.py [--sizes 1000 5000 20000] [--steps 15] [--city changshu]
 
-Target: under 300 ms at 5,000 households.
+Target (docs/app.md): under 300 ms at 5,000 households.
 """
 
 from __future__ import annotations

@@ -13,6 +13,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from urbanize.experiments.outcomes import first_month, outcome_info
+from urbanize.experiments.stats import (
+    P_ADJUST_METHOD,
+    adjust_p_values,
+    bounded_ci,
+    paired_p_value,
+)
+
 LABELS = ("run_id", "point", "replicate", "policies", "sample", "month")
 
 
@@ -51,7 +59,11 @@ def summarize(
     months: Sequence[int] | None = None,
     conf: float = 0.95,
 ) -> pd.DataFrame:
-    """Mean and CI across replicates of each outcome, per design point, at the chosen months."""
+    """Mean and CI across replicates of each outcome, per design point, at the chosen months.
+
+    The CI respects the outcome's bounds (``experiments.stats.bounded_ci``: t, or bootstrap where t would leave
+    them); ``ci_method`` says which. Monthly flows have no month-0 value and are left out there.
+    """
     params = [c for c in design.columns if c not in ("point", "policies", "sample")]
     months = pick_months(df, months)
     sub = df[df["month"].isin(months)]
@@ -61,9 +73,24 @@ def summarize(
         base: dict[str, Any] = {"point": point, "policies": info.at[point, "policies"]}
         base.update({p: info.at[point, p] for p in params})
         for outcome in outcomes:
-            mean, sd, n, lo, hi = mean_ci(g[outcome].to_numpy(), conf)
+            if month < first_month(outcome):
+                continue
+            oi = outcome_info(outcome)
+            mean, sd, n, _, _ = mean_ci(g[outcome].to_numpy(), conf)
+            lo, hi, method = bounded_ci(g[outcome].to_numpy(), oi.lo, oi.hi, conf)
             rows.append(
-                dict(base, month=month, outcome=outcome, n=n, mean=mean, sd=sd, ci_low=lo, ci_high=hi)
+                dict(
+                    base,
+                    month=month,
+                    outcome=outcome,
+                    unit=oi.unit,
+                    n=n,
+                    mean=mean,
+                    sd=sd,
+                    ci_low=lo,
+                    ci_high=hi,
+                    ci_method=method,
+                )
             )
     return pd.DataFrame(rows)
 
@@ -80,7 +107,8 @@ def paired_differences(
 
     Under common random numbers replicate ``r`` of both points saw the same seed stream, so the paired
     difference removes the noise they share; a package compared with itself differs by exactly zero. A value
-    missing (NaN) in both runs of a pair counts as no difference.
+    missing (NaN) in both runs of a pair counts as no difference. ``p_value`` is the paired t test of no
+    difference (``experiments.stats.paired_p_value``); :func:`adjust_comparisons` adds the adjusted p-values.
     """
     months = pick_months(df, months)
     sub = df[df["month"].isin(months)]
@@ -92,6 +120,8 @@ def paired_differences(
         for month in months:
             idx = [k for k in common if k[1] == month]
             for outcome in outcomes:
+                if month < first_month(outcome):
+                    continue  # a monthly flow has no month-0 value
                 a = other.loc[idx, outcome].to_numpy(dtype=float)
                 b = base.loc[idx, outcome].to_numpy(dtype=float)
                 d = np.where(np.isnan(a) & np.isnan(b), 0.0, a - b)
@@ -102,6 +132,7 @@ def paired_differences(
                         "baseline_point": baseline_point,
                         "month": month,
                         "outcome": outcome,
+                        "unit": outcome_info(outcome).unit,
                         "n_pairs": n,
                         "mean_baseline": float(np.nanmean(b)) if n else np.nan,
                         "mean_other": float(np.nanmean(a)) if n else np.nan,
@@ -109,9 +140,22 @@ def paired_differences(
                         "sd": sd,
                         "ci_low": lo,
                         "ci_high": hi,
+                        "p_value": paired_p_value(d),
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def adjust_comparisons(table: pd.DataFrame) -> pd.DataFrame:
+    """Add ``p_adjusted`` and ``p_adjust_method`` to a table of :func:`paired_differences`: Benjamini-Hochberg
+    over each comparison table, i.e. all outcomes and packages (points) at one month."""
+    out = table.copy()
+    out["p_adjusted"] = np.nan
+    for _, idx in out.groupby("month").groups.items():
+        out.loc[idx, "p_adjusted"] = adjust_p_values(out.loc[idx, "p_value"].to_numpy())
+    sizes = out.groupby("month")["p_value"].transform(lambda p: int(p.notna().sum()))
+    out["p_adjust_method"] = [f"{P_ADJUST_METHOD} over {int(k)} tests at this month" for k in sizes]
+    return out
 
 
 def point_means(

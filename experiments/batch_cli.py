@@ -190,7 +190,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from urbanize.experiments.compare import comparison_spec, comparison_table, format_table
+    from urbanize.experiments.compare import comparison_spec, comparison_table, format_table, write_comparison
     from urbanize.experiments.report import write_report
     from urbanize.experiments.storage import out_folder
     from urbanize.experiments.sweep import run_sweep
@@ -228,8 +228,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
     code = _finish(result)
     table = comparison_table(args.out, outcomes, at)
-    path = Path(args.out) / "comparison.csv"
-    table.to_csv(path, index=False, float_format="%.6g")
+    path = write_comparison(args.out, table)
     print(format_table(table))
     print(f"wrote {path}")
     write_report(args.out, outcomes or spec.outcomes, at)

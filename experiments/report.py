@@ -1,31 +1,76 @@
-"""``urbanize report DIR``: summary tables (CSV) and plots (PNG) of a finished or partial sweep.
+"""``urbanize report DIR``: summary tables (CSV), plots (PNG) and one self-contained HTML report of a finished or
+partial sweep; ``urbanize compare`` writes the same report for its comparison.
 
 Writes into ``DIR/report/`` (or ``--to``):
 
-* ``summary.csv``: mean, sd and 95 % CI across replicates per outcome, per design point, at the chosen months;
-* ``trajectory_<outcome>.png``: monthly mean with a 95 % band, one line per design point (or per policy package
-  when there are many points);
-* ``response_<outcome>.png`` for a grid over one parameter: the outcome against that parameter per package, with
-  95 % CIs, at each tabulated month;
-* for Sobol / Morris sweeps, ``sensitivity.csv`` and ``sensitivity_<outcome>.png``: S1/ST or mu*/sigma with
-  CIs, computed on replicate means, with the replicate-noise share next to them;
+* ``report.html``: everything below in one file that opens without Python (images embedded, no external
+  assets): the set-up (city, households, replicates, months, seed), the method notes, the tables and figures;
+* ``summary.csv``: mean, sd and 95 % CI across replicates per outcome (with its unit), per design point, at the
+  chosen months; CIs respect the outcome's bounds (bootstrap where the t interval would cross them,
+  ``ci_method``); numbers never in e-notation;
+* ``trajectory_<outcome>.png``: the monthly trajectories in calendar years, at most 4 lines a panel; for a
+  comparison (several packages, no parameter varied, common random numbers) the paired difference from the first
+  package over time beside the levels;
+* ``forest_<month>_<page>.png`` for a comparison: paired effects (package minus the first package) with 95 % CIs
+  and adjusted p-values, one small panel per outcome;
+* ``response_<outcome>.png`` for a grid over one parameter: the outcome against the parameter (with its unit);
+* for Sobol / Morris sweeps, ``sensitivity.csv`` and ``sensitivity_<outcome>.png``;
 * ``failures.csv`` when runs failed.
+
+Figures follow the conventions of ``experiments.figures``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from urbanize.experiments.analysis import indicator_columns, mean_ci, sensitivity, summarize
+from urbanize.experiments import figures
+from urbanize.experiments.analysis import indicator_columns, sensitivity, summarize
 from urbanize.experiments.checks import writable_folder
 from urbanize.experiments.cli import CliError
-from urbanize.experiments.storage import SweepDir, load_design, open_runs
+from urbanize.experiments.html_report import HtmlReport
+from urbanize.experiments.outcomes import fmt, fmt_p, month_label, write_csv
+from urbanize.experiments.stats import P_ADJUST_TEXT
+from urbanize.experiments.storage import SweepDir, code_version, load_design, open_runs
 
-MAX_LINES = 8
+# design points above which trajectories pool by package (the app's analyst page follows the report)
+MAX_LINES = figures.MAX_POINT_LINES
+HTML_TABLE_ROWS = 400  # rows of the summary shown in the HTML (all of them are in summary.csv)
+CI_NOTE = (
+    "Intervals are 95 % confidence intervals of the mean across replicates (t distribution); where that "
+    "interval would leave an outcome's possible range (a share outside 0-1, a count below 0) the percentile "
+    "bootstrap interval is used instead (column ci_method). Monthly flows (per-month amounts) start at month 1: "
+    "month 0 is the starting state, before any month was simulated. Month 0 is January 2009."
+)
+
+
+def is_comparison(design: pd.DataFrame, spec: dict[str, Any]) -> bool:
+    """Several packages, no parameter varied, common random numbers: a paired comparison against point 0."""
+    params = [c for c in design.columns if c not in ("point", "policies", "sample")]
+    return (
+        spec.get("sampler") == "grid"
+        and len(design) >= 2
+        and not [p for p in params if design[p].nunique() > 1]
+        and bool(spec.get("common_random_numbers", True))
+    )
+
+
+def param_unit(name: str) -> str:
+    """Unit of a behavioural (``arrival_rate``) or policy (``policy.param``) parameter, '' if unknown."""
+    from urbanize.model.params import BehaviourParams, describe
+    from urbanize.policies.registry import available
+
+    policy, sep, pname = name.replace("__", ".").partition(".")
+    if sep:
+        cls = available().get(policy)
+        infos = describe(cls.Params) if cls is not None else []
+    else:
+        pname, infos = name, describe(BehaviourParams)
+    return next((i.unit for i in infos if i.name == pname), "")
 
 
 def write_report(
@@ -34,7 +79,7 @@ def write_report(
     months: Sequence[int] | None = None,
     to: str | Path | None = None,
 ) -> list[Path]:
-    """Write the report of the sweep in ``out``; returns the files written."""
+    """Write the report of the sweep in ``out``; returns the files written (``report.html`` first)."""
     out = Path(out)
     design, manifest = load_design(out)
     df = open_runs(out)
@@ -51,128 +96,121 @@ def write_report(
         raise CliError(f"--months month {bad[0]} is outside the simulated months 0 to {last}")
     months = list(months or spec.get("report_months") or [])
     dest = writable_folder(to if to is not None else out / "report", "--to")
-    written = []
+    meta = {k: spec.get(k) for k in ("city", "households", "replicates")}
+    sampled = spec["sampler"] in ("sobol", "morris", "lhs")
+    comparison = is_comparison(design, spec)
+    page = _page(spec, design, df, comparison)
+    written: list[Path] = []
 
     summary = summarize(df, design, outcomes, months)
-    written.append(_csv(summary, dest / "summary.csv"))
-    params_varied = [p for p in params if design[p].nunique() > 1]
+    if not summary.empty:
+        summary.insert(summary.columns.get_loc("month") + 1, "date", [month_label(m) for m in summary["month"]])
+    written.append(write_csv(summary, dest / "summary.csv"))
+
+    if comparison:
+        from urbanize.experiments.compare import comparison_table
+
+        table = comparison_table(out, outcomes, months)
+        page.heading("Paired effects")
+        page.note(
+            "Each package minus the first one, paired by replicate (both ran on the same seeds), with the 95 % CI "
+            f"of the mean paired difference. {P_ADJUST_TEXT}."
+        )
+        for k, part in enumerate(figures.forest_pages(table), start=1):
+            path = dest / f"forest_{int(part['month'].iloc[0])}_{k}.png"
+            figures.plot_forest(part, path, meta)
+            written.append(path)
+            page.figure(path, f"forest plot of paired effects, page {k}")
+        page.table(
+            table,
+            ["package", "date", "outcome", "unit", "mean_baseline", "mean_other", "difference", "ci_low",
+             "ci_high", "p_value", "p_adjusted"],
+            formats={c: fmt for c in ("mean_baseline", "mean_other", "difference", "ci_low", "ci_high")}
+            | {"p_value": fmt_p, "p_adjusted": fmt_p},
+            headers={"mean_baseline": "baseline", "mean_other": "package", "ci_low": "95% CI low",
+                     "ci_high": "95% CI high", "p_value": "p", "p_adjusted": "p adj. (BH)"},
+        )
+
+    page.heading("Trajectories")
+    if sampled:
+        page.note(
+            "Lines pool design points that differ in their sampled parameters: the line is the median over design "
+            "points of their replicate means and the band the 5-95 % range over design points. That band is the "
+            "spread over the sampled design (parameters and noise), not a confidence interval."
+        )
     for outcome in outcomes:
-        written.append(plot_trajectories(df, design, outcome, dest / f"trajectory_{outcome}.png"))
-        if spec["sampler"] == "grid" and len(params_varied) == 1:
-            written.append(
-                plot_response(summary, params_varied[0], outcome, dest / f"response_{outcome}.png")
-            )
+        path = dest / f"trajectory_{outcome}.png"
+        if comparison:
+            figures.plot_paired_over_time(df, design, outcome, path, meta)
+        else:
+            figures.plot_trajectories(df, design, outcome, path, meta, sampled=sampled)
+        written.append(path)
+        page.figure(path, f"trajectory of {outcome}")
+
+    params_varied = [p for p in params if design[p].nunique() > 1]
+    if spec["sampler"] == "grid" and len(params_varied) == 1:
+        page.heading(f"Response to {params_varied[0]}")
+        for outcome in outcomes:
+            path = dest / f"response_{outcome}.png"
+            figures.plot_response(summary, params_varied[0], outcome, path, meta, param_unit(params_varied[0]))
+            written.append(path)
+            page.figure(path, f"response of {outcome} to {params_varied[0]}")
+
     if spec["sampler"] in ("sobol", "morris"):
         month = max(months) if months else None
         sens = sensitivity(df, design, manifest, outcomes, month)
-        written.append(_csv(sens, dest / "sensitivity.csv"))
+        written.append(write_csv(sens, dest / "sensitivity.csv"))
+        page.heading("Sensitivity")
+        page.note(
+            "Indices computed on the replicate means of the design points; noise share = replicate noise variance "
+            "over the variance of those means (near 0: the indices measure the parameters; near 1: noise, add "
+            "replicates)."
+        )
         for outcome in outcomes:
             part = sens[(sens["outcome"] == outcome) & (sens["parameter"] != "")]
             if not part.empty:
-                written.append(
-                    plot_sensitivity(part, spec["sampler"], outcome, dest / f"sensitivity_{outcome}.png")
-                )
+                path = dest / f"sensitivity_{outcome}.png"
+                figures.plot_sensitivity(part, spec["sampler"], outcome, path, meta)
+                written.append(path)
+                page.figure(path, f"sensitivity of {outcome}")
+
+    page.heading("Summary across replicates")
+    page.note(CI_NOTE)
+    shown = summary.head(HTML_TABLE_ROWS)
+    if len(summary) > len(shown):
+        page.note(f"First {len(shown)} of {len(summary)} rows; all of them are in summary.csv.")
+    if not summary.empty:
+        page.table(
+            shown,
+            ["policies", *params_varied, "date", "outcome", "unit", "n", "mean", "ci_low", "ci_high", "ci_method"],
+            formats={c: fmt for c in ("mean", "ci_low", "ci_high", *params_varied)},
+            headers={"policies": "package", "ci_low": "95% CI low", "ci_high": "95% CI high", "ci_method": "CI"},
+        )
+
     failures = SweepDir(out).failures()
     if failures:
         fail = pd.DataFrame(failures).drop(columns=["traceback"], errors="ignore")
-        written.append(_csv(fail, dest / "failures.csv"))
-    return written
+        written.append(write_csv(fail, dest / "failures.csv"))
+        page.heading("Failed runs")
+        page.table(fail, list(fail.columns))
+    return [page.write(dest / "report.html"), *written]
 
 
-def _csv(df: pd.DataFrame, path: Path) -> Path:
-    df.to_csv(path, index=False, float_format="%.6g")
-    return path
-
-
-def _point_label(row: pd.Series, varied: Sequence[str], show_policies: bool = True) -> str:
-    parts = [str(row["policies"])] * show_policies + [
-        f"{p}={row[p]:g}" if isinstance(row[p], float) else f"{p}={row[p]}" for p in varied
-    ]
-    return ", ".join(parts)
-
-
-def plot_trajectories(df: pd.DataFrame, design: pd.DataFrame, outcome: str, path: Path) -> Path:
-    """Monthly mean of ``outcome`` with a 95 % CI band across runs, per design point or per package."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    params = [c for c in design.columns if c not in ("point", "policies", "sample")]
-    varied = [p for p in params if design[p].nunique() > 1]
-    if len(design) <= MAX_LINES:
-        several = design["policies"].nunique() > 1 or not varied
-        labels = {int(r["point"]): _point_label(r, varied, several) for _, r in design.iterrows()}
-        key = df["point"].map(labels)
-    else:
-        key = df["policies"]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    for label, g in df.groupby(key, sort=False):
-        stats_ = g.groupby("month")[outcome].apply(lambda s: mean_ci(s.to_numpy()))
-        months = stats_.index.to_numpy()
-        mean = np.array([s[0] for s in stats_])
-        lo = np.array([s[3] for s in stats_])
-        hi = np.array([s[4] for s in stats_])
-        (line,) = ax.plot(months, mean, label=str(label))
-        if np.isfinite(lo).any():
-            ax.fill_between(months, lo, hi, alpha=0.15, color=line.get_color(), linewidth=0)
-    ax.set_xlabel("month")
-    ax.set_ylabel(outcome)
-    ax.set_title(f"{outcome}: mean and 95 % CI across runs")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
-
-
-def plot_response(summary: pd.DataFrame, param: str, outcome: str, path: Path) -> Path:
-    """Outcome against the one swept parameter, per package, with 95 % CIs, at each tabulated month."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    part = summary[summary["outcome"] == outcome]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    for (package, month), g in part.groupby(["policies", "month"], sort=False):
-        g = g.sort_values(param)
-        err = [g["mean"] - g["ci_low"], g["ci_high"] - g["mean"]]
-        ax.errorbar(g[param], g["mean"], yerr=err, marker="o", capsize=3, label=f"{package}, month {month}")
-    ax.set_xlabel(param)
-    ax.set_ylabel(outcome)
-    ax.set_title(f"{outcome}: mean and 95 % CI across replicates", fontsize="medium")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
-
-
-def plot_sensitivity(sens: pd.DataFrame, sampler: str, outcome: str, path: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    packages = list(dict.fromkeys(sens["policies"]))
-    fig, axes = plt.subplots(1, len(packages), figsize=(6 * len(packages), 4), squeeze=False)
-    for ax, package in zip(axes[0], packages, strict=True):
-        part = sens[sens["policies"] == package]
-        y = np.arange(len(part))
-        if sampler == "sobol":
-            ax.barh(y - 0.2, part["S1"], 0.4, xerr=part["S1_conf"], label="S1")
-            ax.barh(y + 0.2, part["ST"], 0.4, xerr=part["ST_conf"], label="ST")
-            ax.set_xlabel("Sobol index")
-        else:
-            ax.barh(y, part["mu_star"], 0.5, xerr=part["mu_star_conf"], label="mu*")
-            ax.plot(part["sigma"], y, "o", label="sigma")
-            ax.set_xlabel("elementary effect")
-        ax.set_yticks(y, part["parameter"])
-        share = part["noise_share"].iloc[0]
-        ax.set_title(f"{package}\n{outcome} (replicate noise share {share:.2f})", fontsize="small")
-        ax.legend(fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+def _page(spec: dict[str, Any], design: pd.DataFrame, df: pd.DataFrame, comparison: bool) -> HtmlReport:
+    packages = list(dict.fromkeys(design["policies"]))
+    title = (
+        f"Comparison: {' vs '.join(packages)}" if comparison else f"Sweep report: {spec.get('name', 'sweep')}"
+    )
+    last = int(df["month"].max()) if len(df) else 0
+    runs = df.groupby(["point", "replicate"]).ngroups if len(df) else 0
+    setup = {
+        "city": spec.get("city"),
+        "households per run": f"{int(spec.get('households') or 0):,}",
+        "replicates": spec.get("replicates"),
+        "months": f"{spec.get('months')} (January 2009 to {month_label(int(spec.get('months') or 0))})",
+        "packages": ", ".join(packages),
+        "design": f"{spec.get('sampler')}, {len(design)} design points, {runs} runs read (last month {last})",
+        "seed": f"{spec.get('seed')} (common random numbers: {spec.get('common_random_numbers', True)})",
+        "code version": code_version(),
+    }
+    return HtmlReport(title, figures.subtitle(spec), setup)

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from urbanize.experiments import limits
+from urbanize.model import docs_scale
 from urbanize.model.errors import ParameterError
 
 
@@ -125,7 +126,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from urbanize.experiments.locking import FolderLock
 
-    months = check_run_args(args)
+    months = docs_scale.months(check_run_args(args))
     model = build_model(args)  # validates city, policies and parameters before anything is written
     out = _prepare_out(args.out, args.force)  # and the output folder, before the (possibly long) run
     with FolderLock(out, command="urbanize run"):

@@ -1,6 +1,6 @@
 """Run one configuration, return its indicators.
 
-This is the one function the batch layer calls. :class:`RunConfig` is a
+This is the one function the batch layer calls (docs/contributing.md: "experiments are data"). :class:`RunConfig` is a
 small, picklable description of one run; :func:`run_one` builds the model, runs it and returns its monthly
 indicators; :func:`execute` is what executors call: it never raises, it returns a :class:`RunOutcome` holding
 the indicators (with run id, design point and replicate columns) or the error and its traceback, plus timings

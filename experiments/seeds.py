@@ -1,4 +1,4 @@
-"""Seed streams of a sweep.
+"""Seed streams of a sweep (docs/experiments.md).
 
 Every run's generator is spawned from the sweep's root seed by run id with :class:`numpy.random.SeedSequence`
 (``spawn_key``), never by drawing from a shared generator, so a run's result depends only on the root seed and

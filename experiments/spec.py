@@ -1,4 +1,4 @@
-"""Sweep files: experiments as data.
+"""Sweep files: experiments as data (docs/experiments.md).
 
 A sweep file is a TOML document naming the city, the policy packages to compare, the parameters (fixed values,
 lists of levels or ranges; behavioural parameters by name, policy parameters as ``policy.param``), a sampler
@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from urbanize.experiments import limits
+from urbanize.model import docs_scale
 from urbanize.model.errors import UrbanizeError
 
 Sampler = Literal["grid", "lhs", "sobol", "morris"]
@@ -405,8 +406,8 @@ def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "s
         city=city,
         policies=tuple(policies),
         households=int(households),
-        months=int(months),  # type: ignore[arg-type]
-        replicates=int(replicates),
+        months=docs_scale.months(int(months)),  # type: ignore[arg-type]
+        replicates=docs_scale.replicates(int(replicates)),
         seed=int(seed),
         sampler=sampler,
         samples=int(samples) if samples is not None else None,
@@ -414,7 +415,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "s
         parameters=tuple(params),
         morris_levels=int(morris_levels),
         common_random_numbers=crn,
-        report_months=tuple(int(m) for m in report_months),
+        report_months=tuple(sorted({docs_scale.months(int(m)) for m in report_months})),
     )
 
 

@@ -2,22 +2,25 @@
 
 The expected number of arriving households a month is
 
-    migrant households x arrival_rate x exp(ht_elasticity x (ln R - ln R0)) x (1 + access_pull x (A - A0))
+    H x arrival_rate x (R / ht_reference_ratio) ** ht_elasticity x max(1 + access_pull x (A - access_reference), 0)
 
-where R is the Harris-Todaro ratio of expected urban income (wage times the chance of a job) to origin income,
-A the migrants' mean access to services, and R0, A0 their values at the start, so that the status quo keeps
-its calibrated inflow. A share ``chain_share`` of arrivals follows a tie to a household already here: it
-shares that household's hometown and, half the time, its district, and is tied to it.
+where H is the number of households without local hukou (the migrant base that chain migration draws on), R the
+Harris-Todaro ratio of a migrant's expected urban income here (wage for job, skill and hukou, times the chance of a
+job: ``LabourMarket.expected_urban_income``) to origin income, and A the migrants' mean access to services. The
+reference ratio and reference access are the same for every city, so a city with higher wages, more jobs or more
+open services against origin income draws more (Harris and Todaro 1970); the inflow is not normalised to a city's
+own starting point. What bounds a city is its labour market: arrivals crowd it, wages and job finding fall
+(``model.labour``), expected income falls and unemployed households return. A share ``chain_share`` of arrivals
+follows a tie to a household already here: it shares that household's hometown and, half the time, its district,
+and is tied to it.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from urbanize.model.enums import HouseholdType
 from urbanize.model.network import HOMETOWN, NEIGHBOUR, ties_within_groups
 from urbanize.model.synth import new_households, place_in_cells
 
@@ -27,15 +30,19 @@ if TYPE_CHECKING:
 TIE_SAMPLE = 20_000  # residents among whom an arrival's further ties are drawn
 
 
+def pull(model: UrbanizationModel) -> float:
+    """Arrivals per household of the migrant base per month, before the Poisson draw."""
+    b = model.behaviour
+    ratio = max(model.labour.income_ratio(), 1e-9)
+    income = (ratio / b.ht_reference_ratio) ** b.ht_elasticity
+    access = max(1.0 + b.access_pull * (model.migrant_access() - b.access_reference), 0.0)
+    return b.arrival_rate * income * access
+
+
 def expected_arrivals(model: UrbanizationModel) -> float:
     """Expected number of arriving household agents this month."""
-    b = model.behaviour
-    pop = model.pop
-    migrants = int(np.count_nonzero(pop.htype == HouseholdType.MIGRANT))
-    ratio = max(model.labour.income_ratio(), 1e-9)
-    pull = math.exp(b.ht_elasticity * (math.log(ratio) - math.log(model.labour.reference_ratio)))
-    access = 1.0 + b.access_pull * (model.migrant_access() - model.reference_access)
-    return migrants * b.arrival_rate * pull * max(access, 0.0)
+    base = int(np.count_nonzero(~model.pop.hukou_local))
+    return base * pull(model)
 
 
 def arrive(model: UrbanizationModel) -> np.ndarray:
@@ -45,7 +52,7 @@ def arrive(model: UrbanizationModel) -> np.ndarray:
     if k == 0:
         return np.empty(0, dtype=np.int64)
     cols = new_households(model, "migrant", k, model.type_weight["migrant"], arriving=True)
-    migrant_rows = np.flatnonzero(pop.htype == HouseholdType.MIGRANT)
+    migrant_rows = np.flatnonzero(~pop.hukou_local)
     chain = rng.random(k) < model.behaviour.chain_share
     contacts = np.full(k, -1, dtype=np.int64)
     if migrant_rows.size:

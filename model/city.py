@@ -1,6 +1,6 @@
 """City profiles: the four pilot sites of the seed as data files (``model/cities/*.toml``).
 
-Each profile holds the seed's population figures (DESIGN.md section 6, checked against seed ch.2), the
+Each profile holds the seed's population figures (docs/model.md, section 6, checked against seed ch.2), the
 districts with their kind and a map, the labour market, housing tenure and starting registration. Figures not in
 the seed are marked "assumed" in the data file with the reasoning, so a user can replace them.
 """

@@ -1,6 +1,6 @@
 """The urbanization model: a city, its households and its policies, stepped month by month.
 
-``UrbanizationModel.step`` is the schedule of DESIGN.md section 3 and reads like it:
+``UrbanizationModel.step`` is the schedule of docs/model.md, section 3, and reads like it:
 
 1. policies act on the city;
 2. life events;
@@ -23,8 +23,9 @@ import pandas as pd
 from mesa.discrete_space import Cell, OrthogonalMooreGrid
 
 from urbanize.agents.household import HOUSEHOLD_CLASSES, Household
-from urbanize.model import arrivals, life
+from urbanize.model import arrivals, calendar, docs_scale, life
 from urbanize.model.city import CityProfile, load_city
+from urbanize.model.datacollection import IndicatorCollector
 from urbanize.model.enums import HouseholdType, Registration, Residence
 from urbanize.model.errors import ParameterError
 from urbanize.model.housing import HousingStock
@@ -33,8 +34,9 @@ from urbanize.model.labour import LabourMarket
 from urbanize.model.ledger import FiscalLedger
 from urbanize.model.network import HOMETOWN, Awareness, SocialNetwork
 from urbanize.model.params import BehaviourParams, build
-from urbanize.model.policy_set import PolicySet
+from urbanize.model.policy_set import PolicySet, split_policy_keywords
 from urbanize.model.population import Population
+from urbanize.model.services import CityServices
 from urbanize.model.synth import place_in_cells, starting_population
 from urbanize.policies.registry import resolve
 
@@ -56,7 +58,7 @@ class HukouOffice:
 
     def reset_quota(self) -> None:
         pop = self.model.pop
-        migrants = float(pop.weight[pop.htype == HouseholdType.MIGRANT].sum())
+        migrants = float(pop.weight[~pop.hukou_local].sum())  # households without local hukou
         self.quota_remaining = self.quota_share * migrants
 
     def grant(self) -> None:
@@ -87,7 +89,20 @@ class UrbanizationModel(mesa.Model):
         policy_params: per-policy parameters, ``{"rented_residence_hukou": {"contribution_years": 3}}``.
         agents: "auto" creates ``Household`` objects for every household up to 20,000 and on demand above;
             "all" always; "lazy" only on demand (``model.household(uid)``).
-        **behaviour: any field of ``model.params.BehaviourParams`` (e.g. ``arrival_rate=0.01``).
+        **behaviour: any field of ``model.params.BehaviourParams`` (e.g. ``arrival_rate=0.01``), and policy
+            parameters as flat keywords ``policy__param`` or ``"policy.param"`` (e.g.
+            ``rented_residence_hukou__contribution_years=3``), the form ``mesa.batch_run`` and SolaraViz
+            sweep; the policy must be active. Numpy integers and floats are accepted wherever a number is.
+
+    Mesa interface:
+        ``model.datacollector`` is a ``mesa.DataCollector`` (:class:`~urbanize.model.datacollection.
+        IndicatorCollector`) holding every indicator each month, so ``mesa.batch_run(UrbanizationModel,
+        parameters={"households": 500, "arrival_rate": [0.005, 0.01]}, max_steps=12)`` returns the indicators.
+        Households are rows of numpy columns (``model.pop``); ``Household`` agents are views on those rows.
+        ``model.agents`` holds one agent per household up to 20,000 households (``agents="auto"``); above that,
+        and with ``agents="lazy"`` (what sweeps use), it holds only the agents created on demand by
+        ``model.household(uid)``, and a loop over ``model.agents`` does not see every household: count and
+        aggregate through the indicators or ``model.pop`` instead (docs/mesa.md).
 
     Example:
         >>> m = UrbanizationModel(city="changshu", policies="status_quo", households=500, rng=7)
@@ -109,6 +124,9 @@ class UrbanizationModel(mesa.Model):
     ) -> None:
         if isinstance(rng, np.random.SeedSequence):
             rng = np.random.default_rng(rng)
+        elif isinstance(rng, np.integer):
+            rng = int(rng)  # Mesa seeds its stdlib random.Random with it, which refuses numpy integers
+        behaviour, policy_params = split_policy_keywords(behaviour, policy_params)
         super().__init__(rng=rng)
         self.profile: CityProfile = load_city(city)
         self.behaviour: BehaviourParams = build(BehaviourParams, behaviour)
@@ -128,6 +146,7 @@ class UrbanizationModel(mesa.Model):
                     f"households = {households!r} must be a whole number from 20 to {MAX_HOUSEHOLDS:,}"
                 )
             households = int(households)
+        households, scale = docs_scale.households(households), docs_scale.scale(scale)  # docs examples only
         if agents not in ("auto", "all", "lazy"):
             raise ParameterError(f"agents = {agents!r} must be one of auto, all, lazy")
         self.city = self.profile.name
@@ -149,23 +168,23 @@ class UrbanizationModel(mesa.Model):
         topics = [p.awareness_topic for p in self.policy_set if p.awareness_topic]
         self.awareness: Awareness = Awareness(self, [t for t in topics if t])
         self._initial_awareness(np.arange(self.pop.n), {"registration": 0.4, "hukou": 0.3})
-        self.services = self._make_services()
+        self.services = CityServices(self)
         self.services.setup()
         self.housing = HousingStock(self)
         for policy in self.policy_set:
             policy.setup(self)
         self.housing.build()  # public rental flats as the services (and policies) set them up
         self.hukou.reset_quota()
+        self.labour.open()
         life.update_income(self)
-        self.labour.reference_ratio = max(self.labour.income_ratio(), 1e-9)
-        self.reference_access = self.migrant_access()
         self._agents_mode = agents
         self._eager_agents = agents == "all" or (agents == "auto" and self.pop.n <= AUTO_AGENT_LIMIT)
         if self._eager_agents:
             self._create_agents(np.arange(self.pop.n))
         for cls, rows in zip(HOUSEHOLD_CLASSES, self.rows_by_type(), strict=True):
             cls.decide_settlement(self, rows)  # the starting intentions, so month 0 reports them
-        self._rows: list[dict[str, float]] = []
+            cls.decide_hukou_willingness(self, rows)
+        self.datacollector = IndicatorCollector(registry())
         self.collect()
 
     # --- construction helpers ------------------------------------------------------------------------------
@@ -187,17 +206,6 @@ class UrbanizationModel(mesa.Model):
         self.districts = p.districts
         self.district_is_urban = np.array([d.kind.urban for d in p.districts])
 
-    def _make_services(self) -> Any:
-        try:
-            from urbanize.model.service_catalog import CityServices
-        except ModuleNotFoundError as exc:
-            if exc.name != "urbanize.model.service_catalog":
-                raise
-            from urbanize.model.services import ServiceSet
-
-            return ServiceSet(self)
-        return CityServices(self)
-
     def _initial_awareness(self, rows: np.ndarray, shares: Mapping[str, float]) -> None:
         for topic, share in shares.items():
             col = self.awareness.of(topic)
@@ -209,7 +217,7 @@ class UrbanizationModel(mesa.Model):
 
     # --- the schedule ----------------------------------------------------------------------------------------
     def step(self) -> None:
-        """One month (DESIGN.md section 3)."""
+        """One month (docs/model.md, section 3)."""
         self.month += 1
         self.flows = defaultdict(float)
         self.act_policies()
@@ -303,6 +311,15 @@ class UrbanizationModel(mesa.Model):
         pop.hukou_local[rows] = True
         pop.hukou_urban[rows] = True
         pop.intends_settle[rows] = True
+        # a migrant household granted local urban hukou is a local urban resident from now on: it leaves the migrant
+        # base of arrivals, the hukou quota's count and the migrant indicators (its conversion stays counted)
+        became_local = rows[~farmer & (pop.htype[rows] == HouseholdType.MIGRANT)]
+        pop.htype[became_local] = HouseholdType.URBAN_RESIDENT
+        for uid in pop.uid[became_local].tolist():
+            agent = self._agents_by_uid.pop(uid, None)
+            if agent is not None:
+                agent.remove()
+                self._agents_by_uid[uid] = HOUSEHOLD_CLASSES[HouseholdType.URBAN_RESIDENT](self, uid)
 
     def relocate(self, rows: np.ndarray, districts: np.ndarray, residence: Residence) -> None:
         """Move households to new districts and a new residence tenure."""
@@ -377,12 +394,9 @@ class UrbanizationModel(mesa.Model):
 
     # --- running and results ---------------------------------------------------------------------------------
     def collect(self) -> None:
-        """Compute every registered indicator for the current month."""
+        """Compute every registered indicator for the current month (into ``self.datacollector``)."""
         snap = Snapshot(self)
-        row: dict[str, float] = {"month": float(self.month)}
-        for name, ind in registry().items():
-            row[name] = float(ind.fn(snap))
-        self._rows.append(row)
+        self.datacollector.collect(self, snap)
         w, h = self.profile.width, self.profile.height
         cell = self.pop.cell_x.astype(np.int64) * h + self.pop.cell_y
         counts = np.bincount(cell, weights=snap.pw, minlength=w * h).reshape(w, h)
@@ -392,7 +406,7 @@ class UrbanizationModel(mesa.Model):
         """Advance ``months`` months (``progress(month)`` is called after each)."""
         if isinstance(months, bool) or int(months) != months or months < 0:
             raise ParameterError(f"months = {months!r} must be a non-negative whole number")
-        for _ in range(int(months)):
+        for _ in range(docs_scale.months(int(months))):
             self.step()
             if progress is not None:
                 progress(self.month)
@@ -401,9 +415,14 @@ class UrbanizationModel(mesa.Model):
         return self
 
     def indicators(self) -> pd.DataFrame:
-        """One row per month (row 0: the initial state), one column per indicator."""
-        df = pd.DataFrame(self._rows)
+        """One row per month (row 0: the initial state, January 2009), one column per indicator; ``date`` is the
+        first day of each month (``model.calendar``).
+
+        The table of ``self.datacollector.get_model_vars_dataframe()`` with ``month`` as an integer and ``date``.
+        """
+        df = pd.DataFrame(self.datacollector.model_vars)
         df["month"] = df["month"].astype(int)
+        df.insert(1, "date", calendar.dates(df["month"]).to_numpy())
         return df
 
     def parameters(self) -> dict[str, Any]:

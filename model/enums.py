@@ -1,4 +1,4 @@
-"""Categorical states of households and districts (DESIGN.md section 2).
+"""Categorical states of households and districts (docs/model.md, section 2).
 
 States are Enums with small integer values so they can live in numpy columns; code that branches on them
 matches exhaustively and raises on the unknown case.

@@ -1,4 +1,4 @@
-"""The housing stock: dwellings by district and tenure (DESIGN.md section 2, "a housing stock").
+"""The housing stock: dwellings by district and tenure (docs/model.md, section 7.6).
 
 Dwellings are counted in real units (one real household each), like household weights. Occupancy is not stored:
 it is the weighted count of households by district and tenure, so arrivals, moves and departures change it

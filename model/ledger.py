@@ -1,4 +1,4 @@
-"""The fiscal ledger (DESIGN.md section 2): every service's cost booked monthly by sector and payer.
+"""The fiscal ledger (docs/model.md, section 2): every service's cost booked monthly by sector and payer.
 
 Services and policies call :meth:`FiscalLedger.charge` during the month; :meth:`FiscalLedger.close_month` (phase 7)
 moves the month's bookings into the history. Amounts are yuan in real-population terms.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from urbanize.model.enums import DistrictKind, HouseholdType, Job, Registration, Residence
+from urbanize.model.labour import SKILL_WAGE
 from urbanize.model.synth import KID_BAND_YEARS, KID_BANDS, draw_jobs, place_in_cells
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
 
 SKILL_JOB_FINDING = np.array([0.7, 1.0, 1.3])  # relative job-finding chance by skill (assumed)
 SKILL_FORMAL = np.array([0.35, 0.65, 1.0])  # relative chance a new job is formal, by skill (assumed)
-SKILL_WAGE = np.array([0.85, 1.0, 1.4])  # wage multiplier by skill (assumed)
 ELDER_PENSION = {True: 1500.0, False: 120.0}  # yuan/month, urban employee vs new rural pension (assumed)
 
 
@@ -122,6 +122,8 @@ INHERITED = (
     "hometown",
     "settle_taste",
     "intends_settle",
+    "hukou_taste",
+    "wants_hukou",
 )
 
 
@@ -181,7 +183,8 @@ def form_households(model: UrbanizationModel) -> tuple[np.ndarray, np.ndarray, n
 def jobs(model: UrbanizationModel) -> None:
     """Job finding and loss for heads of working age; contributions accrue in formal jobs; income follows.
 
-    A new job is formal with chance ``formal_share_skill`` x a skill factor, halved for rural hukou (informal
+    Heads find jobs only as far as the city has vacancies (``LabourMarket.hiring_factor``). A new job is formal
+    with chance ``formal_share_skill`` x a skill factor, halved for rural hukou (informal
     work is the norm for rural migrants); social-insurance contributions accrue only while formally employed
     and the count of *successive* months restarts after a break (seed ch.2 III: "successive number of years").
     """
@@ -191,7 +194,9 @@ def jobs(model: UrbanizationModel) -> None:
     u = rng.random(n)
     job = pop.job
     unemployed = working_age & (job == Job.NONE)
-    find = unemployed & (u < b.job_finding * SKILL_JOB_FINDING[pop.skill])
+    chance = b.job_finding * SKILL_JOB_FINDING[pop.skill]
+    chance = chance * model.labour.hiring_factor(unemployed, chance)
+    find = unemployed & (u < chance)
     informal_loss = 1.5 * b.job_loss
     lose = working_age & (
         ((job == Job.FORMAL) & (u < b.job_loss)) | ((job == Job.INFORMAL) & (u < informal_loss))
@@ -212,7 +217,7 @@ def update_income(model: UrbanizationModel) -> None:
     pop = model.pop
     wages = model.labour.wages()
     # table lookups instead of np.where: the same values, several times faster over all rows
-    head = wages[pop.job] * SKILL_WAGE[pop.skill]
+    head = wages[pop.job] * SKILL_WAGE[pop.skill] * model.labour.hukou_factor(pop.hukou_local)
     second = (pop.adults >= 2) * (0.6 * wages[1])
     pension = (
         pop.elders * np.array([ELDER_PENSION[False], ELDER_PENSION[True]])[pop.hukou_urban.view(np.int8)]

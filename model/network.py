@@ -1,4 +1,4 @@
-"""The social network and the spread of awareness (DESIGN.md sections 2, 3 step 4 and 9).
+"""The social network and the spread of awareness (docs/model.md, sections 2, 3 and 7.5).
 
 Ties are hometown ties (migrants from the same origin community, villagers of the same village) and
 neighbourhood ties (households in the same district). They carry awareness of policies and chain migration.
@@ -259,9 +259,11 @@ class Awareness:
     ``1 - (1 - contact)^(aware ties) * (1 - media)``; policies' outreach (community service centres,
     notices) informs households directly through :meth:`boost`.
 
-    Awareness is never lost: the spread counts each topic's ties with ``monotone=True``, which sets aside ties
-    once both ends know (over ten years this halves the phase's cost). Raise awareness through :meth:`boost` or by
-    or-ing into :meth:`of`; never clear it.
+    Awareness fades: each month an aware household forgets a topic with chance ``awareness_decay`` (rules and
+    offices change, a notice seen years ago is no longer known), so that, with the turnover of the population,
+    awareness settles at a level instead of creeping to everyone. Without decay (``awareness_decay = 0``)
+    awareness is never lost and the spread counts each topic's ties with ``monotone=True``, which sets aside ties
+    once both ends know.
     """
 
     BASE_TOPICS = ("registration", "hukou")
@@ -297,11 +299,16 @@ class Awareness:
         n = aware.shape[0]
         if n == 0:
             return
+        decay = b.awareness_decay
+        if decay > 0:  # forgetting first; what is forgotten may be learned again from ties this month
+            for j in range(aware.shape[1]):
+                rows = np.flatnonzero(aware[:, j])
+                aware[rows[self.model.rng.random(rows.size) < decay], j] = False
         # only topics some household still does not know need counting, and only for those households
         unaware_of = [np.flatnonzero(~aware[:, j]) for j in range(aware.shape[1])]
         pending = [j for j, rows in enumerate(unaware_of) if rows.size]
         counts = self.model.network.aware_neighbours(
-            aware, np.asarray(pending, dtype=np.int64), monotone=True
+            aware, np.asarray(pending, dtype=np.int64), monotone=decay <= 0
         )
         for j in pending:
             unaware = unaware_of[j]
@@ -310,3 +317,4 @@ class Awareness:
             stay = (1.0 - b.awareness_contact) ** np.arange(int(ties.max(initial=0)) + 1)[ties]
             stay = stay * (1 - b.awareness_media)
             aware[unaware, j] = self.model.rng.random(unaware.size) >= stay
+

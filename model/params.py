@@ -1,7 +1,7 @@
 """Typed, validated parameter objects.
 
 Every behavioural coefficient of the model is a field of :class:`BehaviourParams` with a default, a unit, a
-valid range and a one-line meaning (DESIGN.md section 3: "decision rules are explicit and documented, typically
+valid range and a one-line meaning (docs/contributing.md, "Data and parameters": "decision rules are explicit and documented, typically
 random-utility (logit) choices whose coefficients are parameters with defaults, units and ranges"). Policies
 declare their own parameter classes the same way (see ``policies.base``).
 
@@ -65,8 +65,14 @@ def describe(cls_or_obj: Any) -> list[ParamInfo]:
 
 
 def coerce(info: ParamInfo, value: Any, owner: str) -> Any:
-    """Convert ``value`` (possibly a string from the command line) to the parameter's type, or raise."""
+    """Convert ``value`` (possibly a string from the command line) to the parameter's type, or raise.
+
+    Numpy scalars (``np.int64``, ``np.float64``, ``np.bool_``, as samplers and EMA Workbench produce) count as
+    the Python number they hold.
+    """
     kind = info.kind
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        value = value.item()
     try:
         if kind is bool:
             if isinstance(value, str):
@@ -136,36 +142,78 @@ def build(cls: type, values: dict[str, Any] | None, owner: str = "") -> Any:
 
 @dataclass(frozen=True)
 class BehaviourParams:
-    """Behavioural coefficients of households and the city (DESIGN.md section 3).
+    """Behavioural coefficients of households and the city (docs/model.md, section 7.8).
 
     Defaults are assumptions chosen so the status quo is plausible against the calibration targets of
-    DESIGN.md section 6 (CMDS 2015: 57 % of migrants intend to settle; 22 % of migrants returned over
+    docs/model.md, section 1 (CMDS 2015: 57 % of migrants intend to settle; 22 % of migrants returned over
     1998-2015); each is a lever for sensitivity analysis.
     """
 
     # --- arrivals (Harris-Todaro) ---
     arrival_rate: float = param(
-        0.0065,
+        0.012,
         "share of migrant households/month",
         0.0,
         0.1,
-        "Monthly inflow of new migrant households, as a share of the migrant households present, when the "
-        "expected urban income equals its reference value (assumed; gives ~8 %/yr gross inflow)",
+        "Monthly inflow of new migrant households, as a share of the households without local hukou, when the "
+        "expected-income ratio equals ht_reference_ratio and access equals access_reference (fitted: the starting "
+        "stock's mean departure chance, 0.97 %/month, plus 3 %/yr growth, so the pooled four cities start in balance)",
     )
     ht_elasticity: float = param(
         1.5,
         "1/log-ratio",
         0.0,
         10.0,
-        "Harris-Todaro elasticity of the inflow to the log ratio of expected urban income "
-        "(wage x employment chance) to origin income, measured against the city's reference ratio",
+        "Harris-Todaro elasticity of the inflow to the log ratio of a migrant's expected urban income "
+        "(wage x employment chance) to origin income (assumed)",
+    )
+    ht_reference_ratio: float = param(
+        1.96,
+        "ratio",
+        0.5,
+        10.0,
+        "Expected-income ratio (urban over origin) at which a city draws the reference inflow arrival_rate; the "
+        "same for every city, so cities with a larger gap grow faster (fitted: the four cities' pooled "
+        "starting ratio, 1.96; Changshu 2.14, Jinnan 2.25, Yanta 1.96, Zhengzhou 1.87 at the assumed wages)",
     )
     access_pull: float = param(
         0.5,
         "relative",
         0.0,
         5.0,
-        "Extra inflow per unit of migrants' service access index (share of services open to migrants)",
+        "Extra inflow per unit of migrants' service access index above access_reference (assumed)",
+    )
+    access_reference: float = param(
+        0.21,
+        "share",
+        0.0,
+        1.0,
+        "Migrants' service access index at which access neither adds to nor takes from the inflow (fitted: the four "
+        "cities' pooled starting access under the status quo, 0.21)",
+    )
+    wage_crowding: float = param(
+        0.5,
+        "elasticity",
+        0.0,
+        5.0,
+        "Elasticity of wages to crowding (labour force over jobs): wages scale by crowding ** -wage_crowding "
+        "(assumed; an inverse labour-demand elasticity)",
+    )
+    job_crowding: float = param(
+        1.0,
+        "elasticity",
+        0.0,
+        10.0,
+        "Elasticity of the job-finding chance to crowding: it scales by crowding ** -job_crowding (assumed: "
+        "proportional to jobs per seeker)",
+    )
+    hukou_wage_penalty: float = param(
+        0.1,
+        "share",
+        0.0,
+        0.5,
+        "Wage discount of workers without local hukou for the same job and skill (the unexplained part of the "
+        "migrant-local wage gap, e.g. Demurger et al. 2009, J. Comparative Economics 37(4); size assumed)",
     )
     chain_share: float = param(
         0.7,
@@ -232,7 +280,15 @@ class BehaviourParams:
         "Monthly chance of a hardship shock (illness, accident, disaster) that lasts about six months",
     )
     wage_growth: float = param(0.06, "1/year", -0.1, 0.3, "Annual growth of urban wages")
-    origin_income_growth: float = param(0.05, "1/year", -0.1, 0.3, "Annual growth of origin (rural) income")
+    origin_income_growth: float = param(
+        0.06,
+        "1/year",
+        -0.1,
+        0.3,
+        "Annual growth of origin (rural) income (assumed equal to wage_growth: migrants' monthly income rose from "
+        "1,417 yuan in 2009 to 3,072 in 2015 (NBS migrant worker monitoring surveys) while rural incomes grew at a "
+        "similar pace, so the income gap's ratio held roughly steady)",
+    )
     land_requisition_rate: float = param(
         0.01,
         "1/year",
@@ -245,12 +301,30 @@ class BehaviourParams:
     awareness_contact: float = param(
         0.02, "1/tie-month", 0.0, 1.0, "Monthly chance that one aware tie makes a household aware of a policy"
     )
+    awareness_decay: float = param(
+        0.08,
+        "1/month",
+        0.0,
+        1.0,
+        "Monthly chance that an aware household forgets a topic (rules and offices change; fitted so "
+        "that awareness of the registration system stays near its (assumed) starting share of 0.4 under the status "
+        "quo: 0.05 lets it rise to 0.57 in five years, 0.12 lets it fall to 0.17)",
+    )
     awareness_media: float = param(
         0.003, "1/month", 0.0, 1.0, "Monthly chance of learning of a policy from media and notices"
     )
     # --- registration decisions (logit) ---
     register_const: float = param(
         -4.5, "logit/month", -15.0, 5.0, "Baseline monthly log-odds that an unregistered migrant registers"
+    )
+    registration_lapse: float = param(
+        0.02,
+        "1/month",
+        0.0,
+        1.0,
+        "Monthly chance that a registered migrant's registration lapses (temporary residence registration must "
+        "be renewed, and lapses with a move or a new job; assumed, set so that the registered share stays near the "
+        "city's starting share under the status quo)",
     )
     register_benefit: float = param(
         1.5,
@@ -265,18 +339,33 @@ class BehaviourParams:
     permit_const: float = param(
         -2.5, "logit/month", -15.0, 5.0, "Monthly log-odds that an eligible registered migrant takes a permit"
     )
+    hukou_want_const: float = param(
+        -1.25,
+        "logit",
+        -15.0,
+        10.0,
+        "Baseline log-odds that a migrant household would transfer its hukou here if eligible (fitted: with "
+        "hukou_settle and hukou_land_tie, 48.7 % of those intending to settle want it, CMDS 2016 (Qiu and Zhou "
+        "2019), when 80 % hold land at origin as the starting population does)",
+    )
     hukou_const: float = param(
-        -2.0, "logit/month", -15.0, 5.0, "Monthly log-odds that an eligible migrant applies for local hukou"
+        -1.0,
+        "logit/month",
+        -15.0,
+        5.0,
+        "Monthly log-odds that an eligible migrant household that wants local hukou and knows the pathway "
+        "applies (assumed: gathering the papers takes a few months)",
     )
     hukou_settle: float = param(
-        2.0, "logit", 0.0, 10.0, "Log-odds gain of applying for hukou when the household intends to settle"
+        2.0, "logit", 0.0, 10.0, "Log-odds gain of wanting local hukou when the household intends to settle"
     )
     hukou_land_tie: float = param(
         -1.0,
         "logit",
         -10.0,
         0.0,
-        "Log-odds change of applying for hukou when the household still holds land rights at origin",
+        "Log-odds change of wanting local hukou (and, for local farmers, of converting) while the household still "
+        "holds land rights",
     )
     farmer_convert_const: float = param(
         -5.5,
@@ -287,7 +376,12 @@ class BehaviourParams:
     )
     # --- settlement (logit) ---
     settle_const: float = param(
-        -0.8, "logit", -10.0, 10.0, "Baseline log-odds of intending to settle for good"
+        -1.47,
+        "logit",
+        -10.0,
+        10.0,
+        "Baseline log-odds of intending to settle for good (fitted with leave_const so that the starting migrant "
+        "stock (model.migrant_history), pooled over the four cities, has 57.3 % intending to settle, CMDS 2015)",
     )
     settle_years: float = param(
         0.12, "logit/year", 0.0, 2.0, "Log-odds gain of intending to settle per year of residence"
@@ -306,11 +400,13 @@ class BehaviourParams:
         "Log-odds gain of intending to settle per unit of the household's access to services",
     )
     leave_const: float = param(
-        -4.6,
+        -4.2,
         "logit/month",
         -15.0,
         0.0,
-        "Baseline monthly log-odds that a migrant household returns to origin (about 6 %/yr before the settlement and job effects)",
+        "Baseline monthly log-odds that a migrant household leaves the city (fitted with settle_const so that 55 % "
+        "of the starting migrant stock has stayed 3 years or more, NHFPC report on the 2014 CMDS via Xinhua "
+        "2015-11-12: about 1 %/month on average)",
     )
     leave_unemployed: float = param(
         1.2, "logit", 0.0, 10.0, "Log-odds gain of leaving when the head is unemployed"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from urbanize.model.errors import ParameterError
 from urbanize.policies.base import Policy, Transition
 
 if TYPE_CHECKING:
@@ -62,3 +63,29 @@ class PolicySet:
 
     def registration_incentive(self) -> float:
         return float(sum(p.registration_incentive(self.model) for p in self.policies))
+
+
+def split_policy_keywords(
+    keywords: Mapping[str, Any], policy_params: Mapping[str, Mapping[str, Any]] | None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Split flat keywords into behavioural parameters and per-policy parameters.
+
+    ``policy__param`` and ``policy.param`` name a policy parameter (policy names hold no double underscore or
+    dot); they join ``policy_params``. Giving one parameter both ways is an error.
+    """
+    behaviour: dict[str, Any] = {}
+    merged = {k: dict(v) for k, v in (policy_params or {}).items()}
+    for key, value in keywords.items():
+        sep = "__" if "__" in key else "." if "." in key else None
+        if sep is None:
+            behaviour[key] = value
+            continue
+        policy, _, name = key.partition(sep)
+        if not policy or not name:
+            raise ParameterError(f"keyword '{key}' must be policy{sep}parameter, e.g. hukou_points{sep}quota")
+        if name in merged.get(policy, {}):
+            raise ParameterError(
+                f"policy parameter '{policy}.{name}' given twice (as a keyword and in policy_params); keep one"
+            )
+        merged.setdefault(policy, {})[name] = value
+    return behaviour, merged

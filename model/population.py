@@ -1,4 +1,4 @@
-"""Column-wise household state (DESIGN.md section 9).
+"""Column-wise household state (docs/model.md, section 2; docs/contributing.md, "Performance").
 
 All household state lives in numpy arrays owned by the model, one row per household agent. Decision rules are
 vectorized over rows; ``agents.Household`` objects are thin views that read and write their row.
@@ -58,6 +58,8 @@ COLUMNS: dict[str, Column] = {
     "hometown": Column(np.int32, 0, "origin community id (network ties)"),
     "settle_taste": Column(np.float32, 0.0, "persistent logistic taste for settling (random utility)"),
     "intends_settle": Column(np.bool_, False, "intends to settle in the city for good"),
+    "hukou_taste": Column(np.float32, 0.0, "persistent logistic taste for transferring hukou here (random utility)"),
+    "wants_hukou": Column(np.bool_, False, "would transfer its hukou here if eligible (a stated preference)"),
     "hardship": Column(np.int8, 0, "months left of a hardship shock (illness, accident, disaster)"),
     "arrived_month": Column(np.int16, 0, "model month of arrival (0 = present at start)"),
     "unschooled": Column(np.int16, 0, "children of compulsory age without a school place"),

@@ -2,7 +2,7 @@
 
 Household composition is drawn per type from simple assumed distributions (sizes: migrants about 1.9 persons,
 local households about 3); the weights are then set per type so that weighted persons match the city profile's
-figures exactly (DESIGN.md section 6: composition within one percentage point of the seed).
+figures exactly (docs/model.md, section 6: composition within one percentage point of the seed).
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import numpy as np
 
 from urbanize.model.city import TYPE_KEYS, CityProfile
 from urbanize.model.enums import HouseholdType, Job, Registration, Residence, Skill
+from urbanize.model.migrant_history import stationary_history
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
 
-#: Child age bands and their widths in years (bands of DESIGN.md section 2).
+#: Child age bands and their widths in years (bands of docs/model.md, section 2).
 KID_BANDS = ("kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17")
 KID_BAND_YEARS = np.array([3.0, 3.0, 6.0, 3.0, 3.0])
 
@@ -168,8 +169,8 @@ def new_households(
         cols["arrived_month"] = np.full(k, model.month, dtype=np.int16)
     elif local:
         months = np.full(k, 12 * 30, dtype=np.int16)
-    else:
-        months = np.minimum(rng.exponential(48.0, k), 12 * 20).astype(np.int16)
+    else:  # the stock the model's own arrivals and departures leave behind (model.migrant_history)
+        cols["settle_taste"], months = stationary_history(rng, model.behaviour, cols)
     cols["months_resident"] = months
     cols["residence_months"] = np.minimum(months, rng.exponential(30.0, k)).astype(np.int16)
     contributing = cols["job"] == int(Job.FORMAL)
@@ -202,7 +203,9 @@ def new_households(
             np.int32
         )
     cols["reg_months"] = np.minimum(months, rng.integers(0, 36, k)).astype(np.int16)
-    cols["settle_taste"] = rng.logistic(0.0, 1.0, k).astype(np.float32)
+    cols["hukou_taste"] = rng.logistic(0.0, 1.0, k).astype(np.float32)
+    if "settle_taste" not in cols:
+        cols["settle_taste"] = rng.logistic(0.0, 1.0, k).astype(np.float32)
     return cols
 
 

@@ -1,4 +1,4 @@
-"""Pluggable city policies (DESIGN.md section 4).
+"""Pluggable city policies (docs/policies.md).
 
 Importing this package registers every policy module in it (each module registers its classes with
 ``policies.registry.register`` and its packages with ``register_package``); see ``policies.base`` for the

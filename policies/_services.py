@@ -12,7 +12,7 @@ from urbanize.model.errors import ParameterError
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
-    from urbanize.model.service_catalog import CityServices
+    from urbanize.model.services import CityServices
 
 #: Construction cost of one school seat (assumed: about 5 m2 per pupil at 3,000 yuan/m2 including land works).
 SEAT_BUILD_COST = 15_000.0
@@ -20,11 +20,11 @@ SEAT_BUILD_COST = 15_000.0
 
 def city_services(model: UrbanizationModel, policy: str) -> CityServices:
     """The model's service catalogue, or a clear error when the catalogue is not in use."""
-    from urbanize.model.service_catalog import CityServices
+    from urbanize.model.services import CityServices
 
     svc = model.services
     if not isinstance(svc, CityServices):
-        raise ParameterError(f"policy '{policy}' needs the service catalogue (model.service_catalog)")
+        raise ParameterError(f"policy '{policy}' needs the service catalogue (model.services.CityServices)")
     return svc
 
 

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
 
 class Transition(enum.Enum):
-    """Edges of the registration state machine (DESIGN.md section 2) a policy may open."""
+    """Edges of the registration state machine (docs/model.md, section 2) a policy may open."""
 
     REGISTER = "register"  # unregistered -> registered in the migrant information system
     RESIDENCE_PERMIT = "residence_permit"  # registered -> residence permit

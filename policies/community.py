@@ -165,8 +165,9 @@ class ServiceCosting(Policy):
 
     Mechanism: every ``review_months`` months (January by default) the finance department takes each costed
     service's demand (units in use plus units queued by households with access), adds ``margin``, and sets the
-    capacity budget to it, growing at most ``max_growth`` a year and never below the units in use (unused
-    capacity is cut, saving its cost). Public schools get classes, not cuts. The annual budget of each service
+    capacity budget to it, growing at most ``max_growth`` a year and never below the units in use plus the units
+    queued (unused capacity is cut, saving its cost). At set-up nothing has been observed, so the first budget
+    keeps today's capacity (budgeting from set-up demand once cut training to nothing for good). Public schools get classes, not cuts. The annual budget of each service
     (capacity x unit cost x 12) is recorded in ``model.services.budgets`` for reporting.
 
     Usage::
@@ -199,14 +200,16 @@ class ServiceCosting(Policy):
     def setup(self, model: UrbanizationModel) -> None:
         svc = city_services(model, self.name)
         svc.budgets = {}
-        self._review(model)
+        # at set-up nothing has been observed yet (nobody is in training before the first month): record the
+        # budgets of today's capacity and cut nothing until demand has been seen
+        self._review(model, observed=False)
 
     def act(self, model: UrbanizationModel) -> None:
         if model.month % self.params.review_months == 1 or self.params.review_months == 1:
-            self._review(model)
+            self._review(model, observed=model.month >= self.params.review_months)
 
-    def _review(self, model: UrbanizationModel) -> None:
-        from urbanize.model.service_catalog import PublicSchool
+    def _review(self, model: UrbanizationModel, observed: bool = True) -> None:
+        from urbanize.model.services.schools import PublicSchool
 
         svc = city_services(model, self.name)
         p = self.params
@@ -228,8 +231,11 @@ class ServiceCosting(Policy):
                 want = np.minimum(demand, s.open_capacity * growth)
                 s.add_capacity(np.maximum(want - s.open_capacity, 0.0))
                 capacity = s.open_capacity
-            else:
-                budget = np.maximum(np.minimum(demand, s.capacity * growth), used)
+            elif observed:
+                # never below what the service serves and what its queue needs (the growth cap limits margin only)
+                budget = np.maximum(np.minimum(demand, s.capacity * growth), used + queued)
                 s.set_capacity(budget)
+                capacity = s.capacity
+            else:
                 capacity = s.capacity
             svc.budgets[name] = float(capacity.sum()) * s.unit_cost * 12.0

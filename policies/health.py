@@ -24,7 +24,7 @@ from urbanize.policies.registry import register
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
-    from urbanize.model.service_catalog import CityServices
+    from urbanize.model.services import CityServices
 
 HEALTH = ("child_health", "maternal_health")
 

@@ -1,4 +1,4 @@
-"""The pilot packages: the measures each pilot city tried (seed ch.2, DESIGN.md section 4).
+"""The pilot packages: the measures each pilot city tried (seed ch.2, docs/policies.md).
 
 A package is a named list of policies, always run on top of the ``status_quo`` baseline::
 

@@ -6,7 +6,7 @@ packages through the entry-point group ``urbanize.policies`` (``name = "module:C
 
 A package is a named list of policies. ``status_quo`` is the baseline every run starts from: the rules of the
 land before any pilot. Naming a package or policy adds to that baseline; ``<city>_pilot`` packages hold the
-measures each pilot city tried (DESIGN.md section 4).
+measures each pilot city tried (docs/policies.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tier 1 smoke tests and the starting composition of every city (DESIGN.md section 6)."""
+"""Tier 1 smoke tests and the starting composition of every city (docs/model.md, section 6)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ CORE_COLUMNS = [
     "arrivals", "departures", "births", "deaths", "settlement_intention",
 ]
 
-# The seed's figures (DESIGN.md section 6), checked against seed ch.2.
+# The seed's figures (docs/model.md, section 6), checked against seed ch.2.
 SEED = {
     "zhengzhou": {"residents": 7_521_000, "local_hukou_share": 5.461 / 7.521, "urban_hukou_share_of_locals": 0.571},
     "yanta": {"residents": 1_136_700, "local_hukou_share": 0.6945, "urban_hukou_share_of_locals": 0.785},

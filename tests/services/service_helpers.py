@@ -8,7 +8,7 @@ import numpy as np
 
 from urbanize.model import UrbanizationModel
 from urbanize.model.enums import HouseholdType, Job, Registration, Residence
-from urbanize.model.service_catalog import CityServices
+from urbanize.model.services import CityServices
 
 
 def tiny_world(city: str = "changshu", policies: str = "status_quo", **kw: Any) -> UrbanizationModel:

@@ -1,4 +1,4 @@
-"""The stylized fact of DESIGN.md section 4: Zhengzhou's 2003 low-threshold hukou reform overloaded schools.
+"""The stylized fact of docs/model.md, section 1: Zhengzhou's 2003 low-threshold hukou reform overloaded schools.
 
 Reported: about 150,000 registrations in a year and primary classes above 90 pupils, about double the norm,
 before the reform was suspended. In the model, families granted hukou have a right to public school seats:

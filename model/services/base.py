@@ -1,4 +1,4 @@
-"""Capacity-limited services and entitlements: the generic machinery (schedule phases 5, 6 and 7).
+"""The base classes of services and entitlements: the generic machinery (schedule phases 5, 6 and 7).
 
 A :class:`Service` is a resource in the manner of SimPy's ``BaseResource``: an explicit capacity (per district
 where it applies, in real units: seats, profiles, flats, training places), a queue and one allocation rule.
@@ -18,7 +18,7 @@ where it applies, in real units: seats, profiles, flats, training places), a que
   no household holds and waits for the same units (``use + wait <= need``).
 
 An :class:`Entitlement` (dibao, hardship aid, pensions, medical insurance) has eligibility and take-up, no
-seats. :class:`ServiceSet` holds the services of a run; ``model.service_catalog.CityServices`` fills it with
+seats. :class:`ServiceSet` holds the services of a run; ``model.services.city.CityServices`` fills it with
 the concrete catalogue and calibrates it from the city profile.
 """
 
@@ -380,7 +380,7 @@ class ServiceSet:
     """All services of a run: applications, allocation, booking, access.
 
     This base set has no services (its access index is a proxy by registration state);
-    ``model.service_catalog.CityServices`` is the full catalogue.
+    ``model.services.city.CityServices`` is the full catalogue.
     """
 
     def __init__(self, model: UrbanizationModel) -> None:

@@ -1,0 +1,208 @@
+"""The indicator registry and the month's :class:`Snapshot` (arrays several indicators share, computed once)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from urbanize.model.enums import HouseholdType, Registration
+from urbanize.model.population import set_bit
+
+if TYPE_CHECKING:
+    from urbanize.model.core import UrbanizationModel
+    from urbanize.model.population import Population
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    doc: str
+    unit: str
+    fn: Callable[[Snapshot], float]
+
+
+_REGISTRY: dict[str, Indicator] = {}
+#: Modules of the indicators of the population, registration, flows, settlement and housing, in column order.
+CORE_MODULES = ("population", "registration", "flows", "demography", "settlement", "housing")
+#: Modules of the indicators that read the service catalogue, in column order (loaded on first use of the registry).
+SERVICE_MODULES = (
+    "education",
+    "health",
+    "tenure",
+    "assistance",
+    "social_security",
+    "community",
+    "fiscal",
+    "queues",
+    "access",
+)
+
+
+def indicator(name: str, doc: str, unit: str = "") -> Callable[[Callable[[Snapshot], float]], Callable]:
+    """Decorator registering ``fn(snapshot) -> float`` as indicator ``name``."""
+
+    def deco(fn: Callable[[Snapshot], float]) -> Callable[[Snapshot], float]:
+        _REGISTRY[name] = Indicator(name, doc, unit, fn)
+        return fn
+
+    return deco
+
+
+def registry() -> dict[str, Indicator]:
+    _load_extensions()
+    return dict(_REGISTRY)
+
+
+def list_indicators() -> list[tuple[str, str]]:
+    """(name, meaning) of every indicator, in column order."""
+    return [(i.name, f"{i.doc} [{i.unit}]" if i.unit else i.doc) for i in registry().values()]
+
+
+def _load_extensions() -> None:
+    """Register the indicators that read the service catalogue, after the policies' own (the policy modules
+    register theirs on import): the columns come in the same order whatever was imported first."""
+    import urbanize.policies  # noqa: F401
+
+    for module in SERVICE_MODULES:
+        importlib.import_module(f"urbanize.model.indicators.{module}")
+
+
+def ratio(num: float, den: float) -> float:
+    return float(num / den) if den > 0 else float("nan")
+
+
+class Snapshot:
+    """Arrays shared by the indicators of one month (computed once, on first use)."""
+
+    def __init__(self, model: UrbanizationModel) -> None:
+        self.model: UrbanizationModel = model
+        self.pop: Population = model.pop
+
+    @cached_property
+    def persons(self) -> np.ndarray:
+        return self.pop.persons()
+
+    @cached_property
+    def pw(self) -> np.ndarray:
+        """Real persons each row stands for."""
+        return self.persons * self.pop.weight
+
+    @cached_property
+    def htype(self) -> np.ndarray:
+        return self.pop.htype
+
+    @cached_property
+    def by_type(self) -> np.ndarray:
+        return np.bincount(_CELL & ((1 << _TYPE_BITS) - 1), weights=self._cells, minlength=4)
+
+    @cached_property
+    def by_registration(self) -> np.ndarray:
+        """Persons by registration state."""
+        return np.bincount(self.pop.reg.view(np.uint8), weights=self.pw, minlength=max(Registration) + 1)
+
+    @cached_property
+    def nonlocal_(self) -> np.ndarray:
+        """Rows without local hukou (the seed's "migrants")."""
+        return ~self.pop.hukou_local
+
+    @cached_property
+    def migrant_pw(self) -> np.ndarray:
+        return self.pw * self.nonlocal_
+
+    @cached_property
+    def registered(self) -> np.ndarray:
+        reg = self.pop.reg
+        return (reg >= Registration.REGISTERED) & (reg <= Registration.HUKOU_APPLICANT)
+
+    @cached_property
+    def vacant_dwellings(self) -> np.ndarray:
+        return self.model.housing.vacant()
+
+    @cached_property
+    def urban_district(self) -> np.ndarray:
+        return self.model.district_is_urban[self.pop.district]
+
+    def share(self, mask: np.ndarray, among: np.ndarray) -> float:
+        """Weighted-person share of ``mask`` among rows ``among``."""
+        among_pw = self.pw * among
+        # elementwise products, not BLAS dot: a threaded dot stalls on a loaded machine
+        return ratio(float((among_pw * mask).sum()), float(among_pw.sum()))
+
+    # --- persons by trait: one pass over the rows serves every share of traits ---------------------------------
+    @cached_property
+    def _cells(self) -> np.ndarray:
+        """Persons in each combination of household type (bits 0-1) and the traits of ``TRAITS`` (bits 2-)."""
+        code = self.htype.astype(np.uint16)
+        for bit, trait in enumerate(TRAITS.values(), start=_TYPE_BITS):
+            set_bit(code, trait(self), bit)
+        return np.bincount(code, weights=self.pw, minlength=1 << (_TYPE_BITS + len(TRAITS)))
+
+    def persons_with(self, *traits: str) -> float:
+        """Persons in households with all ``traits`` (names of ``TRAITS``, ``not <trait>`` or ``type_<type>``)."""
+        cells = self._cells
+        return float(cells[_cells_with(traits)].sum()) if traits else float(cells.sum())
+
+    def share_of(self, trait: str, *among: str) -> float:
+        """Persons with ``trait`` as a share of those with all of ``among`` (traits as for :meth:`persons_with`)."""
+        return ratio(self.persons_with(trait, *among), self.persons_with(*among))
+
+
+_TYPE_BITS = 2  # household type, 0-3
+
+# Household traits the population, registration and settlement shares are made of. ``Snapshot.persons_with`` sums
+# the persons of any combination of them (and of the household type) from one weighted count of the rows by
+# trait, instead of a pass over the rows per indicator.
+TRAITS: dict[str, Callable[[Snapshot], np.ndarray]] = {
+    "nonlocal": lambda s: s.nonlocal_,
+    "hukou_urban": lambda s: s.pop.hukou_urban,
+    "urban_district": lambda s: s.urban_district,
+    "registered": lambda s: s.registered,
+    "intends_settle": lambda s: s.pop.intends_settle,
+    "wants_hukou": lambda s: s.pop.wants_hukou,
+    "female_head": lambda s: s.pop.head_female,
+    "head_under_30": lambda s: s.pop.head_age < 30,
+    "head_30_44": lambda s: (s.pop.head_age >= 30) & (s.pop.head_age < 45),
+    "aware_registration": lambda s: s.model.awareness.of("registration"),
+    "aware_hukou": lambda s: s.model.awareness.of("hukou"),
+}
+_CELL = np.arange(1 << (_TYPE_BITS + len(TRAITS)))
+assert _CELL.size <= 1 << 16, "household traits are coded in 16 bits"
+_CELL_HAS = {name: (_CELL >> bit) & 1 == 1 for bit, name in enumerate(TRAITS, start=_TYPE_BITS)}
+_CELL_HAS |= {f"type_{t.label}": (_CELL & ((1 << _TYPE_BITS) - 1)) == int(t) for t in HouseholdType}
+_CELL_HAS["head_45_plus"] = ~_CELL_HAS["head_under_30"] & ~_CELL_HAS["head_30_44"]
+
+
+def _cells_with(traits: tuple[str, ...]) -> np.ndarray:
+    """Cells (of ``Snapshot._cells``) of households with all ``traits``."""
+    mask = np.ones(_CELL.size, dtype=bool)
+    for trait in traits:
+        negate = trait.startswith("not ")
+        has = _CELL_HAS.get(trait.removeprefix("not "))
+        if has is None:
+            raise KeyError(f"unknown household trait '{trait}'; known: {', '.join(_CELL_HAS)}")
+        mask &= ~has if negate else has
+    return mask
+
+
+def split_by_head(base: str, doc: str, trait: str, *among: str) -> None:
+    """Register ``base`` (the share with ``trait`` among ``among``) split by sex and age group of the head."""
+    groups = {
+        "female_head": "female_head",
+        "male_head": "not female_head",
+        "head_under_30": "head_under_30",
+        "head_30_44": "head_30_44",
+        "head_45_plus": "head_45_plus",
+    }
+    for suffix, group in groups.items():
+
+        def split_indicator(s: Snapshot, group: str = group) -> float:
+            return s.share_of(trait, *among, group)
+
+        indicator(f"{base}_{suffix}", f"{doc}, households with {suffix.replace('_', ' ')}", "share")(
+            split_indicator
+        )

@@ -1,0 +1,97 @@
+"""Education (Zhengzhou, Changshu): enrolment and public-school share of migrant children, class sizes, school utilization."""
+
+from __future__ import annotations
+
+from urbanize.model.indicators.base import Snapshot, ratio
+from urbanize.model.indicators.service_base import NAN, cached, service_indicator, services_of, wsum
+
+
+def _migrant_schooling(s: Snapshot) -> tuple[float, float, float]:
+    """(compulsory-age migrant children, enrolled, in public schools), persons."""
+
+    def compute() -> tuple[float, float, float]:
+        pop = s.pop
+        public = pop.use_primary_school + pop.use_junior_school
+        return (
+            wsum(s, pop.kids_6_11 + pop.kids_12_14, False),
+            wsum(s, public + pop.use_private_migrant_school, False),
+            wsum(s, public, False),
+        )
+
+    return cached(s, "schooling", compute)
+
+
+@service_indicator(
+    "migrant_children_enrolment_rate",
+    "Share of migrant children of compulsory age (6-14) enrolled in a public or private school",
+    "share",
+)
+def migrant_children_enrolment_rate(s: Snapshot) -> float:
+    kids, enrolled, _ = _migrant_schooling(s)
+    return ratio(enrolled, kids)
+
+
+@service_indicator(
+    "migrant_children_public_school_share",
+    "Share of enrolled migrant children who attend public schools (Changshu 2009: 70 %; national 2014: 80 %)",
+    "share",
+)
+def migrant_children_public_school_share(s: Snapshot) -> float:
+    _, enrolled, public = _migrant_schooling(s)
+    return ratio(public, enrolled)
+
+
+@service_indicator(
+    "avg_class_size_primary", "Public primary pupils per class (norm about 45)", "pupils/class"
+)
+def avg_class_size_primary(s: Snapshot) -> float:
+    return _avg_class_size(s, "primary")
+
+
+def _avg_class_size(s: Snapshot, level: str) -> float:
+    """Pupils per class of one school level ("primary" or "junior"), city-wide."""
+    svc = services_of(s)
+    if svc is None:
+        return NAN
+    school = getattr(svc, level)
+    return ratio(float(school.used_after.sum()), float(school.classes.sum()))
+
+
+@service_indicator(
+    "max_class_size_primary",
+    "Public primary pupils per class in the most crowded district (Zhengzhou 2003-04: above 90)",
+    "pupils/class",
+)
+def max_class_size_primary(s: Snapshot) -> float:
+    svc = services_of(s)
+    if svc is None:
+        return NAN
+    classes = svc.primary.classes
+    has = classes > 0
+    return float((svc.primary.used_after[has] / classes[has]).max()) if has.any() else NAN
+
+
+@service_indicator(
+    "avg_class_size_junior", "Public junior middle pupils per class (norm about 50)", "pupils/class"
+)
+def avg_class_size_junior(s: Snapshot) -> float:
+    return _avg_class_size(s, "junior")
+
+
+@service_indicator(
+    "school_utilization",
+    "Public compulsory school pupils over planned seats (classes x norm); above 1 means overloaded",
+    "ratio",
+)
+def school_utilization(s: Snapshot) -> float:
+    svc = services_of(s)
+    if svc is None:
+        return NAN
+    pupils = float(svc.primary.used_after.sum() + svc.junior.used_after.sum())
+    return ratio(pupils, float(svc.primary.open_capacity.sum() + svc.junior.open_capacity.sum()))
+
+
+@service_indicator("public_school_classes", "Public primary and junior middle classes", "classes")
+def public_school_classes(s: Snapshot) -> float:
+    svc = services_of(s)
+    return NAN if svc is None else float(svc.primary.classes.sum() + svc.junior.classes.sum())

@@ -1,0 +1,66 @@
+"""Settlement and work: settlement intention (split by the head's sex and age), unemployment, formal jobs, income."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from urbanize.model.enums import HouseholdType, Job
+from urbanize.model.indicators.base import Snapshot, indicator, ratio, split_by_head
+
+
+def _migrant_type(s: Snapshot) -> np.ndarray:
+    return (s.htype == HouseholdType.MIGRANT) & s.nonlocal_
+
+
+@indicator(
+    "settlement_intention",
+    "Share of migrants (non-local hukou) intending to settle (CMDS 2015: 57 %)",
+    "share",
+)
+def settlement_intention(s: Snapshot) -> float:
+    return s.share_of("intends_settle", "type_migrant", "nonlocal")
+
+
+split_by_head("settlement_intention", "Settlement intention", "intends_settle", "type_migrant", "nonlocal")
+
+
+@indicator(
+    "hukou_transfer_willingness",
+    "Share of migrants intending to settle who would transfer their hukou here if eligible (CMDS 2016: 48.7 %)",
+    "share",
+)
+def hukou_transfer_willingness(s: Snapshot) -> float:
+    return s.share_of("wants_hukou", "intends_settle", "nonlocal")
+
+
+@indicator("unemployment_rate_migrant", "Share of migrant heads of working age without a job", "share")
+def unemployment_rate_migrant(s: Snapshot) -> float:
+    return s.model.labour.unemployment(HouseholdType.MIGRANT)
+
+
+@indicator("unemployment_rate_local", "Share of local heads of working age without a job", "share")
+def unemployment_rate_local(s: Snapshot) -> float:
+    pop = s.pop
+    mask = (pop.head_age < 60) & pop.hukou_local
+    return ratio(float((pop.weight[mask] * (pop.job[mask] == Job.NONE)).sum()), float(pop.weight[mask].sum()))
+
+
+@indicator("formal_job_share_migrant", "Share of employed migrant heads with a formal contract", "share")
+def formal_job_share_migrant(s: Snapshot) -> float:
+    pop = s.pop
+    employed = pop.weight * (_migrant_type(s) & (pop.job != Job.NONE))
+    return ratio(float((employed * (pop.job == Job.FORMAL)).sum()), float(employed.sum()))
+
+
+@indicator(
+    "income_ratio_migrant_local", "Mean income per person of migrants over that of local residents", "ratio"
+)
+def income_ratio_migrant_local(s: Snapshot) -> float:
+    pop = s.pop
+    w = pop.weight
+    mig = _migrant_type(s)
+    loc = pop.hukou_local
+    income = pop.income * w
+    per_mig = ratio(float((income * mig).sum()), float((s.pw * mig).sum()))
+    per_loc = ratio(float((income * loc).sum()), float((s.pw * loc).sum()))
+    return ratio(per_mig, per_loc)

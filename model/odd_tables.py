@@ -1,0 +1,95 @@
+"""The generated tables of the ODD model description (``docs/model.md``): parameters, unit costs, indicators.
+
+The tables are written from the registries between marker comments, so the document cannot drift from the code::
+
+    <!-- BEGIN GENERATED: parameters -->
+    ...
+    <!-- END GENERATED: parameters -->
+
+``make docs`` (``python -m urbanize.model.odd_tables docs/model.md``) rewrites them; ``--check`` exits 1 when the
+file differs from what the code would write (the test suite runs the same comparison).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from urbanize.model.errors import UrbanizeError
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def parameters() -> str:
+    """Behavioural parameters (``model.params.BehaviourParams``): default, unit, valid range, meaning."""
+    from urbanize.model.params import BehaviourParams, describe
+
+    rows = [(f"`{i.name}`", i.default, i.unit, i.range_text(), i.doc) for i in describe(BehaviourParams)]
+    return _table(("parameter", "default", "unit", "range", "meaning and source"), rows)
+
+
+def costs() -> str:
+    """Unit costs of the services (``model.services.costs.COSTS``), yuan in 2009 prices, with their sources."""
+    from urbanize.model.services.costs import COSTS
+
+    rows = [(f"`{name}`", f"{value:.4g}", source) for name, (value, source) in COSTS.items()]
+    return _table(("cost", "value", "source"), rows)
+
+
+def indicators() -> str:
+    """Every indicator in column order (``model.indicators.registry``): name, unit, meaning."""
+    from urbanize.model.indicators import registry
+
+    rows = [(f"`{i.name}`", i.unit, i.doc) for i in registry().values()]
+    return _table(("indicator", "unit", "meaning"), rows)
+
+
+TABLES: dict[str, Callable[[], str]] = {"parameters": parameters, "costs": costs, "indicators": indicators}
+_BLOCK = re.compile(r"(<!-- BEGIN GENERATED: (\w+) -->\n)(.*?)(<!-- END GENERATED: \2 -->)", re.DOTALL)
+
+
+def render(text: str) -> str:
+    """``text`` with every generated block rewritten from the code."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(2)
+        if name not in TABLES:
+            raise UrbanizeError(f"unknown generated table '{name}'; known: {', '.join(TABLES)}")
+        return f"{match.group(1)}{TABLES[name]()}\n{match.group(4)}"
+
+    return _BLOCK.sub(fill, text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    check = "--check" in args
+    paths = [a for a in args if a != "--check"] or ["docs/model.md"]
+    stale = []
+    for path in map(Path, paths):
+        if not path.is_file():
+            print(f"error: {path} not found; run from the repository root or give the path", file=sys.stderr)
+            return 2
+        old = path.read_text(encoding="utf-8")
+        new = render(old)
+        if new != old:
+            stale.append(str(path))
+            if not check:
+                path.write_text(new, encoding="utf-8")
+    if check and stale:
+        print(f"{', '.join(stale)}: generated tables are stale; run 'make docs'", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

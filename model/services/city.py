@@ -1,0 +1,276 @@
+"""The city's services (docs/model.md, section 7.3): the orchestrator of the catalogue.
+
+:class:`CityServices` creates the services of a run, refreshes who may use them, runs the monthly phases
+(households apply, services allocate, costs are booked) and answers the access index. Each service lives in the
+module of its sector; a new service is a new module and one line in :meth:`CityServices.setup`:
+
+* ``schools``: ``primary_school``, ``junior_school`` (public seats, counted in classes) and
+  ``private_migrant_school``;
+* ``health``: ``child_health`` (profiles and immunisation, 0-36 months) and ``maternal_health``;
+* ``community``: ``community_centre`` (places in community service centres, per district);
+* ``housing``: ``public_rental`` (public rental flats; renters in need queue for them);
+* ``training``: ``training`` (vocational training places, city-wide);
+* ``assistance``: the entitlements ``dibao`` and ``hardship_aid``;
+* ``social_security``: the entitlements ``pension`` and ``medical_insurance``.
+
+Capacity-limited services (``base.Service``) are allocated in the order of :data:`CAPACITY_SERVICES`;
+entitlements (``base.Entitlement``) have eligibility and take-up. Every service asks the policies who may use it
+(``model.policy_set.service_access``), so a policy such as ``linked_registration`` opens services to registered
+migrants without touching the services. The starting calibration is in ``calibration`` and the unit costs, with
+their sources, in ``costs`` (yuan in 2009 prices).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from urbanize.model.enums import Skill
+from urbanize.model.population import set_bit
+from urbanize.model.services.assistance import Dibao, HardshipAid
+from urbanize.model.services.base import Entitlement, Service, ServiceSet, all_rows
+from urbanize.model.services.calibration import calibrate, config, initial_entitlements
+from urbanize.model.services.community import CommunityCentre
+from urbanize.model.services.draws import sample
+from urbanize.model.services.health import ChildHealth, MaternalHealth
+from urbanize.model.services.housing import PublicRental
+from urbanize.model.services.schools import JuniorSchool, PrimarySchool, PrivateMigrantSchool
+from urbanize.model.services.social_security import MedicalInsurance, Pension
+from urbanize.model.services.training import Training
+
+if TYPE_CHECKING:
+    from urbanize.model.core import UrbanizationModel
+
+#: Services whose access is asked of the policies; the first eleven make up the access index.
+ACCESS_SERVICES = (
+    "primary_school",
+    "junior_school",
+    "child_health",
+    "maternal_health",
+    "community_centre",
+    "public_rental",
+    "training",
+    "dibao",
+    "hardship_aid",
+    "pension",
+    "medical_insurance",
+    "private_migrant_school",
+)
+INDEX_SERVICES = 11
+#: bits of the access code of ``CityServices.refresh_access``: one per service, then local urban, non-local
+_GROUP_BIT = len(ACCESS_SERVICES)
+assert _GROUP_BIT + 2 <= 16, "access answers and groups are coded in 16 bits"
+#: The capacity-limited services, in allocation order.
+CAPACITY_SERVICES = (
+    "primary_school",
+    "junior_school",
+    "private_migrant_school",
+    "child_health",
+    "maternal_health",
+    "community_centre",
+    "public_rental",
+    "training",
+)
+
+
+class CityServices(ServiceSet):
+    """The full service catalogue of a city, calibrated from its ``[services]`` section."""
+
+    def __init__(self, model: UrbanizationModel) -> None:
+        super().__init__(model)
+        self.config = config(model)
+        self.entitlements: list[Entitlement] = []
+        self._access_ready = False
+        self.access_rates: dict[str, tuple[float, float]] = {}  # (local urban, migrant) shares with access
+        self.sanitation_coverage = np.zeros(len(model.profile.districts))  # share of residents served
+        self.extra_costs: list[tuple[str, float, str]] = []  # (sector, yuan, payer) booked at month end
+        self.budgets: dict[str, float] = {}  # planned annual budget by service (``service_costing``)
+
+    # --- construction ----------------------------------------------------------------------------------
+    def setup(self) -> None:
+        model, cfg = self.model, self.config
+        pop = model.pop
+        pop.add_column("pregnant", np.int8, 0, "months left of a pregnancy in the household (0: none)")
+        pop.add_column("graduate", np.bool_, False, "head is a university graduate")
+        for name in ACCESS_SERVICES:
+            pop.add_column(f"acc_{name}", np.bool_, False, f"the policies let the household use {name}")
+        pop.add_column("access_count", np.int8, 0, "household services (of eleven) the household may use")
+        self.primary = PrimarySchool(model, cfg["class_size_norm_primary"], cfg["max_class_size"])
+        self.junior = JuniorSchool(model, cfg["class_size_norm_junior"], cfg["max_class_size"])
+        self.private = PrivateMigrantSchool(model, slack=cfg["private_school_slack"])
+        self.child_health = ChildHealth(model)
+        self.maternal_health = MaternalHealth(model)
+        self.community = CommunityCentre(model)
+        self.public_rental = PublicRental(model)
+        self.training = Training(model)
+        self.services = [
+            self.primary,
+            self.junior,
+            self.private,
+            self.child_health,
+            self.maternal_health,
+            self.community,
+            self.public_rental,
+            self.training,
+        ]
+        self.dibao = Dibao(model, cfg["dibao_line_urban"], cfg["dibao_line_rural"])
+        self.hardship_aid = HardshipAid(model, cfg["dibao_line_urban"])
+        self.pension = Pension(model)
+        self.medical_insurance = MedicalInsurance(model)
+        self.entitlements = [self.dibao, self.hardship_aid, self.pension, self.medical_insurance]
+        self._column = {name: j for j, name in enumerate(ACCESS_SERVICES)}
+        calibrate(self)
+
+    def set_static(self, rows: np.ndarray) -> None:
+        """Columns fixed at arrival: graduates are high-skill heads (years since graduation: age - 22)."""
+        pop = self.model.pop
+        pop.graduate[rows] = pop.skill[rows] == Skill.HIGH
+
+    # --- access ------------------------------------------------------------------------------------------
+    def refresh_access(self, rows: np.ndarray | None = None) -> None:
+        """Ask the policies who may use each service (all rows, or ``rows``)."""
+        pop = self.model.pop
+        ps = self.model.policy_set
+        idx: np.ndarray | slice
+        if rows is None:
+            rows, idx = all_rows(pop.n), slice(None)
+            self._access_ready = True
+        else:
+            idx = rows
+        full = isinstance(idx, slice)
+        count = np.zeros(rows.size, dtype=np.int8)
+        # for the access-gap indicators: each household's answers as the bits of one code, so the persons of every
+        # combination are summed in one weighted count (one pass, float64)
+        code = np.zeros(rows.size, dtype=np.uint16) if full else None
+        for j, name in enumerate(ACCESS_SERVICES):
+            ans = np.asarray(ps.service_access(name, rows), dtype=bool)
+            pop.col(f"acc_{name}")[idx] = ans
+            if j < INDEX_SERVICES:
+                count += ans
+            if code is not None:
+                set_bit(code, ans, j)
+        pop.access_count[idx] = count
+        if code is not None:
+            set_bit(code, pop.hukou_local & pop.hukou_urban, _GROUP_BIT)
+            set_bit(code, ~pop.hukou_local, _GROUP_BIT + 1)
+            persons = np.bincount(code, weights=pop.persons() * pop.weight, minlength=1 << (_GROUP_BIT + 2))
+            # rows of the table: code >> _GROUP_BIT = local urban + 2 x non-local (the groups are disjoint)
+            table = persons.reshape(4, 1 << _GROUP_BIT)
+            rates: dict[str, tuple[float, float]] = {}
+            totals = [float(table[1].sum()), float(table[2].sum())]
+            for j, name in enumerate(ACCESS_SERVICES):
+                pair = []
+                for row, total in zip((table[1], table[2]), totals, strict=True):
+                    # from those without access (bit j clear): a group with access everywhere gets exactly 1
+                    without = float(row.reshape(-1, 2, 1 << j)[:, 0, :].sum())
+                    pair.append(1.0 - without / total if total > 0 else float("nan"))
+                rates[name] = (pair[0], pair[1])
+            self.access_rates = rates
+
+    def access(self, name: str) -> np.ndarray:
+        """Access mask of service ``name`` over all rows (as of the last refresh)."""
+        if not self._access_ready:
+            self.refresh_access()
+        return self.model.pop.col(f"acc_{name}")
+
+    def access_index(self, rows: np.ndarray) -> np.ndarray:
+        """Share of the eleven household services (schools, health, community, housing, training,
+        assistance, pensions, insurance) a household may use, 0-1 (refreshed each decision phase)."""
+        if not self._access_ready:
+            self.refresh_access()
+        return self.model.pop.access_count[rows] / float(INDEX_SERVICES)
+
+    # --- the monthly phases --------------------------------------------------------------------------
+    def apply(self) -> None:
+        """Decision phase: pregnancies and courses advance, access is refreshed, households apply."""
+        self._pregnancies()
+        self.training.progress()
+        self.training.draw_interest()
+        self.refresh_access()
+        for svc in self.services:
+            svc.apply(self.access(svc.name))
+        for ent in self.entitlements:
+            ent.apply(self.access(ent.name))
+
+    def allocate(self) -> None:
+        """Allocation phase: each service admits by its priority rule (public schools before private)."""
+        for svc in self.services:
+            if svc is self.private:
+                self.private.reconcile()
+                self.private.adjust()
+            svc.allocate()
+        self.update_unschooled()
+
+    def book(self) -> None:
+        """Book the month's costs by sector and payer (real-population terms)."""
+        ledger = self.model.ledger
+        for svc in [*self.services, *self.entitlements]:
+            c = svc.cost()
+            if c > 0:
+                ledger.charge(svc.sector, c, svc.payer)
+        central = self.pension.central_cost()
+        if central > 0:
+            ledger.charge("social_security", central, "central")
+        for sector, amount, payer in self.extra_costs:
+            if amount > 0:
+                ledger.charge(sector, amount, payer)
+        self.extra_costs = []
+
+    def charge(self, sector: str, amount: float, payer: str = "city") -> None:
+        """Queue a policy's cost to be booked with this month's services."""
+        self.extra_costs.append((sector, float(amount), payer))
+
+    def on_arrival(self, rows: np.ndarray) -> None:
+        self._enter(rows, arriving=True)
+
+    def on_formation(self, rows: np.ndarray) -> None:
+        """New local couples: enrolled in the local schemes as the starting population is."""
+        self._enter(rows, arriving=False)
+
+    def _enter(self, rows: np.ndarray, arriving: bool) -> None:
+        """Service state of households new to the rows: static columns, entitlements, access."""
+        self.set_static(rows)
+        initial_entitlements(self.model, rows, arriving=arriving)
+        if self._access_ready:
+            self.refresh_access(rows)
+
+    # --- helpers -------------------------------------------------------------------------------------
+    def _pregnancies(self) -> None:
+        """Pregnancies: months count down; households at risk of a birth (``model.life.births``: head 20-40,
+        two adults) conceive at the same monthly rate, so profiles track births nine months ahead."""
+        pop, model = self.model.pop, self.model
+        preg = pop.pregnant
+        p = np.flatnonzero(preg)
+        preg[p] -= 1
+        at_risk = np.flatnonzero((pop.head_age >= 20) & (pop.head_age < 40) & (pop.adults >= 2) & (preg == 0))
+        preg[sample(model.rng, at_risk, model.behaviour.fertility)] = 9
+
+    def update_unschooled(self) -> None:
+        pop = self.model.pop
+        pop.unschooled[:] = np.maximum(
+            pop.kids_6_11
+            + pop.kids_12_14
+            - pop.use_primary_school
+            - pop.use_junior_school
+            - pop.use_private_migrant_school,
+            0,
+        )
+
+    def household_services(self) -> dict[str, Service]:
+        return {s.name: s for s in self.services}
+
+    def by_name(self, name: str) -> Service | Entitlement:
+        for s in [*self.services, *self.entitlements]:
+            if s.name == name:
+                return s
+        raise KeyError(f"no service '{name}'; services: {', '.join(ACCESS_SERVICES)}")
+
+    def __getitem__(self, name: str) -> Any:
+        return self.by_name(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in ACCESS_SERVICES
+
+
+__all__ = ["ACCESS_SERVICES", "CAPACITY_SERVICES", "INDEX_SERVICES", "CityServices"]

@@ -1,0 +1,153 @@
+"""Education: public primary and junior middle school seats (counted in classes) and private migrant schools.
+
+Hukou holders' children are *guaranteed* a public seat (the district must enrol them, up to the physical limit
+``max_class_size`` per class); others are admitted only into planned seats (``class_size_norm`` per class).
+Class size is pupils / classes. Private migrant schools take compulsory-age children without a public seat.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from urbanize.model.services.base import Service
+from urbanize.model.services.costs import COSTS
+
+if TYPE_CHECKING:
+    from urbanize.model.core import UrbanizationModel
+
+
+class PublicSchool(Service):
+    """Public school seats of one level, per district, counted in classes.
+
+    Hard capacity is ``classes x max_class_size`` (physical limit); open capacity is ``classes x open_size``, where
+    ``open_size`` is the class size up to which a district admits children without a guaranteed seat: the norm,
+    or the crowding its schools already carried at the start (a city that ran classes of 50 in 2009 kept admitting
+    to 50; starting above the norm and admitting only to it made the status quo shed migrant pupils in its first
+    year). Hukou holders' children are guaranteed a seat (compulsory enrolment of the district's registered
+    children), so lowering the hukou threshold without building classes overloads them (the Zhengzhou 2003 reform).
+    """
+
+    sector = "education"
+    unit = "seats"
+    kids_col = "kids_6_11"
+
+    def __init__(self, model: UrbanizationModel, norm: float, max_class: float) -> None:
+        super().__init__(model)
+        self.norm = float(norm)
+        self.max_class = float(max(max_class, norm))
+        self.classes = np.zeros(self.capacity.size)
+        self.open_size = np.full(self.capacity.size, self.norm)  # per district (see the class docstring)
+        self.unit_cost = COSTS[self.name][0]
+        self.fee_nonlocal = COSTS["school_fee_nonlocal"][0]
+        self.nonlocal_pupils = 0.0  # real non-hukou pupils after this month's allocation
+
+    def set_classes(self, classes: np.ndarray) -> None:
+        self.classes = np.maximum(np.asarray(classes, dtype=float), 0.0)
+        self.capacity = self.classes * self.max_class
+        self.open_capacity = self.classes * self.open_size
+
+    def add_classes(self, extra: np.ndarray | float) -> None:
+        """Build classes (each adds ``norm`` planned seats and ``max_class_size`` hard seats)."""
+        self.set_classes(self.classes + np.maximum(np.asarray(extra, dtype=float), 0.0))
+
+    def add_capacity(self, extra: np.ndarray | float, open_extra: np.ndarray | float | None = None) -> None:
+        """Add ``extra`` planned seats (as classes at the norm)."""
+        self.add_classes(np.asarray(extra, dtype=float) / self.norm)
+
+    def set_capacity(self, capacity: np.ndarray | float, open_share: float = 1.0) -> None:
+        """Set the hard capacity (classes = capacity / max class size); planned seats follow the norm."""
+        cap = np.broadcast_to(np.asarray(capacity, dtype=float), self.capacity.shape)
+        self.set_classes(cap / self.max_class)
+
+    def need_all(self) -> np.ndarray:
+        return self.model.pop.col(self.kids_col)
+
+    def guaranteed(self, rows: np.ndarray) -> np.ndarray:
+        return self.model.pop.hukou_local[rows]
+
+    def used(self) -> np.ndarray:
+        pop = self.model.pop
+        h = self.held
+        rows = np.flatnonzero(h > 0)
+        hw = h[rows] * pop.weight[rows]
+        self.nonlocal_pupils = float(hw[~pop.hukou_local[rows]].sum())
+        return np.bincount(self.groups(rows), weights=hw, minlength=self.capacity.size).astype(float)
+
+    def on_admit(self, rows: np.ndarray, units: np.ndarray) -> None:
+        pop = self.model.pop
+        nl = ~pop.hukou_local[rows]
+        self.nonlocal_pupils += float((units[nl].astype(float) * pop.weight[rows[nl]]).sum())
+
+    def cost(self) -> float:
+        """Per-pupil expenditure for every public pupil, less the fees non-hukou pupils pay."""
+        total = float(self.used_after.sum())
+        return max(self.unit_cost * total - self.fee_nonlocal * self.nonlocal_pupils, 0.0)
+
+
+class PrimarySchool(PublicSchool):
+    name = "primary_school"
+    kids_col = "kids_6_11"
+    cost_source = COSTS["primary_school"][1]
+
+
+class JuniorSchool(PublicSchool):
+    name = "junior_school"
+    kids_col = "kids_12_14"
+    cost_source = COSTS["junior_school"][1]
+
+
+class PrivateMigrantSchool(Service):
+    """Private schools for migrant children: compulsory-age children without a public seat may enrol.
+
+    Private migrant schools are businesses that open and close places with demand, with a lag: each month a
+    district's capacity moves ``response`` of the way to its demand (pupils plus children queued) with
+    ``slack`` spare seats (:meth:`adjust`). With no shortage of buildings or teachers enrolment therefore stays
+    near 100 % unless a policy or a shortage says otherwise (seed ch.2 V.2: Changshu enrols 100 % of migrant
+    children, 30 % of them in private schools). Assumed: about six months to open a class (``response`` 1/6 a
+    month) and 5 % spare seats (the city file's ``private_school_slack``).
+    """
+
+    name = "private_migrant_school"
+    sector = "education"
+    unit = "seats"
+    cost_source = COSTS["private_migrant_school"][1]
+
+    def __init__(self, model: UrbanizationModel, response: float = 1.0 / 3.0, slack: float = 0.05) -> None:
+        super().__init__(model)
+        self.subsidy = 0.0  # yuan per pupil-month paid by the city (``migrant_education`` sets it)
+        self.response = float(response)  # share of the gap to demand closed a month
+        self.slack = float(slack)  # spare seats kept, as a share of demand
+
+    def adjust(self) -> None:
+        """Open or close places: capacity moves ``response`` of the way to demand (pupils and queued children)
+        plus ``slack`` spare seats, per district."""
+        pop = self.model.pop
+        rows = np.flatnonzero(self.waiting > 0)
+        queued = np.bincount(
+            self.groups(rows), weights=self.waiting[rows] * pop.weight[rows], minlength=self.capacity.size
+        )
+        target = (self.used() + queued) * (1.0 + self.slack)
+        self.set_capacity(self.capacity + self.response * (target - self.capacity))
+
+    def need_all(self) -> np.ndarray:
+        pop = self.model.pop
+        return np.maximum(
+            pop.kids_6_11 + pop.kids_12_14 - pop.col("use_primary_school") - pop.col("use_junior_school"), 0
+        )
+
+    def reconcile(self) -> None:
+        """Release private seats of children who just got a public seat; shorten their queue."""
+        need = self.need_all()
+        held, wait = self.held, self.waiting
+        over = np.flatnonzero(held > need)
+        if over.size:
+            held[over] = need[over]
+        w = np.flatnonzero(wait > 0)
+        left = np.minimum(wait[w], need[w] - held[w])
+        wait[w] = left
+        self.waiting_months[w[left == 0]] = 0
+
+    def cost(self) -> float:
+        return self.subsidy * float(self.used_after.sum()) if self.subsidy > 0 else 0.0

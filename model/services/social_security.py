@@ -1,0 +1,125 @@
+"""Social security: pension schemes and medical insurance (entitlements with take-up, no seats)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from urbanize.model.enums import Job
+from urbanize.model.services.base import Entitlement
+from urbanize.model.services.costs import COSTS
+from urbanize.model.services.draws import draw
+
+if TYPE_CHECKING:
+    from urbanize.model.core import UrbanizationModel
+
+PENSION_NONE, PENSION_EMPLOYEE, PENSION_RESIDENT, PENSION_NEW_RURAL = 0, 1, 2, 3
+INSURANCE_NONE, INSURANCE_EMPLOYEE, INSURANCE_RESIDENT, INSURANCE_NCMS = 0, 1, 2, 3
+
+
+class Pension(Entitlement):
+    """Pension schemes: urban employee (formal jobs), urban-rural resident (others with urban access) and
+    new rural pension (local rural hukou without urban access). Enrolment follows monthly take-up chances;
+    non-local households take up far less (2009: 7.6 % of migrant workers had pension insurance, NBS migrant
+    worker monitoring survey)."""
+
+    name = "pension"
+    sector = "social_security"
+    cost_source = "contribution subsidy and basic pensions (Guo Fa [2009] 32; urban resident basic assumed)"
+
+    def __init__(self, model: UrbanizationModel) -> None:
+        super().__init__(model)
+        model.pop.add_column(
+            "pension", np.int8, 0, "pension scheme: 0 none, 1 employee, 2 resident, 3 new rural"
+        )
+        self.take_up_local = 0.2  # assumed monthly enrolment chance of eligible local households
+        self.take_up_nonlocal = 0.01  # assumed (low employer compliance for migrants)
+        self.take_up_new_rural = 0.02  # assumed roll-out of the new rural pension
+        self.delivery_boost = 1.0  # take-up multiplier for households served by a community centre
+
+    def apply(self, access: np.ndarray) -> None:
+        pop, model = self.model.pop, self.model
+        scheme = pop.pension
+        local = pop.hukou_local
+        formal = pop.job == Job.FORMAL
+        acc_all = access > 0
+        cand = np.flatnonzero(
+            (
+                acc_all
+                & (((scheme != PENSION_EMPLOYEE) & formal) | (scheme == 0) | (scheme == PENSION_NEW_RURAL))
+            )
+            | (~acc_all & local & ~pop.hukou_urban & (scheme == 0))
+        )
+        if cand.size == 0:
+            return
+        acc = acc_all[cand]
+        chance = np.where(
+            acc, np.where(local[cand], self.take_up_local, self.take_up_nonlocal), self.take_up_new_rural
+        )
+        if self.delivery_boost != 1.0:
+            chance = chance * np.where(pop.use_community_centre[cand] > 0, self.delivery_boost, 1.0)
+        join = draw(model.rng, cand, chance)
+        a = acc_all[join]
+        scheme[join] = np.where(
+            a, np.where(formal[join], PENSION_EMPLOYEE, PENSION_RESIDENT), PENSION_NEW_RURAL
+        )
+
+    def cost(self) -> float:
+        pop = self.model.pop
+        rows = np.flatnonzero((pop.pension == PENSION_RESIDENT) | (pop.pension == PENSION_NEW_RURAL))
+        w = pop.weight[rows]
+        resident = pop.pension[rows] == PENSION_RESIDENT
+        subsidy = COSTS["pension_contribution_subsidy"][0] * float((pop.adults[rows].astype(float) * w).sum())
+        elders = pop.elders[rows].astype(float) * w
+        return subsidy + COSTS["pension_basic_urban_resident"][0] * float(elders[resident].sum())
+
+    def central_cost(self) -> float:
+        """Basic new rural pensions, paid by the central government."""
+        pop = self.model.pop
+        rows = np.flatnonzero(pop.pension == PENSION_NEW_RURAL)
+        return COSTS["pension_basic_new_rural"][0] * float(
+            (pop.elders[rows].astype(float) * pop.weight[rows]).sum()
+        )
+
+
+class MedicalInsurance(Entitlement):
+    """Medical insurance: urban employee (formal jobs), urban resident (others with urban access), new rural
+    cooperative (rural hukou without urban access; migrants' NCMS is paid at origin and not booked here)."""
+
+    name = "medical_insurance"
+    sector = "health"
+    cost_source = COSTS["medical_subsidy"][1]
+
+    def __init__(self, model: UrbanizationModel) -> None:
+        super().__init__(model)
+        model.pop.add_column(
+            "insured", np.int8, 0, "medical insurance: 0 none, 1 employee, 2 resident, 3 NCMS"
+        )
+        self.take_up_local = 0.2  # assumed
+        self.take_up_nonlocal = 0.02  # assumed
+        self.delivery_boost = 1.0
+
+    def apply(self, access: np.ndarray) -> None:
+        pop, model = self.model.pop, self.model
+        ins = pop.insured
+        formal = pop.job == Job.FORMAL
+        cand = np.flatnonzero(
+            (access > 0) & (((ins != INSURANCE_EMPLOYEE) & formal) | (ins == 0) | (ins == INSURANCE_NCMS))
+        )
+        if cand.size == 0:
+            return
+        chance = np.where(pop.hukou_local[cand], self.take_up_local, self.take_up_nonlocal)
+        if self.delivery_boost != 1.0:
+            chance = chance * np.where(pop.use_community_centre[cand] > 0, self.delivery_boost, 1.0)
+        join = draw(model.rng, cand, chance)
+        ins[join] = np.where(formal[join], INSURANCE_EMPLOYEE, INSURANCE_RESIDENT)
+
+    def cost(self) -> float:
+        """Government premium subsidies for urban resident and local NCMS members (persons)."""
+        pop = self.model.pop
+        ins = pop.insured
+        rows = np.flatnonzero((ins >= INSURANCE_RESIDENT) & ((ins == INSURANCE_RESIDENT) | pop.hukou_local))
+        return COSTS["medical_subsidy"][0] * float(
+            ((pop.persons(rows).astype(float)) * (pop.weight[rows])).sum()
+        )

@@ -1,0 +1,60 @@
+"""``urbanize validate``: a fast subset of the scorecard, --strict, and bad input as one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from urbanize.experiments.cli import main
+
+FAST = ["--cities", "changshu", "--households", "300", "--replicates", "2", "--years", "1", "--no-progress",
+        "--workers", "1"]  # fmt: skip
+
+
+def test_fast_subset_writes_the_card(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "val"
+    only = "changshu_migrant_share_2009,changshu_migrant_enrolment_2009,share_aged_60_plus_2010"
+    assert main(["validate", *FAST, "--only", only, "--out", str(out)]) == 0
+    card = pd.read_csv(out / "scorecard.csv")
+    assert (out / "scorecard.png").stat().st_size > 10_000
+    rows = card.set_index(["target", "city"])
+    assert rows.loc[("changshu_migrant_share_2009", "changshu"), "status"] == "pass"
+    # a one-year run does not reach November 2010: reported as not computed, never passed
+    assert rows.loc[("share_aged_60_plus_2010", "changshu"), "status"] == "not computed"
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == len(card)
+    assert any("changshu_migrant_share_2009 @ changshu" in line and "PASS" in line for line in lines)
+
+
+def test_strict_exits_1_when_a_must_pass_target_fails(tmp_path: Path) -> None:
+    targets = tmp_path / "t.toml"
+    targets.write_text(
+        '[[target]]\nname = "impossible"\nuse = "validation"\nmust_pass = true\ncity = "changshu"\n'
+        'indicator = "migrant_share"\nmeasure = "at"\nwhen = "2009-01"\nvalue = 0.9\ntolerance = 0.01\n'
+        'tolerance_basis = "test"\nfirst_year = "stable"\nsource = "test"\n',
+        encoding="utf-8",
+    )
+    args = ["validate", *FAST, "--targets", str(targets), "--out", str(tmp_path / "v")]
+    assert main(args) == 0
+    assert main([*args, "--strict"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--cities", "atlantis"], "unknown city"),
+        (["--only", "no_such_target"], "unknown target"),
+        (["--targets", "/nonexistent/t.toml"], "cannot read targets file"),
+        (["--seed", "-1"], "non-negative"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    out = tmp_path / "v"
+    assert main(["validate", *args, "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+    assert not out.exists()
