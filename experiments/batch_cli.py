@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from urbanize.experiments import checks, limits
 from urbanize.experiments.cli import CliError
 from urbanize.experiments.spec import SpecError, load_spec
 
@@ -18,10 +19,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "sweep",
         help="run (or resume) a sweep file",
         description="Run every design point and replicate of a sweep file into --out, one Parquet file per run. "
-        "Re-running on the same folder resumes: finished runs are skipped.",
+        "Re-running on the same folder resumes: finished runs are skipped, corrupt run files are set aside and "
+        "run again. --households, --replicates and --years shrink (or grow) a shipped file; they are recorded "
+        "and a resume must repeat them.",
     )
-    p.add_argument("spec", help="sweep file (TOML), e.g. experiments/specs/changshu_pilot.toml")
+    p.add_argument("spec", help="sweep file (TOML), e.g. experiments/specs/changshu_pilot.toml "
+                   "(see 'urbanize list specs')")
     p.add_argument("--out", required=True, help="output folder (created; may hold part of the same sweep)")
+    p.add_argument("--households", type=int, default=None, help="replace the file's households per run")
+    p.add_argument("--replicates", type=int, default=None, help="replace the file's replicates per design point")
+    p.add_argument("--years", type=int, default=None, help="replace the file's simulated years (or months)")
     _executor_args(p)
     p.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
     p.add_argument("--check", action="store_true", help="validate the file, print the design size and stop")
@@ -34,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Write summary.csv (mean and 95%% CI per outcome and design point), trajectory plots and, for "
         "Sobol/Morris sweeps, sensitivity indices into DIR/report.",
     )
-    p.add_argument("dir", help="sweep output folder")
+    p.add_argument("dir", help="sweep or compare output folder")
     p.add_argument("--outcomes", help="comma-separated indicators (default: the sweep's outcomes)")
     p.add_argument(
         "--months", help="comma-separated months to tabulate (default: the sweep's report_months or the last)"
@@ -48,24 +55,24 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run each package with the same replicate seeds and report every outcome's difference from "
         "the first package with its 95%% CI over the paired replicates.",
     )
-    p.add_argument("--city", required=True)
+    p.add_argument("--city", required=True, help="pilot city (see 'urbanize list cities')")
     p.add_argument(
         "--policies",
         required=True,
         help="comma-separated packages, the first is the baseline; 'a+b' runs two together "
         "(e.g. status_quo,changshu_pilot)",
     )
-    p.add_argument("--replicates", type=int, default=10)
+    p.add_argument("--replicates", type=int, default=10, help="paired replicates per package (at least 2)")
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--years", type=int, default=None)
-    g.add_argument("--months", type=int, default=None)
-    p.add_argument("--households", type=int, default=2000)
-    p.add_argument("--seed", type=int, default=20240101)
+    g.add_argument("--years", type=int, default=None, help=f"years to simulate (default 10, at most {limits.MAX_YEARS})")
+    g.add_argument("--months", type=int, default=None, help=f"months to simulate instead of --years (at most {limits.MAX_MONTHS})")
+    p.add_argument("--households", type=int, default=limits.DEFAULT_HOUSEHOLDS, help="households per run")
+    p.add_argument("--seed", type=int, default=20240101, help="root seed of every run's seed stream")
     p.add_argument("--outcomes", help="comma-separated indicators (default: all)")
     p.add_argument("--at", help="comma-separated months to report (default: the last)")
     p.add_argument("--out", required=True, help="output folder")
     _executor_args(p)
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_compare)
 
 
@@ -80,8 +87,8 @@ def _executor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", help="address of a running Dask scheduler (with --executor dask)")
 
 
-def _csv_list(text: str | None) -> list[str] | None:
-    return [s.strip() for s in text.split(",") if s.strip()] if text else None
+_csv_list = checks.csv_list
+MAX_WORKERS = 1024  # worker processes on one machine; more is a typo (assumed)
 
 
 def _int_list(text: str | None, flag: str) -> list[int] | None:
@@ -101,13 +108,20 @@ def _print_spec_error(exc: SpecError) -> int:
 
 
 def _check_executor(args: argparse.Namespace) -> None:
-    if args.workers is not None and args.workers < 1:
-        raise CliError(f"--workers must be at least 1, got {args.workers}")
-    if args.scheduler and args.executor != "dask":
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise CliError(f"--workers must be a whole number from 1 to {MAX_WORKERS}, got {args.workers}")
+    if args.scheduler is not None and args.executor != "dask":
         raise CliError("--scheduler needs --executor dask")
+    if args.scheduler is not None:
+        from urbanize.experiments.executors import check_scheduler_address
+
+        check_scheduler_address(args.scheduler)
 
 
 def _finish(result) -> int:  # noqa: ANN001
+    if result.set_aside:
+        print(f"  {len(result.set_aside)} corrupt run file(s) set aside in {result.out}/set_aside and run again",
+              file=sys.stderr)
     total_failed = result.failed + result.failed_before
     print(
         f"{result.out}: {result.skipped + result.done} of {result.total} runs finished "
@@ -123,20 +137,33 @@ def _finish(result) -> int:  # noqa: ANN001
     return 0
 
 
+def sweep_overrides(args: argparse.Namespace) -> dict[str, int]:
+    """The spec keys ``--households``, ``--replicates`` and ``--years`` replace (checked by the spec's rules)."""
+    return {k: v for k in ("households", "replicates", "years") if (v := getattr(args, k)) is not None}
+
+
+def _size_line(spec) -> str:  # noqa: ANN001
+    from urbanize.experiments.spec import spec_size
+
+    size = spec_size(spec.policies, spec.parameters, spec.sampler, spec.samples, spec.replicates,
+                     spec.households, spec.months)
+    return size.describe()
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
+    from urbanize.experiments.storage import out_folder
     from urbanize.experiments.sweep import run_sweep
 
+    overrides = sweep_overrides(args)
     try:
-        spec = load_spec(args.spec)
+        spec = load_spec(args.spec, overrides)
     except SpecError as exc:
         return _print_spec_error(exc)
     _check_executor(args)
     if args.check:
-        n_points = len(spec.design().points)
-        print(
-            f"{args.spec}: valid; {n_points} design points x {spec.replicates} replicates = {spec.n_runs} runs"
-        )
+        print(f"{args.spec}: valid; {_size_line(spec)}")
         return 0
+    out_folder(args.out)
     result = run_sweep(
         spec,
         Path(args.out),
@@ -145,6 +172,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         retry_failed=args.retry_failed,
         progress=not args.no_progress,
+        overrides=overrides,
     )
     return _finish(result)
 
@@ -152,7 +180,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from urbanize.experiments.report import write_report
 
-    files = write_report(args.dir, _csv_list(args.outcomes), _int_list(args.months, "--months"), args.to)
+    if args.to is not None and not args.to.strip():
+        raise CliError("--to is empty; give a folder for the report, or leave --to out (DIR/report)")
+    outcomes = checks.known_outcomes(_csv_list(args.outcomes))
+    files = write_report(args.dir, outcomes, _int_list(args.months, "--months"), args.to)
     for f in files:
         print(f)
     return 0
@@ -161,16 +192,25 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from urbanize.experiments.compare import comparison_spec, comparison_table, format_table, write_comparison
     from urbanize.experiments.report import write_report
+    from urbanize.experiments.storage import out_folder
     from urbanize.experiments.sweep import run_sweep
 
     _check_executor(args)
+    out_folder(args.out)
     packages = _csv_list(args.policies) or []
     if len(packages) < 2:
         raise CliError(f"--policies needs at least two packages separated by commas, got '{args.policies}'")
     if args.replicates < 2:
         raise CliError(f"--replicates must be at least 2 for a confidence interval, got {args.replicates}")
-    months = args.months if args.months is not None else 12 * (args.years if args.years is not None else 10)
-    outcomes = _csv_list(args.outcomes)
+    checks.replicates(args.replicates, least=2)
+    checks.households(args.households)
+    checks.seed(args.seed)
+    if args.months is not None:
+        months = checks.months(args.months)
+    else:
+        months = 12 * checks.years(args.years if args.years is not None else 10)
+    at = checks.month_list(args.at, "--at", months)  # checked before anything runs
+    outcomes = checks.known_outcomes(_csv_list(args.outcomes))
     try:
         spec = comparison_spec(
             args.city, packages, args.replicates, months, args.households, args.seed, outcomes
@@ -184,11 +224,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
         workers=args.workers,
         scheduler=args.scheduler,
         progress=not args.no_progress,
+        kind="compare",
     )
     code = _finish(result)
-    table = comparison_table(args.out, outcomes, _int_list(args.at, "--at"))
+    table = comparison_table(args.out, outcomes, at)
     path = write_comparison(args.out, table)
     print(format_table(table))
     print(f"wrote {path}")
-    write_report(args.out, outcomes or spec.outcomes, _int_list(args.at, "--at"))
+    write_report(args.out, outcomes or spec.outcomes, at)
     return code

@@ -30,6 +30,7 @@ import pandas as pd
 
 from urbanize.experiments import figures
 from urbanize.experiments.analysis import indicator_columns, sensitivity, summarize
+from urbanize.experiments.checks import writable_folder
 from urbanize.experiments.cli import CliError
 from urbanize.experiments.html_report import HtmlReport
 from urbanize.experiments.outcomes import fmt, fmt_p, month_label, write_csv
@@ -89,9 +90,12 @@ def write_report(
     missing = [o for o in outcomes if o not in df.columns]
     if missing:
         raise CliError(f"outcome '{missing[0]}' is not in the runs; indicators: {', '.join(available)}")
+    last = int(df["month"].max())
+    bad = [m for m in (months or []) if not 0 <= int(m) <= last]
+    if bad:
+        raise CliError(f"--months month {bad[0]} is outside the simulated months 0 to {last}")
     months = list(months or spec.get("report_months") or [])
-    dest = Path(to) if to else out / "report"
-    dest.mkdir(parents=True, exist_ok=True)
+    dest = writable_folder(to if to is not None else out / "report", "--to")
     meta = {k: spec.get(k) for k in ("city", "households", "replicates")}
     sampled = spec["sampler"] in ("sobol", "morris", "lhs")
     comparison = is_comparison(design, spec)

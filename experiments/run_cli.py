@@ -1,9 +1,16 @@
-"""``urbanize run`` (one city, one policy package, written to a folder) and ``urbanize list``."""
+"""``urbanize run``: one city, one policy package, written to a folder.
+
+The folder holds ``indicators.parquet``, ``indicators.png`` and ``manifest.json`` (kind ``run``). A rerun on the
+same folder replaces them (each file renamed into place, the manifest last), so ``make demo`` can be run again;
+a folder holding another kind of output or files ``run`` did not write is refused unless ``--force``, and even
+then nothing ``run`` did not write is deleted: a file in the way is moved to ``set_aside/``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -13,8 +20,9 @@ from typing import Any
 
 import pandas as pd
 
+from urbanize.experiments import limits
 from urbanize.model import docs_scale
-from urbanize.model.errors import ParameterError, UrbanizeError
+from urbanize.model.errors import ParameterError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,32 +30,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--city", default="changshu", help="pilot city (see 'urbanize list cities')")
     run.add_argument("--policies", default="status_quo",
                      help="package or comma-separated policies, e.g. yanta_pilot or rented_residence_hukou,public_rental_housing")
-    run.add_argument("--years", type=float, default=10.0, help="years to simulate (default 10)")
+    run.add_argument("--years", type=float, default=10.0,
+                     help=f"years to simulate (a whole number of months, at most {limits.MAX_YEARS})")
     size = run.add_mutually_exclusive_group()
-    size.add_argument("--households", type=int, default=None, help="household agents (default 5000)")
+    size.add_argument("--households", type=int, default=limits.DEFAULT_HOUSEHOLDS,
+                      help=f"household agents ({limits.MIN_HOUSEHOLDS} to {limits.MAX_HOUSEHOLDS:,})")
     size.add_argument("--scale", type=float, default=None,
                       help="share of real households simulated instead of --households (1.0: one agent each)")
-    run.add_argument("--seed", type=int, default=7, help="root seed (default 7)")
+    run.add_argument("--seed", type=int, default=7, help="root seed (a non-negative integer)")
     run.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                      help="a model parameter (arrival_rate=0.01) or policy parameter "
                           "(rented_residence_hukou.contribution_years=3); repeatable")
     run.add_argument("--params", default=None, metavar="FILE",
                      help="TOML file of model parameters and [policy] tables of policy parameters")
-    run.add_argument("--out", required=True, help="output folder (created; files are replaced atomically)")
+    run.add_argument("--out", required=True,
+                     help="output folder (created; an earlier run's files in it are replaced atomically)")
+    run.add_argument("--force", action="store_true",
+                     help="write into a folder holding other files or another kind of output (nothing is deleted: "
+                          "files in the way are moved to set_aside/)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(handler=cmd_run)
 
-    lst = sub.add_parser("list", help="list cities, policies, packages, indicators or parameters")
-    lst.add_argument("what", choices=["cities", "policies", "packages", "indicators", "parameters"])
-    lst.set_defaults(handler=cmd_list)
-
 
 # --- urbanize run ---------------------------------------------------------------------------------------------
-def _prepare_out(path: str) -> Path:
-    """Create the output folder and check it is writable, before any work is done."""
+def _prepare_out(path: str, force: bool = False) -> Path:
+    """Check the output folder may hold a run, create it and check it is writable, before any work is done."""
     from urbanize.experiments.cli import CliError
+    from urbanize.experiments.storage import check_folder, out_folder
 
-    out = Path(path)
+    out = out_folder(path)
+    check_folder(out, "run", force=force)
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".probe-", delete=True)
@@ -64,6 +76,7 @@ def _gather_params(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, 
     model_params: dict[str, Any] = {}
     policy_params: dict[str, dict[str, Any]] = {}
     if args.params:
+        _check_params_file(Path(args.params))
         model_params, policy_params = load_params_toml(args.params)
     m2, p2 = parse_set_options(args.settings)
     model_params.update(m2)
@@ -72,13 +85,36 @@ def _gather_params(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, 
     return model_params, policy_params
 
 
+MAX_PARAMS_BYTES = 1_000_000  # a parameter file is a few lines of TOML; more is the wrong file (assumed)
+
+
+def _check_params_file(path: Path) -> None:
+    """Refuse what is not a small regular file (``--params /dev/zero`` would be read forever)."""
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise ParameterError(f"parameter file '{path}' is not a regular file (a TOML file is expected)")
+    if path.is_file() and path.stat().st_size > MAX_PARAMS_BYTES:
+        raise ParameterError(f"parameter file '{path}' is larger than {MAX_PARAMS_BYTES:,} bytes; is it a TOML file?")
+
+
+def check_run_args(args: argparse.Namespace) -> int:
+    """Validate the options the model does not check itself; returns the number of months."""
+    years = args.years
+    if not math.isfinite(years) or not 0 < years <= limits.MAX_YEARS or years * 12 != int(years * 12):
+        raise ParameterError(
+            f"--years {years:g} must be positive, at most {limits.MAX_YEARS} and a whole number of months"
+        )
+    if not 0 <= args.seed <= limits.MAX_SEED:
+        raise ParameterError(f"--seed {args.seed} must be a non-negative integer (at most 2**63 - 1)")
+    if not args.policies.strip(" ,+"):
+        raise ParameterError("--policies is empty; give a package or policies, e.g. --policies status_quo")
+    return int(years * 12)
+
+
 def build_model(args: argparse.Namespace) -> Any:
     from urbanize.model import UrbanizationModel
 
     model_params, policy_params = _gather_params(args)
     households = args.households if args.scale is None else None
-    if households is None and args.scale is None:
-        households = 5000
     return UrbanizationModel(
         city=args.city, policies=args.policies, households=households, scale=args.scale, rng=args.seed,
         policy_params=policy_params, **model_params,
@@ -88,18 +124,19 @@ def build_model(args: argparse.Namespace) -> Any:
 def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    if not args.years > 0 or args.years * 12 != int(args.years * 12):
-        raise ParameterError(f"--years {args.years} must be positive and a whole number of months")
-    months = docs_scale.months(int(args.years * 12))
+    from urbanize.experiments.locking import FolderLock
+
+    months = docs_scale.months(check_run_args(args))
     model = build_model(args)  # validates city, policies and parameters before anything is written
-    out = _prepare_out(args.out)  # and the output folder, before the (possibly long) run
-    started = time.perf_counter()
-    with tqdm(total=months, unit="month", desc=f"{model.profile.display_name} / {args.policies}",
-              disable=args.no_progress) as bar:
-        model.run(months, progress=lambda _m: bar.update(1))
-    elapsed = time.perf_counter() - started
-    df = model.indicators()
-    write_outputs(out, model, df, args, elapsed)
+    out = _prepare_out(args.out, args.force)  # and the output folder, before the (possibly long) run
+    with FolderLock(out, command="urbanize run"):
+        started = time.perf_counter()
+        with tqdm(total=months, unit="month", desc=f"{model.profile.display_name} / {args.policies}",
+                  disable=args.no_progress) as bar:
+            model.run(months, progress=lambda _m: bar.update(1))
+        elapsed = time.perf_counter() - started
+        df = model.indicators()
+        write_outputs(out, model, df, args, elapsed)
     last = df.iloc[-1]
     print(f"wrote {out}/indicators.parquet ({len(df)} months x {df.shape[1] - 1} indicators), manifest.json, "
           f"indicators.png in {elapsed:.1f}s")
@@ -114,6 +151,7 @@ def manifest_for(model: Any, args: argparse.Namespace, months: int, elapsed: flo
     from urbanize.experiments.storage import code_version, package_versions
 
     return {
+        "kind": "run",
         "command": "urbanize run",
         "city": model.city,
         "policies_requested": args.policies,
@@ -131,14 +169,27 @@ def manifest_for(model: Any, args: argparse.Namespace, months: int, elapsed: flo
 
 
 def write_outputs(out: Path, model: Any, df: pd.DataFrame, args: argparse.Namespace, elapsed: float) -> None:
-    """Write every output into a temporary folder first, then move each into place: never half-written."""
+    """Write every output into a temporary folder first, then move each into place: never half-written.
+
+    An earlier run's files are replaced (its manifest is removed first, so a folder caught between the moves
+    holds no manifest naming a run it does not hold); a file of the same name that ``run`` did not write (the
+    folder held another kind of output, allowed by ``--force``) is moved to ``set_aside/`` first.
+    """
+    from urbanize.experiments.storage import folder_kind, set_aside
+
     tmp = Path(tempfile.mkdtemp(dir=out, prefix=".tmp-run-"))
     try:
         df.to_parquet(tmp / "indicators.parquet", index=False)
         manifest = manifest_for(model, args, int(df["month"].iloc[-1]), elapsed)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
         plot_indicators(df, tmp / "indicators.png", f"{model.profile.display_name}: {args.policies}")
-        for name in ("indicators.parquet", "indicators.png", "manifest.json"):  # manifest last: marks completion
+        names = ("indicators.parquet", "indicators.png", "manifest.json")  # manifest last: marks completion
+        ours = folder_kind(out) in ("run", None)
+        if ours:
+            (out / "manifest.json").unlink(missing_ok=True)
+        for name in names:
+            if not ours and (out / name).exists():
+                set_aside(out, out / name)
             os.replace(tmp / name, out / name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -190,36 +241,3 @@ def plot_indicators(df: pd.DataFrame, path: Path, title: str) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
-
-
-# --- urbanize list ---------------------------------------------------------------------------------------------
-def cmd_list(args: argparse.Namespace) -> int:
-    match args.what:
-        case "cities":
-            from urbanize.model.city import list_cities, load_city
-
-            for name in list_cities():
-                p = load_city(name)
-                print(f"{name:<10} {p.display_name:<18} {p.residents:>10,} residents ({p.year}), "
-                      f"migrants {p.migrant_share:.1%}, urban hukou among locals {p.urban_hukou_share_of_locals:.1%}")
-        case "policies":
-            from urbanize.policies.catalogue import format_policies
-
-            print(format_policies())
-        case "packages":
-            from urbanize.policies.catalogue import format_packages
-
-            print(format_packages())
-        case "indicators":
-            from urbanize.model.indicators import list_indicators
-
-            for name, doc in list_indicators():
-                print(f"{name:<44} {doc}")
-        case "parameters":
-            from urbanize.model.params import BehaviourParams, describe
-
-            for info in describe(BehaviourParams):
-                print(f"{info.name:<24} default {info.default!s:<8} {info.range_text():<14} {info.unit:<36} {info.doc}")
-        case _:
-            raise UrbanizeError(f"unknown list '{args.what}'")
-    return 0

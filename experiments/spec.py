@@ -43,6 +43,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from urbanize.experiments import limits
 from urbanize.model import docs_scale
 from urbanize.model.errors import UrbanizeError
 
@@ -73,7 +74,8 @@ class SpecError(UrbanizeError):
     """A sweep file with one or more problems; ``problems`` holds one line per problem."""
 
     def __init__(self, problems: Sequence[str], source: str = "") -> None:
-        self.problems = list(dict.fromkeys(problems))  # one line per distinct problem
+        # one line per distinct problem (a name holding a line break is shown escaped, still one line)
+        self.problems = list(dict.fromkeys(_one_line(p) for p in problems))
         self.source = source
         prefix = f"{source}: " if source else ""
         super().__init__("; ".join(prefix + p for p in self.problems))
@@ -81,6 +83,10 @@ class SpecError(UrbanizeError):
     def lines(self) -> list[str]:
         prefix = f"{self.source}: " if self.source else ""
         return [prefix + p for p in self.problems]
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 @dataclass(frozen=True)
@@ -276,8 +282,16 @@ def _as_kind(kind: type, v: Any) -> Any:
 
 
 # --- parsing and validation ---------------------------------------------------------------------------------
-def load_spec(path: str | Path) -> SweepSpec:
+MAX_SPEC_BYTES = 1_000_000  # a sweep file is a page of TOML; anything larger is the wrong file (assumed)
+
+
+def load_spec(path: str | Path, overrides: Mapping[str, Any] | None = None) -> SweepSpec:
     """Read and validate a sweep file.
+
+    Args:
+        path: the TOML file.
+        overrides: top-level keys replacing the file's (``households``, ``replicates``, ``years``: the sweep
+            command's ``--households``, ``--replicates`` and ``--years``); validated like the file's own.
 
     Raises:
         SpecError: listing every problem found, one line each.
@@ -287,10 +301,34 @@ def load_spec(path: str | Path) -> SweepSpec:
         raise SpecError([f"no such sweep file '{path}'"])
     try:
         with path.open("rb") as fh:
-            data = tomllib.load(fh)
+            raw = fh.read(MAX_SPEC_BYTES + 1)
+    except OSError as exc:
+        raise SpecError([f"cannot read the file: {exc.strerror}"], source=str(path)) from None
+    if len(raw) > MAX_SPEC_BYTES:
+        raise SpecError([f"larger than {MAX_SPEC_BYTES:,} bytes; is this a sweep file?"], source=str(path))
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            [f"not UTF-8 text (byte {exc.start}); save the sweep file as UTF-8"], source=str(path)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise SpecError([f"not valid TOML: {exc}"], source=str(path)) from None
+    if overrides:
+        data = apply_overrides(data, overrides)
     return parse_spec(data, source=str(path), default_name=path.stem)
+
+
+def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """The spec's keys with ``overrides`` applied (``years`` replaces ``months`` and the other way round)."""
+    out = dict(data)
+    for key, value in overrides.items():
+        if key == "years":
+            out.pop("months", None)
+        elif key == "months":
+            out.pop("years", None)
+        out[key] = value
+    return out
 
 
 def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "sweep") -> SweepSpec:
@@ -305,21 +343,23 @@ def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "s
     name = str(data.get("name", default_name))
     city = _check_city(data.get("city"), p)
     policies = _check_policies(data.get("policies", ["status_quo"]), p)
-    households = _positive_int(data, "households", p, default=1000)
+    households = _positive_int(
+        data, "households", p, default=1000, lo=limits.MIN_HOUSEHOLDS, hi=limits.MAX_HOUSEHOLDS
+    )
     if "months" in data and "years" in data:
         p("give either 'months' or 'years', not both")
     if "years" in data:
-        years = _positive_int(data, "years", p, default=1)
-        months = years * 12
+        years = _positive_int(data, "years", p, default=1, hi=limits.MAX_YEARS)
+        months = years * 12  # type: ignore[operator]
     else:
-        months = _positive_int(data, "months", p, default=None)
-    replicates = _positive_int(data, "replicates", p, default=1)
+        months = _positive_int(data, "months", p, default=None, hi=limits.MAX_MONTHS)
+    replicates = _positive_int(data, "replicates", p, default=1, hi=limits.MAX_RUNS)
     seed = data.get("seed")
     if seed is None:
         p("missing 'seed' (the root seed every run's seed is spawned from), e.g. seed = 12345")
         seed = 0
-    elif isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        p(f"'seed' must be a non-negative integer, got {seed!r}")
+    elif isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= limits.MAX_SEED:
+        p(f"'seed' must be a non-negative integer, got {seed!r} (at most 2**63 - 1)")
         seed = 0
 
     sampler = data.get("sampler", "grid")
@@ -344,6 +384,11 @@ def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "s
     params = [ps for ps in (_check_param(k, v, sampler, active, p) for k, v in raw_params.items()) if ps]
 
     _check_sampler(sampler, samples, morris_levels, params, p, params_ok=len(problems) == before)
+    if not problems:
+        size = spec_size(policies, params, sampler, samples, replicates, households, months)  # type: ignore[arg-type]
+        too_big = size.problem()
+        if too_big:
+            p(too_big)
     outcomes = _check_outcomes(data.get("outcomes"), p)
 
     report_months = data.get("report_months", [])
@@ -379,15 +424,42 @@ def _did_you_mean(word: str, options: Any) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _positive_int(data: Mapping[str, Any], key: str, p: Any, default: int | None) -> int | None:
+def spec_size(
+    policies: Sequence[str],
+    params: Sequence[ParamSpec],
+    sampler: str,
+    samples: int | None,
+    replicates: int,
+    households: int,
+    months: int,
+) -> limits.DesignSize:
+    """The design's size, computed from the validated parts without building the design."""
+    points = len(policies)
+    for ps in params:
+        if ps.values is not None:
+            points *= len(ps.values)
+        elif ps.range is not None and ps.range.levels is not None:
+            points *= len(ps.range.levels)
+    if sampler != "grid":
+        n_ranges = sum(1 for ps in params if ps.range is not None and ps.range.levels is None)
+        points *= limits.sampler_rows(sampler, int(samples or 0), n_ranges)
+    return limits.design_size(points, replicates, households, months)
+
+
+def _positive_int(
+    data: Mapping[str, Any], key: str, p: Any, default: int | None, lo: int = 1, hi: int | None = None
+) -> int | None:
     if key not in data:
         if default is None:
             p(f"missing '{key}'")
         return default
     v = data[key]
-    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        p(f"'{key}' must be a positive integer, got {v!r}")
-        return default or 1
+    if isinstance(v, bool) or not isinstance(v, int) or v < lo or (hi is not None and v > hi):
+        if hi is None:
+            p(f"'{key}' must be a positive integer, got {v!r}")
+        else:
+            p(f"'{key}' must be a whole number from {lo:,} to {hi:,}, got {v!r}")
+        return default or lo
     return v
 
 
@@ -549,8 +621,8 @@ def _check_range(name: str, raw: Mapping[str, Any], info: Any, sampler: str, p: 
         )
         return None
     lo, hi = raw["min"], raw["max"]
-    if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in (lo, hi)):
-        p(f"parameter '{name}': range bounds must be numbers, got min = {lo!r}, max = {hi!r}")
+    if not all(isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in (lo, hi)):
+        p(f"parameter '{name}': range bounds must be finite numbers, got min = {lo!r}, max = {hi!r}")
         return None
     if info.kind is bool:
         p(f"parameter '{name}' is true/false; give it as [true, false] or a fixed value, not a range")
@@ -570,15 +642,22 @@ def _check_range(name: str, raw: Mapping[str, Any], info: Any, sampler: str, p: 
         return None
     if "step" in raw:
         step = raw["step"]
-        if not isinstance(step, int | float) or isinstance(step, bool) or step <= 0:
-            p(f"parameter '{name}': 'step' must be a positive number, got {step!r}")
+        if not isinstance(step, int | float) or isinstance(step, bool) or not 0 < step < math.inf:
+            p(f"parameter '{name}': 'step' must be a positive finite number, got {step!r}")
             return None
-        n = int(math.floor((hi - lo) / step + 1e-9)) + 1
+        n_float = limits.step_levels(lo, hi, step)
+        if n_float > limits.MAX_LEVELS:
+            p(
+                f"parameter '{name}': step {step!r} gives {n_float:,.0f} levels from {lo:g} to {hi:g}, more than "
+                f"the limit of {limits.MAX_LEVELS:,}; use a larger step"
+            )
+            return None
+        n = int(n_float)
         levels = tuple(_as_kind(info.kind, lo + i * step) for i in range(n))
     elif "levels" in raw:
         k = raw["levels"]
-        if isinstance(k, bool) or not isinstance(k, int) or k < 2:
-            p(f"parameter '{name}': 'levels' must be an integer >= 2, got {k!r}")
+        if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= limits.MAX_LEVELS:
+            p(f"parameter '{name}': 'levels' must be a whole number from 2 to {limits.MAX_LEVELS:,}, got {k!r}")
             return None
         levels = tuple(dict.fromkeys(_as_kind(info.kind, x) for x in np.linspace(lo, hi, k)))
     if levels is not None and sampler in ("sobol", "morris"):
@@ -597,8 +676,10 @@ def _check_sampler(
     sampler: str, samples: Any, morris_levels: Any, params: list[ParamSpec], p: Any, params_ok: bool = True
 ) -> None:
     ranges = [ps for ps in params if ps.range is not None and ps.range.levels is None]
-    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int) or samples < 1):
-        p(f"'samples' must be a positive integer, got {samples!r}")
+    if samples is not None and (
+        isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= limits.MAX_RUNS
+    ):
+        p(f"'samples' must be a whole number from 1 to {limits.MAX_RUNS:,}, got {samples!r}")
         return
     match sampler:
         case "grid":
@@ -625,9 +706,17 @@ def _check_sampler(
             elif sampler in ("lhs", "morris") and samples < 2:
                 p(f"sampler '{sampler}' needs 'samples' >= 2, got {samples}")
             if sampler == "morris" and (
-                isinstance(morris_levels, bool) or not isinstance(morris_levels, int) or morris_levels < 2
+                isinstance(morris_levels, bool)
+                or not isinstance(morris_levels, int)
+                or not 2 <= morris_levels <= limits.MAX_MORRIS_LEVELS
+                or morris_levels % 2
             ):
-                p(f"'morris_levels' must be an integer >= 2, got {morris_levels!r}")
+                # an even number of levels lets every level be reached by a jump of levels / 2 (Morris 1991;
+                # SALib's documentation asks for it)
+                p(
+                    f"'morris_levels' must be an even whole number from 2 to {limits.MAX_MORRIS_LEVELS}, "
+                    f"got {morris_levels!r}"
+                )
     if sampler != "morris" and morris_levels != 4:
         p(f"'morris_levels' applies to sampler 'morris' only (sampler is '{sampler}')")
 

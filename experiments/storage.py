@@ -1,26 +1,33 @@
-"""A sweep's folder: manifest, one Parquet file per run, and readers over them.
+"""Output folders of every command (run, sweep, compare, calibration): what they hold, who writes them, and
+whether their run files are whole.
 
-Layout of ``--out DIR``::
+Layout of a sweep's ``--out DIR`` (``compare`` adds ``comparison.csv`` and ``report/``)::
 
-    DIR/manifest.json            spec, root seed, design table, code and package versions (written first)
-    DIR/runs/p00003-r0007.parquet  monthly indicators of one run (run_id, point, replicate, policies,
-                                   parameter columns, month, indicators...)
+    DIR/manifest.json               kind, spec, root seed, design table, code and package versions (written first)
+    DIR/runs/p00003-r0007.parquet   monthly indicators of one run (run_id, point, replicate, policies,
+                                    parameter columns, month, indicators...)
+    DIR/runs/p00003-r0007.check.json  its SHA-256, byte count and row count, written with it
     DIR/runs/p00004-r0000.failed.json  a run that raised: its error and traceback
+    DIR/set_aside/...               run files found corrupt on resume, moved here (never deleted) and rerun
+    DIR/.urbanize.lock              held while a command writes (``experiments/locking.py``)
 
-Every file is written to a temporary name in the same folder and renamed into place (``os.replace`` is atomic
-on POSIX), so a killed sweep leaves either a whole run file or none; leftovers are removed on resume.
-:func:`open_runs` reads all runs as one pandas table; :func:`duckdb_view` exposes them to DuckDB as a view.
+Every folder's ``manifest.json`` records its ``kind`` (``run``, ``sweep``, ``compare``, ``calibration``), and no
+command writes into a folder holding another kind of output or files urbanize did not write (``urbanize run
+--force`` excepted, which still deletes nothing it did not write). Every file is written to a temporary name
+in the same folder and renamed into place (``os.replace`` is atomic on POSIX), so a killed command leaves
+either a whole file or none; leftovers are removed on resume. A run counts as finished only when its file
+matches its ``.check.json`` record; a file that does not (truncated, emptied, rewritten) is moved to
+``set_aside/`` and run again. :func:`open_runs` reads all runs as one pandas table; :func:`duckdb_view`
+exposes them to DuckDB as a view.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -29,74 +36,115 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from urbanize.experiments.cli import CliError
+from urbanize.experiments.provenance import (  # noqa: F401  (re-exported: run, sweep and compare use them)
+    _json_default,
+    atomic_write_bytes,
+    code_version,
+    package_versions,
+)
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
-FORMAT = 1
-PACKAGES = (
-    "mesa",
-    "numpy",
-    "pandas",
-    "scipy",
-    "networkx",
-    "pyarrow",
-    "SALib",
-    "dask",
-    "distributed",
-    "duckdb",
-)
+FORMAT = 2  # 2: run files have check records, manifests record their kind
+KINDS = ("run", "sweep", "compare", "calibration")
+SAMPLERS = ("grid", "lhs", "sobol", "morris")
+SET_ASIDE = "set_aside"
+CHECK_SUFFIX = ".check.json"
+# what each kind of command writes at the top of its folder (hidden files are temporary files and the lock)
+OWN_ENTRIES = {
+    "run": {"indicators.parquet", "indicators.png", MANIFEST},
+    "sweep": {MANIFEST, RUNS, "report", SET_ASIDE},
+    "compare": {MANIFEST, RUNS, "report", SET_ASIDE, "comparison.csv"},
+    "calibration": {MANIFEST, RUNS, "report", SET_ASIDE, "calibration.csv"},
+}
 
 
-def code_version() -> str:
-    """``git describe`` of the source tree when it is a git checkout, else the installed package version."""
-    here = Path(__file__).resolve().parent.parent
+def out_folder(text: str | Path) -> Path:
+    """The ``--out`` argument as a path; an empty one is an error (it would mean the current folder)."""
+    if not str(text).strip():
+        raise CliError("--out is empty; give the output folder, e.g. --out out/run1")
+    return Path(text)
+
+
+def read_manifest(root: Path) -> dict[str, Any] | None:
+    """The folder's manifest, None when it has none; an unreadable one is a one-line error."""
+    path = root / MANIFEST
+    if not path.is_file():
+        return None
     try:
-        out = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--tags"],
-            cwd=here,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CliError(
+            f"'{path}' is not a readable manifest ({type(exc).__name__}); the folder's output cannot be used: "
+            "move the folder aside and run again"
+        ) from None
+    if not isinstance(data, dict):
+        raise CliError(f"'{path}' is not a readable manifest (not a JSON object); move the folder aside")
+    return data
+
+
+def folder_kind(root: Path) -> str | None:
+    """``run``, ``sweep``, ``compare`` or ``calibration``; None for a folder without a manifest.
+
+    Manifests written before kinds were recorded are recognised by their content ('design': a sweep).
+    """
+    manifest = read_manifest(root)
+    if manifest is None:
+        return None
+    kind = manifest.get("kind")
+    if kind in KINDS:
+        return str(kind)
+    if "design" in manifest:
+        return "sweep"
+    if str(manifest.get("command", "")).startswith("urbanize run"):
+        return "run"
+    return "unknown"
+
+
+def foreign_entries(root: Path, kind: str) -> list[str]:
+    """Top-level entries of ``root`` that a command of ``kind`` did not write (hidden files excepted)."""
+    if not root.is_dir():
+        return []
+    own = OWN_ENTRIES[kind]
+    return sorted(e.name for e in root.iterdir() if e.name not in own and not e.name.startswith("."))
+
+
+def check_folder(root: Path, kind: str, force: bool = False) -> None:
+    """Refuse a folder that holds another kind of output, or files ``kind`` does not write (unless ``force``)."""
+    if root.exists() and not root.is_dir():
+        raise CliError(f"--out '{root}' is a file, not a folder; choose another --out")
+    found = folder_kind(root) if root.is_dir() else None
+    legacy = found == "sweep" and "kind" not in (read_manifest(root) or {})  # written before kinds: either
+    compatible = {kind} | ({"sweep", "compare"} if kind in ("sweep", "compare") and legacy else set())
+    if found is not None and found not in compatible and not force:
+        hint = " (or --force to write beside it)" if kind == "run" else ""
+        raise CliError(f"'{root}' holds the output of 'urbanize {found}', not '{kind}'; use another --out{hint}")
+    others = foreign_entries(root, kind)
+    if others and not force:
+        shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+        hint = " (or --force to write beside them)" if kind == "run" else ""
+        raise CliError(
+            f"'{root}' holds files urbanize did not write there ({shown}); use an empty or new --out{hint}"
         )
-        if out.returncode == 0 and out.stdout.strip():
-            return f"git:{out.stdout.strip()}"
-    except (OSError, subprocess.SubprocessError):
-        pass
-    try:
-        return f"urbanize {metadata.version('urbanize')}"
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
-def package_versions() -> dict[str, str]:
-    versions = {"python": sys.version.split()[0]}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
-
-
-def _json_default(obj: Any) -> Any:
-    if hasattr(obj, "item"):  # numpy scalars
-        return obj.item()
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
-    raise TypeError(f"not JSON serializable: {obj!r}")
+def set_aside(root: Path, path: Path) -> Path:
+    """Move ``path`` into ``root/set_aside/`` under a time-stamped name (never deleted); returns the new path."""
+    dest_dir = root / SET_ASIDE
+    dest_dir.mkdir(exist_ok=True)
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S")
+    dest = dest_dir / f"{path.name}.{stamp}"
+    n = 1
+    while dest.exists():
+        dest = dest_dir / f"{path.name}.{stamp}-{n}"
+        n += 1
+    os.replace(path, dest)
+    return dest
 
 
 @dataclass(frozen=True)
 class SweepDir:
-    """The output folder of one sweep."""
+    """The output folder of one sweep (or comparison, or calibration)."""
 
     root: Path
 
@@ -110,21 +158,30 @@ class SweepDir:
 
     # --- manifest -----------------------------------------------------------------------------------------
     def read_manifest(self) -> dict[str, Any]:
-        if not self.manifest_path.is_file():
+        manifest = read_manifest(self.root)
+        if manifest is None:
             raise CliError(f"'{self.root}' holds no sweep ({MANIFEST} missing)")
-        return json.loads(self.manifest_path.read_text())
+        if "design" not in manifest or "spec" not in manifest:
+            kind = folder_kind(self.root)
+            raise CliError(f"'{self.root}' holds the output of 'urbanize {kind}', not a sweep")
+        return manifest
 
-    def prepare(self, manifest: dict[str, Any]) -> bool:
-        """Create the folder and write the manifest, or check it matches an existing one.
-
-        Returns:
-            True when resuming a sweep already begun in this folder.
+    def check(self, manifest: dict[str, Any]) -> bool:
+        """Whether ``manifest`` may be written here (True: it resumes the sweep already here); writes nothing.
 
         Raises:
-            CliError: the folder holds a different sweep, or runs without a manifest.
+            CliError: the folder holds a different sweep, another kind of output, or runs without a manifest.
         """
+        kind = manifest.get("kind", "sweep")
+        check_folder(self.root, kind)
         if self.manifest_path.is_file():
             old = self.read_manifest()
+            if old.get("overrides", {}) != manifest.get("overrides", {}):
+                raise CliError(
+                    f"'{self.root}' was begun with {_overrides_text(old.get('overrides', {}))}, not "
+                    f"{_overrides_text(manifest.get('overrides', {}))}; resume with the same options or use "
+                    "another --out"
+                )
             if old.get("fingerprint") != manifest["fingerprint"]:
                 diff = _diff_keys(old.get("spec", {}), manifest["spec"])
                 raise CliError(
@@ -136,10 +193,25 @@ class SweepDir:
                     f"'{self.root}' holds the same spec but a different design table (sampler library changed?); "
                     "use another --out folder"
                 )
-            self.clean_partial()
             return True
         if self.runs.is_dir() and any(self.runs.iterdir()):
             raise CliError(f"'{self.root}' holds runs but no {MANIFEST}; use another --out folder")
+        return False
+
+    def prepare(self, manifest: dict[str, Any]) -> bool:
+        """Create the folder and write the manifest, or check it matches an existing one.
+
+        The caller holds the folder's lock (:class:`~urbanize.experiments.locking.FolderLock`).
+
+        Returns:
+            True when resuming a sweep already begun in this folder.
+
+        Raises:
+            CliError: the folder holds a different sweep, another kind of output, or runs without a manifest.
+        """
+        if self.check(manifest):
+            self.clean_partial()
+            return True
         try:
             self.runs.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -155,15 +227,48 @@ class SweepDir:
 
     # --- runs ---------------------------------------------------------------------------------------------
     def finished_ids(self) -> set[str]:
+        """Ids of run files present (not verified: see :meth:`verified_ids`)."""
         return {p.name.removesuffix(".parquet") for p in self.runs.glob("p*.parquet")}
+
+    def verified_ids(self, require_check: bool = True) -> tuple[set[str], list[tuple[str, str, Path]]]:
+        """Ids of the run files that match their check record, and the others, moved to ``set_aside/``.
+
+        Args:
+            require_check: a file without its ``.check.json`` is corrupt (False for folders written before
+                checks existed: such a file only has to open and hold rows).
+
+        Returns:
+            (good ids, [(run id, reason, where the file was moved)]).
+        """
+        good: set[str] = set()
+        bad: list[tuple[str, str, Path]] = []
+        for path in sorted(self.runs.glob("p*.parquet")):
+            rid = path.name.removesuffix(".parquet")
+            reason = verify_run_file(path, require_check)
+            if reason is None:
+                good.add(rid)
+                continue
+            moved = set_aside(self.root, path)
+            check = self.runs / f"{rid}{CHECK_SUFFIX}"
+            if check.exists():
+                set_aside(self.root, check)
+            bad.append((rid, reason, moved))
+        return good, bad
 
     def failed_ids(self) -> set[str]:
         return {p.name.removesuffix(".failed.json") for p in self.runs.glob("p*.failed.json")}
 
     def failures(self) -> list[dict[str, Any]]:
-        return [json.loads(p.read_text()) for p in sorted(self.runs.glob("p*.failed.json"))]
+        out = []
+        for p in sorted(self.runs.glob("p*.failed.json")):
+            try:
+                out.append(json.loads(p.read_text()))
+            except (OSError, ValueError):
+                out.append({"run_id": p.name.removesuffix(".failed.json"), "error": "unreadable failure record"})
+        return out
 
     def write_run(self, run_id: str, frame: pd.DataFrame, meta: dict[str, Any]) -> None:
+        """Write a run file and its check record (record first: a file without a matching record is rerun)."""
         table = pa.Table.from_pandas(frame, preserve_index=False)
         md = dict(table.schema.metadata or {})
         md[b"urbanize"] = json.dumps(meta, default=_json_default).encode()
@@ -171,12 +276,55 @@ class SweepDir:
         path = self.runs / f"{run_id}.parquet"
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         pq.write_table(table, tmp)
+        data = tmp.read_bytes()
+        check = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": table.num_rows}
+        atomic_write_bytes(self.runs / f"{run_id}{CHECK_SUFFIX}", json.dumps(check).encode())
         os.replace(tmp, path)
         (self.runs / f"{run_id}.failed.json").unlink(missing_ok=True)
 
     def write_failure(self, run_id: str, record: dict[str, Any]) -> None:
         record = dict(record, time=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
         atomic_write_bytes(self.runs / f"{run_id}.failed.json", json.dumps(record, indent=1).encode())
+
+
+def verify_run_file(path: Path, require_check: bool = True) -> str | None:
+    """Why the run file at ``path`` is not whole (None when it is): checked against its ``.check.json``."""
+    check_path = path.with_name(path.name.removesuffix(".parquet") + CHECK_SUFFIX)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
+    if not data:
+        return "empty"
+    if check_path.is_file():
+        try:
+            check = json.loads(check_path.read_text())
+            expected_hash, expected_bytes, expected_rows = check["sha256"], check["bytes"], check["rows"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return f"its record {check_path.name} is unreadable"
+        if len(data) != expected_bytes:
+            return f"{len(data):,} bytes instead of {expected_bytes:,} (truncated?)"
+        if hashlib.sha256(data).hexdigest() != expected_hash:
+            return "content differs from its record (SHA-256)"
+    elif require_check:
+        return f"no record {check_path.name} (written before it was complete?)"
+    else:
+        expected_rows = None
+    try:
+        rows = pq.read_metadata(pa.BufferReader(data)).num_rows
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        return f"not a readable Parquet file ({type(exc).__name__})"
+    if expected_rows is not None and rows != expected_rows:
+        return f"{rows} rows instead of {expected_rows}"
+    if rows == 0:
+        return "no rows"
+    return None
+
+
+def _overrides_text(overrides: dict[str, Any]) -> str:
+    if not overrides:
+        return "no overrides"
+    return " ".join(f"--{k} {v}" for k, v in sorted(overrides.items()))
 
 
 def _diff_keys(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
@@ -203,11 +351,23 @@ def run_files(out: str | Path) -> list[Path]:
 
 
 def open_runs(out: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """All finished runs of a sweep as one pandas table, sorted by point, replicate and month."""
+    """All finished runs of a sweep as one pandas table, sorted by point, replicate and month.
+
+    Raises:
+        CliError: no runs, or a run file that cannot be read (resuming the sweep sets it aside and reruns it).
+    """
     files = run_files(out)
     if not files:
         raise CliError(f"'{out}' holds no finished runs")
-    tables = [pq.read_table(f, columns=columns) for f in files]
+    tables = []
+    for f in files:
+        try:
+            tables.append(pq.read_table(f, columns=columns))
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise CliError(
+                f"run file '{f}' cannot be read ({type(exc).__name__}); resume the sweep on '{out}' to set it "
+                "aside and run it again"
+            ) from None
     df = pa.concat_tables(tables, promote_options="default").to_pandas()
     keys = [k for k in ("point", "replicate", "month") if k in df.columns]
     return df.sort_values(keys, kind="stable").reset_index(drop=True)
@@ -217,8 +377,11 @@ def run_meta(out: str | Path) -> pd.DataFrame:
     """Per-run metadata stored in each file (timings, seed key), one row per finished run."""
     rows = []
     for f in run_files(out):
-        md = pq.read_schema(f).metadata or {}
-        rows.append(json.loads(md.get(b"urbanize", b"{}")))
+        try:
+            md = pq.read_schema(f).metadata or {}
+            rows.append(json.loads(md.get(b"urbanize", b"{}")))
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise CliError(f"run file '{f}' cannot be read ({type(exc).__name__}); resume the sweep") from None
     return pd.DataFrame(rows)
 
 
@@ -245,5 +408,12 @@ def duckdb_view(out: str | Path, con: Any = None, name: str = "runs") -> Any:
 def load_design(out: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The design table and manifest of a sweep folder."""
     manifest = SweepDir(Path(out)).read_manifest()
-    design = pd.DataFrame.from_records(manifest["design"])
+    try:
+        design = pd.DataFrame.from_records(manifest["design"])
+        if "point" not in design.columns or "policies" not in design.columns:
+            raise ValueError("no design points")
+        if not isinstance(manifest["spec"], dict) or manifest["spec"].get("sampler") not in SAMPLERS:
+            raise ValueError("no sampler in its spec")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CliError(f"the manifest of '{out}' is damaged ({type(exc).__name__}: {exc}); rerun the sweep") from None
     return design, manifest

@@ -4,6 +4,11 @@
 killed partway resumes where it stopped, with nothing duplicated or lost), submits the rest to a
 :class:`concurrent.futures.Executor` with a bounded number in flight, writes each result as it arrives and
 records a run that raised as failed without stopping the others. A tqdm bar shows runs done, failed and the ETA.
+
+The folder is locked for the whole invocation (``experiments/locking.py``), so a second sweep on the same folder
+stops with a one-line error instead of computing every run again. On resume every run file is checked against
+the record written with it; a corrupt one is moved to ``set_aside/`` and run again. A worker process that dies
+(``experiments/pool.py``) has its run resubmitted; a run that kills two workers is recorded as failed.
 """
 
 from __future__ import annotations
@@ -16,11 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from urbanize.experiments.executors import capacity, default_workers, make_executor
+from urbanize.experiments.cli import CliError
+from urbanize.experiments.executors import capacity, default_workers, make_executor, probe_scheduler
+from urbanize.experiments.locking import FolderLock
 from urbanize.experiments.runner import RunConfig, RunFn, RunOutcome, execute
 from urbanize.experiments.seeds import run_id, spawn_key
 from urbanize.experiments.spec import SweepSpec
-from urbanize.experiments.storage import SweepDir, code_version, package_versions
+from urbanize.experiments.storage import FORMAT, SweepDir, code_version, package_versions
 
 
 @dataclass
@@ -40,12 +47,18 @@ class SweepResult:
     setup_seconds: float = 0.0  # workers' one-off start-up (imports), part of worker_seconds
     parent_seconds: float = 0.0  # time the coordinating process spent handling results
     errors: list[str] = field(default_factory=list)
+    set_aside: list[tuple[str, str, Path]] = field(default_factory=list)  # (run id, reason, new place)
+    lock_taken_over: dict[str, Any] | None = None  # the stale lock found, when one was taken over
 
 
-def build_manifest(spec: SweepSpec) -> dict[str, Any]:
+def build_manifest(
+    spec: SweepSpec, kind: str = "sweep", overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
     design = spec.design()
     return {
-        "format": 1,
+        "format": FORMAT,
+        "kind": kind,
+        "overrides": dict(overrides or {}),
         "fingerprint": spec.fingerprint(),
         "spec": spec.to_json(),
         "root_seed": spec.seed,
@@ -96,6 +109,8 @@ def run_sweep(
     retry_failed: bool = False,
     progress: bool = True,
     pool: Executor | None = None,
+    kind: str = "sweep",
+    overrides: dict[str, Any] | None = None,
 ) -> SweepResult:
     """Run (or resume) a sweep into ``out``.
 
@@ -109,14 +124,45 @@ def run_sweep(
         retry_failed: run again the runs recorded as failed by an earlier invocation.
         progress: show a tqdm bar on stderr.
         pool: an executor to use as is (not closed here).
+        kind: what the folder holds (``sweep``, ``compare``, ``calibration``), recorded in the manifest.
+        overrides: command-line options that changed the spec file (recorded; a resume must repeat them).
 
     Raises:
-        CliError: ``out`` holds a different sweep.
+        CliError: ``out`` holds a different sweep or another kind of output, is locked by a live process, or
+            the Dask scheduler does not answer (checked before anything is written).
     """
     t_start = time.perf_counter()
-    folder = SweepDir(Path(out))
+    root = Path(out)
+    if pool is None and executor == "dask" and scheduler:
+        probe_scheduler(scheduler)  # fail fast, before the manifest is written
+    folder = SweepDir(root)
+    manifest = build_manifest(spec, kind, overrides)
+    folder.check(manifest)  # read-only: refuse a wrong folder before creating anything
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"cannot create output folder '{root}': {exc.strerror}; choose another --out") from None
+    with FolderLock(root, command=manifest["command"] or f"urbanize {kind}") as lock:
+        result = _run_locked(spec, folder, manifest, executor, workers, scheduler, run_fn, retry_failed,
+                             progress, pool)
+        result.lock_taken_over = lock.took_over
+    result.wall_seconds = time.perf_counter() - t_start
+    return result
+
+
+def _run_locked(
+    spec: SweepSpec,
+    folder: SweepDir,
+    manifest: dict[str, Any],
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
+    run_fn: RunFn | None,
+    retry_failed: bool,
+    progress: bool,
+    pool: Executor | None,
+) -> SweepResult:
     configs = run_configs(spec)
-    manifest = build_manifest(spec)
     resumed = folder.prepare(manifest)
     if resumed:
         begun_with = folder.read_manifest().get("code_version")
@@ -126,7 +172,8 @@ def run_sweep(
                 "runs from both versions will be mixed",
                 file=sys.stderr,
             )
-    finished = folder.finished_ids()
+    old_format = int(folder.read_manifest().get("format") or 1) < 2
+    finished, bad = folder.verified_ids(require_check=not old_format)
     failed_before = folder.failed_ids() - finished
     skip = finished | (set() if retry_failed else failed_before)
     todo = [c for c in configs if c.run_id not in skip]
@@ -136,7 +183,16 @@ def run_sweep(
         skipped=len(finished & {c.run_id for c in configs}),
         failed_before=0 if retry_failed else len(failed_before),
         resumed=resumed,
+        set_aside=bad,
     )
+    if bad:
+        print(
+            f"warning: {len(bad)} run file(s) in '{folder.root}' did not match their records and were moved to "
+            f"{folder.root / 'set_aside'} to be run again: "
+            + "; ".join(f"{rid}: {why}" for rid, why, _ in bad[:3])
+            + ("; ..." if len(bad) > 3 else ""),
+            file=sys.stderr,
+        )
     if todo:
         n_workers = workers or default_workers()
         if pool is not None:
@@ -144,7 +200,6 @@ def run_sweep(
         else:
             with make_executor(executor, n_workers, scheduler) as ex:
                 _drive(ex, todo, folder, result, run_fn, n_workers, progress)
-    result.wall_seconds = time.perf_counter() - t_start
     return result
 
 

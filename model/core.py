@@ -43,7 +43,9 @@ from urbanize.policies.registry import resolve
 
 AgentsMode = Literal["auto", "all", "lazy"]
 AUTO_AGENT_LIMIT = 20_000  # households: above this, Household objects are created on demand
-MAX_HOUSEHOLDS = 20_000_000
+MAX_HOUSEHOLDS = 20_000_000  # about today's largest pilot-city household count (assumed ceiling for one run)
+MAX_MONTHS = 1200  # 100 years: beyond any planning horizon the city profiles describe (assumed)
+DEFAULT_HOUSEHOLDS = 2000  # a workshop / laptop size: a ten-year run in seconds (shared by the CLI commands)
 
 
 class HukouOffice:
@@ -114,7 +116,7 @@ class UrbanizationModel(mesa.Model):
         self,
         city: str = "changshu",
         policies: str | Sequence[str] = "status_quo",
-        households: int | None = 2000,
+        households: int | None = DEFAULT_HOUSEHOLDS,
         scale: float | None = None,
         rng: Any = None,
         policy_params: Mapping[str, Mapping[str, Any]] | None = None,

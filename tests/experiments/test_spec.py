@@ -81,7 +81,7 @@ def with_changes(**changes):
             with_changes(outcomes=["registration_rat"]),
             "unknown outcome 'registration_rat' (did you mean 'registration_rate'?)",
         ),
-        (with_changes(replicates=0), "'replicates' must be a positive integer, got 0"),
+        (with_changes(replicates=0), "'replicates' must be a whole number from 1 to 1,000,000, got 0"),
         (with_changes(seed=-1), "'seed' must be a non-negative integer, got -1"),
         (with_changes(colour="red"), "unknown key 'colour'"),
         (
