@@ -77,7 +77,7 @@ def test_quota_limits_grants_longest_waiting_first() -> None:
 def test_awareness_reaches_exactly_the_households_within_k_ties() -> None:
     # a chain of five households a-b-c-d-e, the first aware; contact certain, no media: after k months the
     # topic has travelled exactly k ties, and nobody off the chain learns of it
-    m = small_model(awareness_contact=1.0, awareness_media=0.0)
+    m = small_model(awareness_contact=1.0, awareness_media=0.0, awareness_decay=0.0)  # nothing is forgotten
     net = m.network
     net.clear()
     chain = np.arange(5)
