@@ -200,7 +200,8 @@ class SocialNetwork:
                 at_s, at_d = known[su], known[du]
                 count += np.bincount(su, weights=at_d, minlength=space)
                 count += np.bincount(du, weights=at_s, minlength=space)
-                closed.append(at_s & at_d)
+                if monotone:
+                    closed.append(at_s & at_d)
             out[:, j] = count[uid]
             known[uid] = False
             if monotone:
