@@ -77,15 +77,7 @@ class PublicRentalHousing(Policy):
         self, model: UrbanizationModel, rows: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         pop, p = model.pop, self.params
-        persons = (
-            pop.adults[rows]
-            + pop.elders[rows]
-            + pop.kids_0_2[rows]
-            + pop.kids_3_5[rows]
-            + pop.kids_6_11[rows]
-            + pop.kids_12_14[rows]
-            + pop.kids_15_17[rows]
-        )
+        persons = pop.persons(rows)
         local = pop.hukou_local[rows] & (pop.income[rows] / np.maximum(persons, 1) < p.local_income_line)
         age = pop.head_age[rows]
         graduate = pop.graduate[rows] & (age >= 22) & (age - 22 < p.graduate_years)

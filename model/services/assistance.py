@@ -15,15 +15,7 @@ if TYPE_CHECKING:
 
 def income_per_person(model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
     pop = model.pop
-    persons = (
-        pop.adults[rows]
-        + pop.elders[rows]
-        + pop.kids_0_2[rows]
-        + pop.kids_3_5[rows]
-        + pop.kids_6_11[rows]
-        + pop.kids_12_14[rows]
-        + pop.kids_15_17[rows]
-    )
+    persons = pop.persons(rows)
     return pop.income[rows] / np.maximum(persons, 1)
 
 
