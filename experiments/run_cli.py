@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from urbanize.experiments import limits
-from urbanize.model import docs_scale
+from urbanize.model import calendar, docs_scale
 from urbanize.model.errors import ParameterError
 
 
@@ -226,12 +226,12 @@ def plot_indicators(df: pd.DataFrame, path: Path, title: str) -> None:
     ncols = 2
     nrows = (len(panels) + 1) // 2
     fig, axes = plt.subplots(nrows, ncols, figsize=(12, 3.2 * nrows), squeeze=False)
-    years = df["month"] / 12.0
+    years = calendar.decimal_year(df["month"])  # calendar years: month 0 is January 2009
     for ax, (panel_title, cols, unit) in zip(axes.flat, panels, strict=False):
         for c in cols:
             ax.plot(years, df[c], label=c.replace("_", " "))
         ax.set_title(panel_title, fontsize=10)
-        ax.set_xlabel("years")
+        ax.set_xlabel("year")
         ax.set_ylabel(unit)
         ax.legend(fontsize=7)
         ax.grid(alpha=0.3)
