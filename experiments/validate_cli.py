@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from urbanize.experiments import checks
+from urbanize.experiments.batch_cli import _check_executor, _executor_args
 from urbanize.experiments.validate import (
     ValidateOptions,
     card_lines,
@@ -17,16 +19,6 @@ from urbanize.experiments.validate import (
 )
 from urbanize.model.city import list_cities
 from urbanize.model.errors import UrbanizeError
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,15 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", default="out/validate", help="output folder (runs and the scorecard)")
     p.add_argument("--cities", default="all", help=f"comma-separated cities or 'all' ({', '.join(list_cities())})")
-    p.add_argument("--households", type=_positive, default=d.households, help="household agents per run")
-    p.add_argument("--replicates", type=_positive, default=d.replicates, help="replicates per city")
-    p.add_argument("--years", type=_positive, default=d.years, help="years simulated from January 2009")
+    p.add_argument("--households", type=int, default=d.households, help="household agents per run")
+    p.add_argument("--replicates", type=int, default=d.replicates, help="replicates per city")
+    p.add_argument("--years", type=int, default=d.years, help="years simulated from January 2009")
     p.add_argument("--seed", type=int, default=d.seed, help="root seed of every replicate stream")
     p.add_argument("--targets", default=None, help="targets file (default: the shipped model/targets.toml)")
     p.add_argument("--only", default="", help="comma-separated target names (default: all)")
-    p.add_argument("--workers", type=_positive, default=None, help="worker processes (default: all CPUs)")
-    p.add_argument("--executor", choices=("process", "dask"), default="process", help="where runs execute")
-    p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (with --executor dask)")
+    _executor_args(p)
     p.add_argument("--strict", action="store_true", help="exit 1 when a must-pass target fails")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_validate)
@@ -60,14 +50,13 @@ def _options(args: argparse.Namespace) -> ValidateOptions:
     unknown = sorted(set(cities) - set(list_cities()))
     if unknown or not cities:
         raise UrbanizeError(f"--cities: unknown city {', '.join(unknown) or '(none)'}; cities: {', '.join(list_cities())}, or all")
-    if args.seed < 0:
-        raise UrbanizeError(f"--seed {args.seed} must be a non-negative whole number")
+    _check_executor(args)  # the same bounds as sweep and compare, so a validation cannot outgrow the machine
     return ValidateOptions(
         cities=cities,
-        households=args.households,
-        replicates=args.replicates,
-        years=args.years,
-        seed=args.seed,
+        households=checks.households(args.households),
+        replicates=checks.replicates(args.replicates),
+        years=checks.years(args.years),
+        seed=checks.seed(args.seed),
         workers=args.workers,
         executor=args.executor,
         scheduler=args.scheduler,

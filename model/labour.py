@@ -85,10 +85,11 @@ class LabourMarket:
         """Wage factor by hukou: 1 for local hukou, ``1 - hukou_wage_penalty`` without it."""
         return np.array([1.0 - self.model.behaviour.hukou_wage_penalty, 1.0])[hukou_local.view(np.int8)]
 
-    def vacancies(self) -> float:
-        """Jobs not held by employed heads of the labour force (real jobs)."""
+    def vacancies(self, in_force: np.ndarray | None = None) -> float:
+        """Jobs not held by employed heads of the labour force (real jobs); ``in_force``: the labour-force mask
+        when the caller has it already."""
         pop = self.model.pop
-        employed = self.in_labour_force() & (pop.job != Job.NONE)
+        employed = (self.in_labour_force() if in_force is None else in_force) & (pop.job != Job.NONE)
         return max(self.jobs() - float(pop.weight[employed].sum()), 0.0)
 
     def hiring_factor(self, seeking: np.ndarray, chance: np.ndarray) -> float:
@@ -99,12 +100,13 @@ class LabourMarket:
         Crowding also weighs on the chance (``crowding ** -job_crowding``), as more seekers compete for each
         opening even before jobs run out."""
         pop = self.model.pop
-        look = seeking & self.in_labour_force()
+        in_force = self.in_labour_force()
+        look = seeking & in_force
         expected = float((pop.weight[look] * chance[look]).sum())
         factor = self.crowding() ** -self.model.behaviour.job_crowding
         if expected * factor <= 0:
             return factor
-        return min(factor, self.vacancies() / expected)
+        return min(factor, self.vacancies(in_force) / expected)
 
     def origin_income(self) -> float:
         return self.origin_income0 * self._growth(self.model.behaviour.origin_income_growth)

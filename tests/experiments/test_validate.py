@@ -48,6 +48,10 @@ def test_strict_exits_1_when_a_must_pass_target_fails(tmp_path: Path) -> None:
         (["--only", "no_such_target"], "unknown target"),
         (["--targets", "/nonexistent/t.toml"], "cannot read targets file"),
         (["--seed", "-1"], "non-negative"),
+        (["--years", "1000"], "--years 1000"),  # the run, sweep and compare bounds hold here too
+        (["--households", "5"], "--households 5"),
+        (["--replicates", "0"], "--replicates 0"),
+        (["--scheduler", "tcp://127.0.0.1:1"], "--executor dask"),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(
