@@ -91,9 +91,6 @@ class Target:
         dates = [d for d in (self.when, self.end, self.base_to) if d]
         return max(calendar.month_of(d) for d in dates)
 
-    def cities(self) -> list[str]:
-        return list_cities() if self.national else [self.city]
-
 
 def _months(df: pd.DataFrame, start: str, end: str) -> pd.Series:
     lo, hi = calendar.month_of(start), calendar.month_of(end)
