@@ -5,7 +5,6 @@ object. :func:`describe` lists fields for ``urbanize list`` and the sweep valida
 all of these (import them from there).
 """
 
-
 from __future__ import annotations
 
 import dataclasses

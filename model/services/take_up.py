@@ -13,7 +13,9 @@ section 7.3, "Fees and take-up"), both vectorised over the household columns and
   city's allowance per pupil, assumed passed on in full). A family keeps the places it already holds (fees are paid
   by the term and a place is not given up lightly; assumed), so fees decide who seeks a place. A non-hukou family
   none of whose children of compulsory age is in school and that would pay neither sends them home to grandparents
-  (left-behind children) with chance ``left_behind_rate`` a month; until then they are unschooled.
+  (left-behind children) with chance ``left_behind_rate`` a month; until then they are unschooled. A family
+  arriving this month plans on its wages (its income is first computed next month) and, if it could school its
+  children nowhere here, has left them at the origin.
 * :func:`health_take_up`: a household with access seeks a health profile (child or maternal) when
   ``logistic(health_const + health_informed x informed + health_years x min(years here, 3) - health_cost x
   100 x fee / income) > u`` with ``u`` its persistent taste (``health_taste``): take-up below 1 among those with
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from urbanize.model.labour import SKILL_WAGE
 from urbanize.model.members import FEMALE, MALE
 from urbanize.model.services.draws import sample
 
@@ -48,7 +51,9 @@ def add_columns(model: UrbanizationModel) -> None:
     """The columns of the rules: persistent tastes and this month's school decisions."""
     pop = model.pop
     pop.add_column("school_taste", np.float32, 0.5, "persistent taste for paying school fees, uniform (0, 1)")
-    pop.add_column("health_taste", np.float32, 0.5, "persistent taste against taking up a health profile, uniform")
+    pop.add_column(
+        "health_taste", np.float32, 0.5, "persistent taste against taking up a health profile, uniform"
+    )
     pop.add_column("pays_public", np.bool_, True, "the family would pay public school fees for its children")
     pop.add_column("pays_private", np.bool_, True, "the family would pay private migrant school tuition")
 
@@ -61,11 +66,25 @@ def draw_tastes(model: UrbanizationModel, rows: np.ndarray) -> None:
     pop.health_taste[rows] = np.clip(u[1], 1e-6, 1 - 1e-6)
 
 
+def planning_income(model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
+    """Income a family plans its school fees on: this month's income, or for a family that arrived this month (whose
+    income is first computed with next month's life events) the wages of its head's job and a second earner."""
+    pop = model.pop
+    income = np.maximum(pop.income[rows].astype(np.float64), 0.0)
+    new = (pop.arrived_month[rows] == model.month) & (model.month > 0)
+    if new.any():
+        r = rows[new]
+        wages = model.labour.wages()
+        head = wages[pop.job[r]] * SKILL_WAGE[pop.skill[r]] * model.labour.hukou_factor(pop.hukou_local[r])
+        income[new] = head + (pop.adults[r] >= 2) * (0.6 * wages[1])
+    return income
+
+
 def fee_tolerance(model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
     """Yuan a month the families at ``rows`` would pay in school fees for all their children of compulsory age."""
     b, pop = model.behaviour, model.pop
     u = pop.school_taste[rows].astype(np.float64)
-    income = np.maximum(pop.income[rows].astype(np.float64), 0.0)
+    income = planning_income(model, rows)
     return income * b.school_fee_share * ((1.0 - u) / u) ** (1.0 / b.school_fee_steepness)
 
 
@@ -96,7 +115,11 @@ def school_choice(services: CityServices) -> None:
     pop.pays_private[rows] = pays_private
     b = model.behaviour
     stuck = nonlocal_ & ~pays_public & ~pays_private & (in_public + pop.use_private_migrant_school[rows] == 0)
-    home = sample(model.rng, rows[stuck], b.left_behind_rate)
+    # a family arriving this month that could school its children nowhere here left them at the origin
+    arrived = (pop.arrived_month[rows] == model.month) & (model.month > 0)  # month 0: the starting population
+    home = np.concatenate(
+        [rows[stuck & arrived], sample(model.rng, rows[stuck & ~arrived], b.left_behind_rate)]
+    )
     if home.size:
         send_home(model, home)
 
@@ -131,7 +154,9 @@ def health_take_up(model: UrbanizationModel, fee_nonlocal: float, access: np.nda
     informed = local | (pop.reg[rows] >= 1) | (pop.use_community_centre[rows] > 0)
     years = np.minimum(pop.months_resident[rows].astype(np.float64) / 12.0, HEALTH_YEARS_CAP)
     share = np.where(local, 0.0, fee_nonlocal / np.maximum(pop.income[rows].astype(np.float64), 1.0))
-    logit = b.health_const + b.health_informed * informed + b.health_years * years - b.health_cost * 100 * share
+    logit = (
+        b.health_const + b.health_informed * informed + b.health_years * years - b.health_cost * 100 * share
+    )
     takes = 1.0 / (1.0 + np.exp(-np.clip(logit, -50.0, 50.0))) > pop.health_taste[rows]
     out = np.zeros_like(access, dtype=bool)
     out[rows[takes]] = True
