@@ -126,7 +126,7 @@ def school_choice(services: CityServices) -> None:
 
 def send_home(model: UrbanizationModel, rows: np.ndarray) -> None:
     """The children of compulsory age of ``rows`` leave the city to live at the origin (left-behind children);
-    their queue places go with them."""
+    their queue places go with them, and they count among the month's departures of persons."""
     pop = model.pop
     members = pop.members
     sent = 0.0
@@ -141,6 +141,7 @@ def send_home(model: UrbanizationModel, rows: np.ndarray) -> None:
         svc.waiting[rows] = 0
         svc.waiting_months[rows] = 0
     services.sent_home += sent
+    model.flows["departures"] += sent  # persons leaving the city (the residents' balance counts them)
 
 
 def health_take_up(model: UrbanizationModel, fee_nonlocal: float, access: np.ndarray) -> np.ndarray:
