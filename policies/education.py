@@ -156,11 +156,12 @@ class MigrantEducation(Policy):
     """Changshu: tuition exemption for migrant pupils and a target share of them in public schools.
 
     Mechanism: migrant children resident ``min_months_resident`` months may use public schools; with
-    ``tuition_exemption`` they pay no fee (the city bears the full per-pupil cost). Each January the education
+    ``tuition_exemption`` they pay no fee (the city bears the full per-pupil cost), so families that would not
+    pay the fee now seek a public seat (``model.services.take_up.school_choice``). Each January the education
     bureau builds classes where migrant children wait or attend private schools until the planned public seats
     could hold ``public_share_target`` of enrolled migrant children; private migrant schools receive an
-    allowance of ``private_allowance`` yuan per pupil-month (seed: "increase input on the education of migrant
-    children"; "improve school facilities").
+    allowance of ``private_allowance`` yuan per pupil-month, which lowers their tuition by as much (seed:
+    "increase input on the education of migrant children"; "improve school facilities").
 
     Usage::
 

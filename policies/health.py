@@ -47,12 +47,21 @@ def _grow_to_need(svc: CityServices, slack: float) -> None:
         s.add_capacity(np.maximum(want - s.capacity, 0.0))
 
 
+def _free_profiles(svc: CityServices, free: bool) -> None:
+    """Migrants pay nothing for child and maternal health profiles (the city bears the cost): through the take-up
+    rule (``model.services.take_up.health_take_up``) more of them take one up."""
+    if free:
+        svc.child_health.fee_nonlocal = 0.0
+        svc.maternal_health.fee_nonlocal = 0.0
+
+
 @register
 class NewCitizenHealth(Policy):
     """Yanta: the "new citizen" health project, extended to reproductive health for migrant women.
 
     Mechanism: designated hospitals open child health profiles and antenatal profiles to migrants resident
-    ``min_months_resident`` months (profile capacity rises to the resident need each month); migrant women of
+    ``min_months_resident`` months (profile capacity rises to the resident need each month), free of charge with
+    ``free_profiles`` (take-up then rises: docs/model.md, section 7.3); migrant women of
     reproductive age (in households whose head is under 50) receive reproductive health services at
     ``reproductive_cost`` yuan a month each (health, paid by the district).
 
@@ -78,12 +87,19 @@ class NewCitizenHealth(Policy):
             "Cost of reproductive health services per migrant woman (assumed)",
         )
         capacity_slack: float = param(0.05, "share", 0.0, 1.0, "Spare profile capacity over need (assumed)")
+        free_profiles: bool = param(
+            True,
+            "",
+            None,
+            None,
+            "Migrants' profiles are free (the city bears their cost); otherwise they pay it, which lowers take-up",
+        )
 
         def __post_init__(self) -> None:
             validate(self, "new_citizen_health ")
 
     def setup(self, model: UrbanizationModel) -> None:
-        city_services(model, self.name)
+        _free_profiles(city_services(model, self.name), self.params.free_profiles)
 
     def service_access(self, model: UrbanizationModel, service: str, rows: np.ndarray) -> np.ndarray | None:
         if service not in HEALTH:
@@ -108,8 +124,8 @@ class MaternalChildHealth(Policy):
     women, immunisation, hospital delivery at a stipulated price).
 
     Mechanism: migrant households resident ``min_months_resident`` months (registered ones only with
-    ``requires_registration``) may open child and antenatal health profiles; profile capacity rises to the
-    resident need each month; each migrant birth to a woman with an antenatal profile is delivered in hospital
+    ``requires_registration``) may open child and antenatal health profiles, free of charge with ``free_profiles``
+    (take-up then rises: docs/model.md, section 7.3); profile capacity rises to the resident need each month; each migrant birth to a woman with an antenatal profile is delivered in hospital
     at a stipulated price, the city paying ``delivery_subsidy`` yuan.
 
     Usage::
@@ -137,12 +153,19 @@ class MaternalChildHealth(Policy):
             "City subsidy per hospital delivery of a migrant woman (assumed)",
         )
         capacity_slack: float = param(0.05, "share", 0.0, 1.0, "Spare profile capacity over need (assumed)")
+        free_profiles: bool = param(
+            True,
+            "",
+            None,
+            None,
+            "Migrants' profiles are free (the city bears their cost); otherwise they pay it, which lowers take-up",
+        )
 
         def __post_init__(self) -> None:
             validate(self, "maternal_child_health ")
 
     def setup(self, model: UrbanizationModel) -> None:
-        city_services(model, self.name)
+        _free_profiles(city_services(model, self.name), self.params.free_profiles)
 
     def service_access(self, model: UrbanizationModel, service: str, rows: np.ndarray) -> np.ndarray | None:
         if service not in HEALTH:

@@ -95,3 +95,13 @@ def school_utilization(s: Snapshot) -> float:
 def public_school_classes(s: Snapshot) -> float:
     svc = services_of(s)
     return NAN if svc is None else float(svc.primary.classes.sum() + svc.junior.classes.sum())
+
+
+@service_indicator(
+    "migrant_children_sent_home",
+    "Children of compulsory age sent home this month by families that could pay no school here (left-behind)",
+    "persons/month",
+)
+def migrant_children_sent_home(s: Snapshot) -> float:
+    svc = services_of(s)
+    return NAN if svc is None else float(svc.sent_home)

@@ -36,6 +36,7 @@ from urbanize.model.services.health import ChildHealth, MaternalHealth
 from urbanize.model.services.housing import PublicRental
 from urbanize.model.services.schools import JuniorSchool, PrimarySchool, PrivateMigrantSchool
 from urbanize.model.services.social_security import MedicalInsurance, Pension
+from urbanize.model.services.take_up import add_columns, draw_tastes, health_take_up, school_choice
 from urbanize.model.services.training import Training
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ class CityServices(ServiceSet):
         self.sanitation_coverage = np.zeros(len(model.profile.districts))  # share of residents served
         self.extra_costs: list[tuple[str, float, str]] = []  # (sector, yuan, payer) booked at month end
         self.budgets: dict[str, float] = {}  # planned annual budget by service (``service_costing``)
+        self.sent_home = 0.0  # children of compulsory age sent home this month (left-behind; ``take_up``)
 
     # --- construction ----------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -94,6 +96,7 @@ class CityServices(ServiceSet):
         for name in ACCESS_SERVICES:
             pop.add_column(f"acc_{name}", np.bool_, False, f"the policies let the household use {name}")
         pop.add_column("access_count", np.int8, 0, "household services (of eleven) the household may use")
+        add_columns(model)
         self.primary = PrimarySchool(model, cfg["class_size_norm_primary"], cfg["max_class_size"])
         self.junior = JuniorSchool(model, cfg["class_size_norm_junior"], cfg["max_class_size"])
         self.private = PrivateMigrantSchool(model, slack=cfg["private_school_slack"])
@@ -121,9 +124,11 @@ class CityServices(ServiceSet):
         calibrate(self)
 
     def set_static(self, rows: np.ndarray) -> None:
-        """Columns fixed at arrival: graduates are high-skill heads (years since graduation: age - 22)."""
+        """Columns fixed at arrival: graduates are high-skill heads (years since graduation: age - 22); the
+        persistent tastes of the fee and take-up rules (``take_up``)."""
         pop = self.model.pop
         pop.graduate[rows] = pop.skill[rows] == Skill.HIGH
+        draw_tastes(self.model, rows)
 
     # --- access ------------------------------------------------------------------------------------------
     def refresh_access(self, rows: np.ndarray | None = None) -> None:
@@ -192,13 +197,19 @@ class CityServices(ServiceSet):
 
     # --- the monthly phases --------------------------------------------------------------------------
     def apply(self) -> None:
-        """Decision phase: courses advance, access is refreshed, households apply (pregnancies advance in the
-        life events: model/fertility.py)."""
+        """Decision phase: courses advance, access is refreshed, families decide which school fees they would pay
+        (and send home children they can school nowhere), households apply, health profiles only where taken up
+        (``take_up``; pregnancies advance in the life events: model/fertility.py)."""
         self.training.progress()
         self.training.draw_interest()
         self.refresh_access()
+        self.sent_home = 0.0
+        school_choice(self)
         for svc in self.services:
-            svc.apply(self.access(svc.name))
+            access = self.access(svc.name)
+            if svc is self.child_health or svc is self.maternal_health:
+                access = health_take_up(self.model, svc.fee_nonlocal, access)
+            svc.apply(access)
         for ent in self.entitlements:
             ent.apply(self.access(ent.name))
 

@@ -3,6 +3,8 @@
 Hukou holders' children are *guaranteed* a public seat (the district must enrol them, up to the physical limit
 ``max_class_size`` per class); others are admitted only into planned seats (``class_size_norm`` per class).
 Class size is pupils / classes. Private migrant schools take compulsory-age children without a public seat.
+Non-hukou pupils pay a public school fee (``fee_nonlocal``), private pupils the school's tuition; which a family
+would pay is decided by ``take_up.school_choice`` (docs/model.md, section 7.3, "Fees and take-up").
 """
 
 from __future__ import annotations
@@ -62,7 +64,11 @@ class PublicSchool(Service):
         self.set_classes(cap / self.max_class)
 
     def need_all(self) -> np.ndarray:
-        return self.model.pop.col(self.kids_col)
+        """Children of this level, where the family would pay the public fees (``take_up.school_choice``); a
+        family that would not keeps the seats it holds."""
+        pop = self.model.pop
+        kids = pop.col(self.kids_col)
+        return np.where(pop.pays_public, kids, np.minimum(self.held, kids))
 
     def guaranteed(self, rows: np.ndarray) -> np.ndarray:
         return self.model.pop.hukou_local[rows]
@@ -132,10 +138,13 @@ class PrivateMigrantSchool(Service):
         self.set_capacity(self.capacity + self.response * (target - self.capacity))
 
     def need_all(self) -> np.ndarray:
+        """Children of compulsory age without a public seat, where the family would pay the tuition
+        (``take_up.school_choice``); a family that would not keeps the places it holds."""
         pop = self.model.pop
-        return np.maximum(
+        without = np.maximum(
             pop.kids_6_11 + pop.kids_12_14 - pop.col("use_primary_school") - pop.col("use_junior_school"), 0
         )
+        return np.where(pop.pays_private, without, np.minimum(self.held, without))
 
     def reconcile(self) -> None:
         """Release private seats of children who just got a public seat; shorten their queue."""

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from urbanize.model.enums import Job
-from urbanize.model.retirement import PENSION_EMPLOYEE, PENSION_NEW_RURAL, PENSION_RESIDENT
+from urbanize.model.retirement import (
+    PENSION_EMPLOYEE,
+    PENSION_NEW_RURAL,
+    PENSION_NONE,
+    PENSION_RESIDENT,
+    statutory_age,
+)
 from urbanize.model.services.base import Entitlement
 from urbanize.model.services.costs import COSTS
 from urbanize.model.services.draws import draw
@@ -22,7 +28,16 @@ class Pension(Entitlement):
     """Pension schemes: urban employee (formal jobs), urban-rural resident (others with urban access) and
     new rural pension (local rural hukou without urban access). Enrolment follows monthly take-up chances;
     non-local households take up far less (2009: 7.6 % of migrant workers had pension insurance, NBS migrant
-    worker monitoring survey)."""
+    worker monitoring survey).
+
+    Membership of the employee scheme lasts as long as the contributions through a formal job: a head who leaves
+    formal work before the statutory retirement age stops contributing (his accrued account is frozen, not paid
+    out) and the household is no longer an active member (scheme 0), free to join the resident or new rural
+    scheme by their take-up; a head retired at the statutory age keeps the scheme and draws it. Without this
+    exit, entry through formal jobs was a one-way door and job turnover ratcheted coverage up (local farmers'
+    coverage crept 0.36 -> 0.49 in ten years of the status quo while their formal employment fell 0.36 -> 0.20:
+    three in ten farmers without a formal job stayed in the employee scheme, none at the start).
+    """
 
     name = "pension"
     sector = "social_security"
@@ -43,6 +58,7 @@ class Pension(Entitlement):
         scheme = pop.pension
         local = pop.hukou_local
         formal = pop.job == Job.FORMAL
+        self.lapse(formal)
         acc_all = access > 0
         cand = np.flatnonzero(
             (
@@ -64,6 +80,15 @@ class Pension(Entitlement):
         scheme[join] = np.where(
             a, np.where(formal[join], PENSION_EMPLOYEE, PENSION_RESIDENT), PENSION_NEW_RURAL
         )
+
+    def lapse(self, formal: np.ndarray) -> None:
+        """Employee-scheme members without a formal job and under the statutory retirement age stop contributing
+        and leave the scheme (see the class docstring)."""
+        pop = self.model.pop
+        rows = np.flatnonzero((pop.pension == PENSION_EMPLOYEE) & ~formal)
+        if rows.size:
+            rows = rows[pop.head_age[rows] < statutory_age(pop, rows)]
+            pop.pension[rows] = PENSION_NONE
 
     def cost(self) -> float:
         pop = self.model.pop

@@ -1,0 +1,85 @@
+"""Coefficients of the fee and take-up rules of the services (docs/model.md, section 7.3, "Fees and take-up").
+
+:class:`TakeUpParams` is inherited by ``model.params.BehaviourParams``, so every field here is a behavioural
+parameter like the others (a keyword of ``UrbanizationModel``, a sweep axis, a row of the parameter table).
+The rules themselves are in ``model.services.take_up``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from urbanize.model.param_spec import param
+
+
+@dataclass(frozen=True)
+class TakeUpParams:
+    """What schooling and health profiles cost a household, and how that and other frictions decide take-up."""
+
+    # --- school fees (model.services.take_up.school_choice) ---
+    school_fee_share: float = param(
+        0.08,
+        "share of income",
+        0.001,
+        1.0,
+        "Share of its income at which half of the families would still pay a school's fees for all their children "
+        "of compulsory age (assumed: a few per cent of income per child is what schooling cost migrant families "
+        "around 2009; with the default steepness 5 % of families refuse fees of 3 % of their income, 30 % fees of 6 %)",
+    )
+    school_fee_steepness: float = param(
+        3.0,
+        "logit per log-unit",
+        0.1,
+        20.0,
+        "How sharply families refuse a school as its fees rise against their tolerance: the share still paying is "
+        "1 / (1 + (fees / (income x school_fee_share))^steepness) (assumed: a log-logistic tolerance whose 10-90 % "
+        "span is a factor of about four)",
+    )
+    private_tuition: float = param(
+        800.0 / 12,
+        "yuan/pupil-month",
+        0.0,
+        2000.0,
+        "Tuition of a private migrant school before any allowance (assumed: 500-1,500 yuan a year at private "
+        "migrant schools around 2008, cheaper than a public school's fees for non-hukou pupils)",
+    )
+    left_behind_rate: float = param(
+        0.25,
+        "1/month",
+        0.0,
+        1.0,
+        "Monthly chance that a family which can afford no school here sends its children of compulsory age home to "
+        "grandparents (left-behind children); assumed: within a school term of about four months",
+    )
+    # --- health profiles (model.services.take_up.health_take_up) ---
+    health_const: float = param(
+        -0.8,
+        "logit",
+        -10.0,
+        10.0,
+        "Log-odds of taking up a health profile for a household with access that is not informed, new in the city "
+        "and pays nothing (assumed; with the terms below, local families take up 90 %, the starting coverage)",
+    )
+    health_informed: float = param(
+        1.5,
+        "logit",
+        0.0,
+        10.0,
+        "Log-odds gain of an informed household (local hukou, registered with the migrant information system whose "
+        "marriage and birth certificate ties it to family-planning and health workers, or using a community centre)",
+    )
+    health_years: float = param(
+        0.5,
+        "logit/year",
+        0.0,
+        5.0,
+        "Log-odds gain per year lived in the city, counted up to three years (assumed: a clinic is found with time)",
+    )
+    health_cost: float = param(
+        1.0,
+        "logit per % of income",
+        0.0,
+        10.0,
+        "Log-odds loss per percentage point of household income that the profile costs it (assumed; non-hukou "
+        "families pay the profile's cost unless a policy makes it free)",
+    )
