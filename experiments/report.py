@@ -105,6 +105,8 @@ def write_report(
     months = list(months or spec.get("report_months") or [])
     dest = writable_folder(to if to is not None else out / "report", "--to")
     meta = {k: spec.get(k) for k in ("city", "households", "replicates")}
+    if spec.get("posterior"):  # runs per package: posterior draws x replicates
+        meta["replicates"] = int(spec["replicates"]) * int(spec["posterior"]["draws"])
     sampled = spec["sampler"] in ("sobol", "morris", "lhs")
     comparison = is_comparison(design, spec)
     page = _page(spec, design, df, comparison)

@@ -201,3 +201,18 @@ def test_compare_cli_bad_posterior(tmp_path, monkeypatch, capsys, args, message)
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("error:") and message in err and "\n" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_resume_is_exact_and_another_posterior_is_refused(tmp_path):
+    from urbanize.experiments.cli import CliError
+
+    path = _posterior(tmp_path / "p.parquet", {"settle_const": [-3.0, -2.0, -1.0]})
+    spec = comparison_spec("changshu", ["status_quo", "changshu_pilot"], 2, 2, 20, 5, None, path, 3)
+    first = _run(spec, tmp_path / "out", run_fn=_interacting_run)
+    again = _run(comparison_spec("changshu", ["status_quo", "changshu_pilot"], 2, 2, 20, 5, None, path, 3),
+                 tmp_path / "out", run_fn=_interacting_run)
+    assert first.done == 12 and again.skipped == 12 and again.done == 0
+    _posterior(path, {"settle_const": [-3.0, -2.0, -0.5]})  # the file changed under the same name
+    changed = comparison_spec("changshu", ["status_quo", "changshu_pilot"], 2, 2, 20, 5, None, path, 3)
+    with pytest.raises(CliError, match="use another --out folder"):
+        _run(changed, tmp_path / "out", run_fn=_interacting_run)
