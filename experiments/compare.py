@@ -88,7 +88,7 @@ def _with_parameter_uncertainty(table: pd.DataFrame, df: pd.DataFrame, groups: d
     variance split; the paired differences are recomputed here per replicate to know each one's draw."""
     out = table.copy()
     extra: dict[str, list[float]] = {k: [] for k in ("var_total", "var_param", "var_noise", "param_share",
-                                                      "noise_share", "parameter_sets")}
+                                                      "noise_share", "param_share_adjusted", "parameter_sets")}
     lows, highs, ps = [], [], []
     for r in out.itertuples(index=False):
         base = df[(df["point"] == r.baseline_point) & (df["month"] == r.month)].set_index("replicate")[r.outcome]
@@ -121,7 +121,7 @@ def format_table(table: pd.DataFrame) -> str:
     )
     nested = "param_share" in table.columns
     if nested:
-        head += f" {'param. share':>12}"
+        head += f" {'param. share':>12} {'adj.':>5}"
     lines = [head]
     for r in table.itertuples(index=False):
         ci = f"[{fmt(r.ci_low)}, {fmt(r.ci_high)}]"
@@ -130,13 +130,14 @@ def format_table(table: pd.DataFrame) -> str:
             f"{fmt(r.difference):>13} {ci:>27} {fmt_p(r.p_adjusted):>8}"
         )
         if nested:
-            line += f" {fmt(r.param_share, 2):>12}"
+            line += f" {fmt(r.param_share, 2):>12} {fmt(r.param_share_adjusted, 2):>5}"
         lines.append(line)
     if len(table):
         lines.append(f"p adj.: {table['p_adjust_method'].iloc[0]} (paired t test of no difference)")
     if nested and len(table):
         lines.append(
             "with a posterior: 95% CI and p include parameter uncertainty; param. share = the share of the "
-            "effect's variance from the posterior draws (the rest is replicate noise)"
+            "effect's variance from the posterior draws (the rest is replicate noise); adj. = the same with the noise "
+            "of each draw's mean removed (random-effects ANOVA)"
         )
     return "\n".join(lines)

@@ -171,7 +171,10 @@ def nested_summary(values: np.ndarray, groups: np.ndarray, conf: float = 0.95) -
     N - 1 they give ``var_total`` (the sample variance), ``var_noise`` (E[Var(effect | parameters)], replicate
     noise) and ``var_param`` (Var(E[effect | parameters]), parameter uncertainty), so
     ``var_noise + var_param == var_total``. ``var_param`` also holds the noise of the group means (about
-    ``var_noise / replicates``): more replicates per draw shrink that bias.
+    ``var_noise / replicates``): more replicates per draw shrink that bias. ``param_share_adjusted`` removes it:
+    the one-way random-effects ANOVA estimate of the parameter variance component,
+    ``s_b^2 = max(0, (MS_between - MS_within) / n0)`` with ``n0 = (N - sum(n_g^2) / N) / (G - 1)``, over
+    ``s_b^2 + MS_within`` (0 with one parameter set).
 
     The interval is ``mean +- t(N-1) * sqrt(var_param + var_noise / N)``: the parameter part does not shrink
     with more runs (the effect is uncertain because the parameters are), the noise part does (the estimate of
@@ -185,7 +188,7 @@ def nested_summary(values: np.ndarray, groups: np.ndarray, conf: float = 0.95) -
     n = int(v.size)
     out = {"n": float(n), "mean": np.nan, "ci_low": np.nan, "ci_high": np.nan, "var_total": np.nan,
            "var_noise": np.nan, "var_param": np.nan, "param_share": np.nan, "noise_share": np.nan,
-           "p_value": np.nan, "parameter_sets": float(len(set(g.tolist())))}
+           "p_value": np.nan, "param_share_adjusted": np.nan, "parameter_sets": float(len(set(g.tolist())))}
     if n == 0:
         return out
     mean = float(v.mean())
@@ -194,11 +197,14 @@ def nested_summary(values: np.ndarray, groups: np.ndarray, conf: float = 0.95) -
         return out
     ss_within = 0.0
     ss_between = 0.0
+    sizes = []
     for key in dict.fromkeys(g.tolist()):
         part = v[g == key]
         m = float(part.mean())
         ss_within += float(((part - m) ** 2).sum())
         ss_between += part.size * (m - mean) ** 2
+        sizes.append(part.size)
+    out["param_share_adjusted"] = _adjusted_share(ss_within, ss_between, np.array(sizes), n)
     total = float(((v - mean) ** 2).sum()) / (n - 1)
     noise = ss_within / (n - 1)
     param = ss_between / (n - 1)
@@ -211,3 +217,18 @@ def nested_summary(values: np.ndarray, groups: np.ndarray, conf: float = 0.95) -
     else:
         out.update(param_share=0.0, noise_share=0.0, p_value=1.0 if mean == 0 else 0.0)
     return out
+
+
+def _adjusted_share(ss_within: float, ss_between: float, sizes: np.ndarray, n: int) -> float:
+    """Parameter share of the variance with the noise of the group means removed (random-effects ANOVA)."""
+    groups = sizes.size
+    if groups < 2:
+        return 0.0
+    if n <= groups:  # one run per parameter set: noise and parameters cannot be told apart
+        return np.nan
+    ms_within = ss_within / (n - groups)
+    ms_between = ss_between / (groups - 1)
+    n0 = (n - float((sizes**2).sum()) / n) / (groups - 1)
+    between = max(0.0, (ms_between - ms_within) / n0)
+    total = between + ms_within
+    return between / total if total > 0 else 0.0

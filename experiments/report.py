@@ -52,7 +52,8 @@ POSTERIOR_NOTE = (
     "Parameters drawn from the posterior {file}: {k} draws x {r} replicates per package, the same draws and seeds "
     "for every package. The 95 % interval and p-values include parameter uncertainty: mean +- t * sqrt(Var(E[effect "
     "| draw]) + E[Var(effect | draw)] / n); 'parameter share' and 'noise share' split the variance of one run's "
-    "effect by the law of total variance (docs/experiments.md, 'Parameter uncertainty')."
+    "effect by the law of total variance (docs/experiments.md, 'Parameter uncertainty'); the parameter share also "
+    "holds the noise of each draw's mean, which 'parameter share (adj.)' removes (random-effects ANOVA)."
 )
 
 
@@ -138,13 +139,14 @@ def write_report(
         page.table(
             table,
             ["package", "date", "outcome", "unit", "mean_baseline", "mean_other", "difference", "ci_low",
-             "ci_high", "p_value", "p_adjusted", *(["param_share", "noise_share"] if nested else [])],
+             "ci_high", "p_value", "p_adjusted", *(["param_share", "param_share_adjusted", "noise_share"] if nested else [])],
             formats={c: fmt for c in ("mean_baseline", "mean_other", "difference", "ci_low", "ci_high",
-                                      "param_share", "noise_share")}
+                                      "param_share", "param_share_adjusted", "noise_share")}
             | {"p_value": fmt_p, "p_adjusted": fmt_p},
             headers={"mean_baseline": "baseline", "mean_other": "package", "ci_low": "95% CI low",
                      "ci_high": "95% CI high", "p_value": "p", "p_adjusted": "p adj. (BH)",
-                     "param_share": "parameter share", "noise_share": "noise share"},
+                     "param_share": "parameter share", "param_share_adjusted": "parameter share (adj.)",
+                     "noise_share": "noise share"},
         )
 
     page.heading("Trajectories")

@@ -47,6 +47,8 @@ def test_variance_split_sums_to_the_total(values, n_groups):
     assert s["var_total"] == pytest.approx(float(v.var(ddof=1)), rel=1e-9, abs=1e-9)
     assert s["var_param"] >= 0 and s["var_noise"] >= 0
     assert s["ci_low"] <= s["mean"] <= s["ci_high"]
+    adj = s["param_share_adjusted"]
+    assert np.isnan(adj) or 0 <= adj <= 1
 
 
 def test_one_parameter_set_gives_the_paired_t_interval_and_test():
@@ -56,6 +58,7 @@ def test_one_parameter_set_gives_the_paired_t_interval_and_test():
     assert (s["mean"], s["ci_low"], s["ci_high"]) == pytest.approx((mean, lo, hi))
     assert s["p_value"] == pytest.approx(paired_p_value(d))
     assert s["var_param"] == 0 and s["param_share"] == 0 and s["noise_share"] == 1
+    assert s["param_share_adjusted"] == 0
 
 
 def test_hand_computed_split():
@@ -64,6 +67,8 @@ def test_hand_computed_split():
     s = nested_summary(d, np.array([0, 0, 1, 1]))
     assert s["var_noise"] == pytest.approx(4 / 3) and s["var_param"] == pytest.approx(4 / 3)
     assert s["param_share"] == pytest.approx(0.5)
+    # random-effects ANOVA: MS_within = 4/2, MS_between = 4/1, n0 = (4 - 8/4)/1 = 2, s_b^2 = (4 - 2)/2 = 1
+    assert s["param_share_adjusted"] == pytest.approx(1 / 3)
     half = s["ci_high"] - s["mean"]
     from scipy import stats
 
@@ -133,6 +138,7 @@ def test_spread_widens_the_interval_and_has_a_parameter_share(tmp_path):
     assert one.difference == pytest.approx(-0.2, abs=0.02)
     assert wide.ci_high - wide.ci_low > 5 * (one.ci_high - one.ci_low)
     assert one.param_share == 0 and wide.param_share > 0.9
+    assert one.param_share_adjusted == 0 and wide.param_share_adjusted > 0.9
     assert wide.var_param + wide.var_noise == pytest.approx(wide.var_total)
 
 
