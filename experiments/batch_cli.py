@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--households", type=int, default=None, help="replace the file's households per run")
     p.add_argument("--replicates", type=int, default=None, help="replace the file's replicates per design point")
     p.add_argument("--years", type=int, default=None, help="replace the file's simulated years (or months)")
+    _posterior_args(p)
     _executor_args(p)
     p.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
     p.add_argument("--check", action="store_true", help="validate the file, print the design size and stop")
@@ -71,9 +72,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--outcomes", help="comma-separated indicators (default: all)")
     p.add_argument("--at", help="comma-separated months to report (default: the last)")
     p.add_argument("--out", required=True, help="output folder")
+    _posterior_args(p)
     _executor_args(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_compare)
+
+
+def _posterior_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--posterior",
+        default=None,
+        help="posterior.parquet of 'urbanize calibrate': run every package with --draws parameter sets drawn from "
+        "it (same draws and replicate seeds for every package), so intervals include parameter uncertainty",
+    )
+    p.add_argument("--draws", type=int, default=None, help="parameter sets drawn from --posterior (default 20)")
+
+
+def _posterior_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """``--posterior`` and ``--draws`` as spec keys (a relative path is taken from the current folder)."""
+    if args.draws is not None and args.posterior is None:
+        raise CliError("--draws needs --posterior FILE (the posterior to draw parameter sets from)")
+    out: dict[str, object] = {}
+    if args.posterior is not None:
+        out["posterior"] = str(Path(args.posterior).absolute()) if args.posterior.strip() else args.posterior
+    if args.draws is not None:
+        out["posterior_draws"] = args.draws
+    return out
 
 
 def _executor_args(p: argparse.ArgumentParser) -> None:
@@ -139,13 +163,14 @@ def _finish(result) -> int:  # noqa: ANN001
 
 def sweep_overrides(args: argparse.Namespace) -> dict[str, int]:
     """The spec keys ``--households``, ``--replicates`` and ``--years`` replace (checked by the spec's rules)."""
-    return {k: v for k in ("households", "replicates", "years") if (v := getattr(args, k)) is not None}
+    out = {k: v for k in ("households", "replicates", "years") if (v := getattr(args, k)) is not None}
+    return out | _posterior_overrides(args)
 
 
 def _size_line(spec) -> str:  # noqa: ANN001
     from urbanize.experiments.spec import spec_size
 
-    size = spec_size(spec.policies, spec.parameters, spec.sampler, spec.samples, spec.replicates,
+    size = spec_size(spec.policies, spec.parameters, spec.sampler, spec.samples, spec.runs_per_point,
                      spec.households, spec.months)
     return size.describe()
 
@@ -211,9 +236,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         months = 12 * checks.years(args.years if args.years is not None else 10)
     at = checks.month_list(args.at, "--at", months)  # checked before anything runs
     outcomes = checks.known_outcomes(_csv_list(args.outcomes))
+    post = _posterior_overrides(args)
     try:
         spec = comparison_spec(
-            args.city, packages, args.replicates, months, args.households, args.seed, outcomes
+            args.city, packages, args.replicates, months, args.households, args.seed, outcomes,
+            post.get("posterior"), post.get("posterior_draws"),  # type: ignore[arg-type]
         )
     except SpecError as exc:
         return _print_spec_error(exc)

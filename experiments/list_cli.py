@@ -1,6 +1,9 @@
 """``urbanize list``: cities, policies, packages, indicators, parameters and the shipped sweep files.
 
-``--format json`` prints one JSON array of objects (for scripts); the default is an aligned text table.
+``--format json`` prints one JSON array of objects (for scripts); the default is an aligned text table;
+``--format markdown`` prints the parameters as the Markdown table of docs/model.md. ``list parameters`` shows every
+behavioural and policy parameter with its provenance (calibrated, sourced or assumed; ``model.provenance``),
+``--provenance KIND`` keeps one kind and ``--city NAME`` shows that city's values (its ``[behaviour]`` table).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from urbanize.model.errors import UrbanizeError
+from urbanize.model.provenance import KINDS
 
 WHAT = ("cities", "policies", "packages", "indicators", "parameters", "specs")
 SPECS_DIR = Path(__file__).resolve().parent / "specs"
@@ -24,11 +28,60 @@ def register(sub: argparse._SubParsersAction) -> None:
         "their size (runs), ready for 'urbanize sweep'.",
     )
     lst.add_argument("what", choices=WHAT, help="what to list")
-    lst.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    lst.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text",
+        help="output format (markdown: parameters only, the table of docs/model.md)",
+    )
+    lst.add_argument(
+        "--provenance", choices=KINDS, default=None,
+        help="parameters only: keep those whose default is calibrated, sourced or assumed",
+    )
+    lst.add_argument(
+        "--city", default=None, help="parameters only: the values this city uses (its [behaviour] table)"
+    )
     lst.set_defaults(handler=cmd_list)
 
 
-def rows(what: str) -> list[dict[str, Any]]:
+def parameter_rows(
+    city: str | None = None, provenance: str | None = None, policies: bool = True
+) -> list[dict[str, Any]]:
+    """Behavioural parameters, then (``policies``) every policy's as ``POLICY.PARAM``, with their provenance.
+
+    With ``city`` the ``default`` column holds the city's value (``value_from`` says "city file" where its
+    ``[behaviour]`` table sets it).
+    """
+    from urbanize.model.params import BehaviourParams, describe
+    from urbanize.policies import registry
+
+    city_values: dict[str, Any] = {}
+    if city is not None:
+        from urbanize.model.city import load_city
+
+        city_values = load_city(city).behaviour
+    infos = [(i.name, i) for i in describe(BehaviourParams)]
+    if policies:
+        infos += [(f"{pol}.{i.name}", i) for pol, cls in sorted(registry.available().items())
+                  for i in cls.param_infos()]
+    out = []
+    for name, i in infos:
+        if provenance is not None and i.provenance_kind() != provenance:
+            continue
+        row = {
+            "name": name,
+            "default": city_values.get(name, i.default),
+            "range": i.range_text(),
+            "unit": i.unit,
+            "provenance": i.provenance_kind(),
+            "provenance_note": i.provenance_text().partition(": ")[2],
+            "doc": i.doc,
+        }
+        if city is not None:
+            row["value_from"] = f"city file ({city})" if name in city_values else "default"
+        out.append(row)
+    return out
+
+
+def rows(what: str, city: str | None = None, provenance: str | None = None) -> list[dict[str, Any]]:
     """The records ``urbanize list WHAT`` prints."""
     match what:
         case "cities":
@@ -62,21 +115,20 @@ def rows(what: str) -> list[dict[str, Any]]:
 
             return [{"name": name, "doc": doc} for name, doc in list_indicators()]
         case "parameters":
-            from urbanize.model.params import BehaviourParams, describe
-
-            return [
-                {
-                    "name": i.name,
-                    "default": i.default,
-                    "range": i.range_text(),
-                    "unit": i.unit,
-                    "doc": i.doc,
-                }
-                for i in describe(BehaviourParams)
-            ]
+            return parameter_rows(city, provenance)
         case "specs":
-            return [_spec_row(path) for path in sorted(SPECS_DIR.glob("*.toml"))]
+            return [_spec_row(path) for path in sorted(SPECS_DIR.glob("*.toml")) if not is_calibration_file(path)]
     raise UrbanizeError(f"unknown list '{what}'; lists: {', '.join(WHAT)}")
+
+
+def is_calibration_file(path: Path) -> bool:
+    """A calibration file (``urbanize calibrate``: a top-level [calibration] table), not a sweep file."""
+    import tomllib
+
+    try:
+        return "calibration" in tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
 
 
 def _spec_row(path: Path) -> dict[str, Any]:
@@ -102,8 +154,20 @@ def _spec_row(path: Path) -> dict[str, Any]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.what != "parameters" and (args.provenance or args.city or args.format == "markdown"):
+        flag = "--provenance" if args.provenance else "--city" if args.city else "--format markdown"
+        raise UrbanizeError(f"{flag} applies to 'urbanize list parameters' only, not to '{args.what}'")
+    if args.city is not None:
+        from urbanize.model.city import load_city
+
+        load_city(args.city)  # an unknown city: one line naming the cities
     if args.format == "json":
-        print(json.dumps(rows(args.what), indent=1, default=str))
+        print(json.dumps(rows(args.what, args.city, args.provenance), indent=1, default=str))
+        return 0
+    if args.format == "markdown":
+        from urbanize.model.odd_tables import parameter_table
+
+        print(parameter_table(parameter_rows(args.city, args.provenance)))
         return 0
     match args.what:
         case "cities":
@@ -125,8 +189,11 @@ def cmd_list(args: argparse.Namespace) -> int:
             for r in rows("indicators"):
                 print(f"{r['name']:<44} {r['doc']}")
         case "parameters":
-            for r in rows("parameters"):
-                print(f"{r['name']:<24} default {r['default']!s:<8} {r['range']:<14} {r['unit']:<36} {r['doc']}")
+            for r in rows("parameters", args.city, args.provenance):
+                print(
+                    f"{r['name']:<44} {r['provenance']:<10} default {r['default']!s:<8} {r['range']:<14} "
+                    f"{r['unit']:<36} {r['doc']}"
+                )
         case "specs":
             for r in rows("specs"):
                 if "error" in r:

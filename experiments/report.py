@@ -34,6 +34,7 @@ from urbanize.experiments.checks import writable_folder
 from urbanize.experiments.cli import CliError
 from urbanize.experiments.html_report import HtmlReport
 from urbanize.experiments.outcomes import fmt, fmt_p, month_label, write_csv
+from urbanize.experiments.posterior_design import posterior_names
 from urbanize.experiments.stats import P_ADJUST_TEXT
 from urbanize.experiments.storage import SweepDir, code_version, load_design, open_runs
 
@@ -45,6 +46,14 @@ CI_NOTE = (
     "interval would leave an outcome's possible range (a share outside 0-1, a count below 0) the percentile "
     "bootstrap interval is used instead (column ci_method). Monthly flows (per-month amounts) start at month 1: "
     "month 0 is the starting state, before any month was simulated. Month 0 is January 2009."
+)
+
+POSTERIOR_NOTE = (
+    "Parameters drawn from the posterior {file}: {k} draws x {r} replicates per package, the same draws and seeds "
+    "for every package. The 95 % interval and p-values include parameter uncertainty: mean +- t * sqrt(Var(E[effect "
+    "| draw]) + E[Var(effect | draw)] / n); 'parameter share' and 'noise share' split the variance of one run's "
+    "effect by the law of total variance (docs/experiments.md, 'Parameter uncertainty'); the parameter share also "
+    "holds the noise of each draw's mean, which 'parameter share (adj.)' removes (random-effects ANOVA)."
 )
 
 
@@ -85,7 +94,7 @@ def write_report(
     df = open_runs(out)
     spec = manifest["spec"]
     params = [c for c in design.columns if c not in ("point", "policies", "sample")]
-    available = indicator_columns(df, params)
+    available = indicator_columns(df, params + posterior_names(manifest))
     outcomes = list(outcomes or spec.get("outcomes") or available)
     missing = [o for o in outcomes if o not in df.columns]
     if missing:
@@ -97,6 +106,8 @@ def write_report(
     months = list(months or spec.get("report_months") or [])
     dest = writable_folder(to if to is not None else out / "report", "--to")
     meta = {k: spec.get(k) for k in ("city", "households", "replicates")}
+    if spec.get("posterior"):  # runs per package: posterior draws x replicates
+        meta["replicates"] = int(spec["replicates"]) * int(spec["posterior"]["draws"])
     sampled = spec["sampler"] in ("sobol", "morris", "lhs")
     comparison = is_comparison(design, spec)
     page = _page(spec, design, df, comparison)
@@ -116,6 +127,10 @@ def write_report(
             "Each package minus the first one, paired by replicate (both ran on the same seeds), with the 95 % CI "
             f"of the mean paired difference. {P_ADJUST_TEXT}."
         )
+        nested = "param_share" in table.columns
+        if nested:
+            post = spec["posterior"]
+            page.note(POSTERIOR_NOTE.format(k=post["draws"], r=spec["replicates"], file=post["file"]))
         for k, part in enumerate(figures.forest_pages(table), start=1):
             path = dest / f"forest_{int(part['month'].iloc[0])}_{k}.png"
             figures.plot_forest(part, path, meta)
@@ -124,11 +139,14 @@ def write_report(
         page.table(
             table,
             ["package", "date", "outcome", "unit", "mean_baseline", "mean_other", "difference", "ci_low",
-             "ci_high", "p_value", "p_adjusted"],
-            formats={c: fmt for c in ("mean_baseline", "mean_other", "difference", "ci_low", "ci_high")}
+             "ci_high", "p_value", "p_adjusted", *(["param_share", "param_share_adjusted", "noise_share"] if nested else [])],
+            formats={c: fmt for c in ("mean_baseline", "mean_other", "difference", "ci_low", "ci_high",
+                                      "param_share", "param_share_adjusted", "noise_share")}
             | {"p_value": fmt_p, "p_adjusted": fmt_p},
             headers={"mean_baseline": "baseline", "mean_other": "package", "ci_low": "95% CI low",
-                     "ci_high": "95% CI high", "p_value": "p", "p_adjusted": "p adj. (BH)"},
+                     "ci_high": "95% CI high", "p_value": "p", "p_adjusted": "p adj. (BH)",
+                     "param_share": "parameter share", "param_share_adjusted": "parameter share (adj.)",
+                     "noise_share": "noise share"},
         )
 
     page.heading("Trajectories")

@@ -67,6 +67,8 @@ TOP_KEYS = {
     "outcomes": "indicator names the report analyses",
     "report_months": "months at which the report tabulates outcomes (default: the last)",
     "parameters": "table of parameters: fixed value, list of levels, or {min, max[, step | levels]}",
+    "posterior": "posterior.parquet of 'urbanize calibrate': every point runs posterior_draws parameter sets",
+    "posterior_draws": "parameter sets drawn from the posterior (default 20), each run with the replicates",
 }
 
 
@@ -142,6 +144,7 @@ class SweepSpec:
     morris_levels: int = 4
     common_random_numbers: bool = True
     report_months: tuple[int, ...] = ()
+    posterior: Any = None  # experiments.posterior_design.PosteriorDraws: K draws, each run with the replicates
     _design: Any = field(default=None, compare=False, repr=False)
 
     # --- identity -----------------------------------------------------------------------------------------
@@ -162,7 +165,7 @@ class SweepSpec:
             "parameters": {p.name: p.to_json() for p in self.parameters},
             # the order numbers the design points and the sample's columns
             "parameter_order": [p.name for p in self.parameters],
-        }
+        } | ({"posterior": self.posterior.to_json()} if self.posterior is not None else {})
 
     def fingerprint(self) -> str:
         text = json.dumps(self.canonical(), sort_keys=True, default=str)
@@ -205,8 +208,13 @@ class SweepSpec:
         return self._design
 
     @property
+    def runs_per_point(self) -> int:
+        """Replicates, times the posterior draws when the spec draws parameters from a posterior."""
+        return self.replicates * (self.posterior.n if self.posterior is not None else 1)
+
+    @property
     def n_runs(self) -> int:
-        return len(self.design().points) * self.replicates
+        return len(self.design().points) * self.runs_per_point
 
 
 @dataclass(frozen=True)
@@ -314,6 +322,8 @@ def load_spec(path: str | Path, overrides: Mapping[str, Any] | None = None) -> S
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise SpecError([f"not valid TOML: {exc}"], source=str(path)) from None
+    if isinstance(data.get("posterior"), str) and not Path(data["posterior"]).is_absolute():
+        data["posterior"] = str(path.parent / data["posterior"])  # relative to the sweep file
     if overrides:
         data = apply_overrides(data, overrides)
     return parse_spec(data, source=str(path), default_name=path.stem)
@@ -384,11 +394,23 @@ def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "s
     params = [ps for ps in (_check_param(k, v, sampler, active, p) for k, v in raw_params.items()) if ps]
 
     _check_sampler(sampler, samples, morris_levels, params, p, params_ok=len(problems) == before)
+    posterior, n_draws = None, 1
+    if "posterior_draws" in data or "posterior" in data:
+        from urbanize.experiments import posterior_design
+
+        n_draws = posterior_design.check_draws(data.get("posterior_draws", posterior_design.DEFAULT_DRAWS), p)
+        if "posterior" not in data:
+            p("'posterior_draws' without 'posterior'; give posterior = \"path/to/posterior.parquet\"")
     if not problems:
-        size = spec_size(policies, params, sampler, samples, replicates, households, months)  # type: ignore[arg-type]
+        size = spec_size(policies, params, sampler, samples, replicates * n_draws, households, months)  # type: ignore[operator]
         too_big = size.problem()
         if too_big:
             p(too_big)
+    if not problems and "posterior" in data:
+        posterior = posterior_design.draw_posterior(
+            data["posterior"], n_draws, int(seed), city, lambda n: _param_info(n, active, p),
+            [ps.name for ps in params], p,
+        )
     outcomes = _check_outcomes(data.get("outcomes"), p)
 
     report_months = data.get("report_months", [])
@@ -416,6 +438,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "s
         morris_levels=int(morris_levels),
         common_random_numbers=crn,
         report_months=tuple(sorted({docs_scale.months(int(m)) for m in report_months})),
+        posterior=posterior,
     )
 
 

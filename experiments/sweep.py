@@ -80,7 +80,11 @@ def run_configs(spec: SweepSpec) -> list[RunConfig]:
     for row in spec.design().points.to_dict(orient="records"):
         point = int(row["point"])
         values = tuple((name, row[name]) for name in params)
-        for rep in range(spec.replicates):
+        for rep in range(spec.runs_per_point):
+            if spec.posterior is not None:  # nested: replicate rep % R of draw rep // R (posterior_design)
+                drawn = spec.posterior.draws[rep // spec.replicates]
+            else:
+                drawn = ()
             configs.append(
                 RunConfig(
                     run_id=run_id(point, rep),
@@ -92,7 +96,7 @@ def run_configs(spec: SweepSpec) -> list[RunConfig]:
                     months=spec.months,
                     seed_entropy=spec.seed,
                     seed_spawn_key=spawn_key(point, rep, spec.common_random_numbers),
-                    params=values,
+                    params=values + drawn,
                 )
             )
     return configs

@@ -3,6 +3,10 @@
 Each profile holds the seed's population figures (docs/model.md, section 6, checked against seed ch.2), the
 districts with their kind and a map, the labour market, housing tenure and starting registration. Figures not in
 the seed are marked "assumed" in the data file with the reasoning, so a user can replace them.
+
+An optional ``[behaviour]`` table overrides ``model.params.BehaviourParams`` defaults for this city (calibrated
+per-city values, docs/model.md "Input data"); it is checked like a ``--params`` file, and explicit keywords,
+``--set`` and ``--params`` still win over it.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ class CityProfile:
     tenure: dict[str, dict[Residence, float]]
     skill: dict[str, tuple[float, float, float]]
     registration: dict[str, float]
+    behaviour: dict[str, Any] = field(default_factory=dict)  # BehaviourParams overrides, checked
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @cached_property
@@ -97,6 +102,19 @@ def _check_housing(housing: dict[str, Any], city: str) -> None:
             raise ValueError(f"city '{city}': unknown [housing] key '{k}'; valid keys: {', '.join(HOUSING_KEYS)}")
         if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= float(v) < 1.0:
             raise ValueError(f"city '{city}': [housing] {k} = {v!r} must be a share in [0, 1)")
+
+
+def _check_behaviour(table: Any, city: str) -> dict[str, Any]:
+    """The optional ``[behaviour]`` table: BehaviourParams names with valid values (typed), as --params."""
+    from urbanize.model.params import BehaviourParams, build
+
+    if not isinstance(table, dict):
+        raise ValueError(f"city '{city}': [behaviour] must be a table of behavioural parameters, got {table!r}")
+    try:
+        params = build(BehaviourParams, table, owner="behavioural ")
+    except UrbanizeError as exc:
+        raise CityFileError(f"city file {city}.toml, [behaviour]: {exc}; fix the file") from None
+    return {k: getattr(params, k) for k in table}
 
 
 def _check_shares(shares: dict[str, float], what: str, city: str) -> None:
@@ -176,5 +194,6 @@ def _parse_city(key: str, raw: dict[str, Any]) -> CityProfile:
         tenure=tenure,
         skill=skill,  # type: ignore[arg-type]
         registration={k: float(v) for k, v in raw["registration"].items() if not isinstance(v, str)},
+        behaviour=_check_behaviour(raw.get("behaviour", {}), key),
         raw=raw,
     )

@@ -130,7 +130,8 @@ class UrbanizationModel(mesa.Model):
         behaviour, policy_params = split_policy_keywords(behaviour, policy_params)
         super().__init__(rng=rng)
         self.profile: CityProfile = load_city(city)
-        self.behaviour: BehaviourParams = build(BehaviourParams, behaviour)
+        # the city file's [behaviour] values (calibrated per city) replace the defaults; keywords win over both
+        self.behaviour: BehaviourParams = build(BehaviourParams, {**self.profile.behaviour, **behaviour})
         if scale is not None:
             if not 0 < float(scale) <= 1.0:
                 raise ParameterError(

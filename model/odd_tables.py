@@ -30,12 +30,25 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> str:
     return "\n".join(lines)
 
 
+def parameter_table(records: Sequence[dict[str, object]]) -> str:
+    """Parameter records (``experiments.list_cli.parameter_rows`` shape) as a Markdown table."""
+    rows = [
+        (f"`{r['name']}`", r["default"], r["unit"], r["range"], r["provenance"], r["provenance_note"], r["doc"])
+        for r in records
+    ]
+    return _table(("parameter", "default", "unit", "range", "provenance", "source or reason", "meaning"), rows)
+
+
 def parameters() -> str:
-    """Behavioural parameters (``model.params.BehaviourParams``): default, unit, valid range, meaning."""
+    """Behavioural parameters (``model.params.BehaviourParams``): default, unit, valid range, provenance, meaning."""
     from urbanize.model.params import BehaviourParams, describe
 
-    rows = [(f"`{i.name}`", i.default, i.unit, i.range_text(), i.doc) for i in describe(BehaviourParams)]
-    return _table(("parameter", "default", "unit", "range", "meaning and source"), rows)
+    records = [
+        {"name": i.name, "default": i.default, "unit": i.unit, "range": i.range_text(),
+         "provenance": i.provenance_kind(), "provenance_note": i.provenance_text().partition(": ")[2], "doc": i.doc}
+        for i in describe(BehaviourParams)
+    ]
+    return parameter_table(records)
 
 
 def costs() -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from urbanize.model.param_spec import param
+from urbanize.model.param_core import param
+from urbanize.model.provenance import assumed
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class TakeUpParams:
         "Share of its income at which half of the families would still pay a school's fees for all their children "
         "of compulsory age (assumed: a few per cent of income per child is what schooling cost migrant families "
         "around 2009; with the default steepness 5 % of families refuse fees of 3 % of their income, 30 % fees of 6 %)",
+        prov=assumed(
+            "no survey of fee tolerance by income was found; a few per cent of income per child is the order of what schooling cost migrant families around 2009"
+        ),
     )
     school_fee_steepness: float = param(
         3.0,
@@ -34,6 +38,9 @@ class TakeUpParams:
         "How sharply families refuse a school as its fees rise against their tolerance: the share still paying is "
         "1 / (1 + (fees / (income x school_fee_share))^steepness) (assumed: a log-logistic tolerance whose 10-90 % "
         "span is a factor of about four)",
+        prov=assumed(
+            "no estimate of how sharply families refuse fees was found; a factor of about four between 10 % and 90 % refusal is a plausible spread"
+        ),
     )
     private_tuition: float = param(
         800.0 / 12,
@@ -42,6 +49,9 @@ class TakeUpParams:
         2000.0,
         "Tuition of a private migrant school before any allowance (assumed: 500-1,500 yuan a year at private "
         "migrant schools around 2008, cheaper than a public school's fees for non-hukou pupils)",
+        prov=assumed(
+            "reports of private migrant schools around 2008 give 500-1,500 yuan a year; 800 is a round value inside that range"
+        ),
     )
     left_behind_rate: float = param(
         0.25,
@@ -50,6 +60,9 @@ class TakeUpParams:
         1.0,
         "Monthly chance that a family which can afford no school here sends its children of compulsory age home to "
         "grandparents (left-behind children); assumed: within a school term of about four months",
+        prov=assumed(
+            "no figure for how fast families send children home; within a school term of about four months"
+        ),
     )
     # --- health profiles (model.services.take_up.health_take_up) ---
     health_const: float = param(
@@ -59,6 +72,9 @@ class TakeUpParams:
         10.0,
         "Log-odds of taking up a health profile for a household with access that is not informed, new in the city "
         "and pays nothing (assumed; with the terms below, local families take up 90 %, the starting coverage)",
+        prov=assumed(
+            "set so that local families take up about 90 % of health profiles, the starting coverage; no survey of take-up by information"
+        ),
     )
     health_informed: float = param(
         1.5,
@@ -67,6 +83,9 @@ class TakeUpParams:
         10.0,
         "Log-odds gain of an informed household (local hukou, registered with the migrant information system whose "
         "marriage and birth certificate ties it to family-planning and health workers, or using a community centre)",
+        prov=assumed(
+            "no estimate of the information effect on take-up; a large gain, since registration ties a family to health workers"
+        ),
     )
     health_years: float = param(
         0.5,
@@ -74,6 +93,7 @@ class TakeUpParams:
         0.0,
         5.0,
         "Log-odds gain per year lived in the city, counted up to three years (assumed: a clinic is found with time)",
+        prov=assumed("no estimate; a clinic is found with time, counted up to three years"),
     )
     health_cost: float = param(
         1.0,
@@ -82,4 +102,7 @@ class TakeUpParams:
         10.0,
         "Log-odds loss per percentage point of household income that the profile costs it (assumed; non-hukou "
         "families pay the profile's cost unless a policy makes it free)",
+        prov=assumed(
+            "no price elasticity of profile take-up was found; one logit per per cent of income is a moderate response"
+        ),
     )

@@ -19,6 +19,7 @@ import numpy as np
 
 from urbanize.model.enums import HouseholdType, Job, Registration, Residence
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies._services import city_services
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
@@ -46,11 +47,12 @@ class MigrantAssistance(Policy):
 
     @dataclass(frozen=True)
     class Params:
-        aid_min_months: int = param(6, "months", 0, 120, "Months in the city before hardship aid (assumed)")
-        aid_amount: float = param(2000.0, "yuan/household", 0.0, 50000.0, "One-off aid amount (assumed)")
-        dibao_min_months: int = param(24, "months", 0, 240, "Months in the city before urban dibao (assumed)")
+        aid_min_months: int = param(6, "months", 0, 120, "Months in the city before hardship aid (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
+        aid_amount: float = param(2000.0, "yuan/household", 0.0, 50000.0, "One-off aid amount (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
+        dibao_min_months: int = param(24, "months", 0, 240, "Months in the city before urban dibao (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
         dibao_requires_permit: bool = param(
-            True, "", None, None, "Urban dibao only for migrants holding a residence permit"
+            True, "", None, None, "Urban dibao only for migrants holding a residence permit",
+            prov=assumed("a switch of the policy's design, set as the pilot is described in docs/policies.md; no figure needed"),
         )
 
         def __post_init__(self) -> None:
@@ -96,9 +98,10 @@ class HarmonizedSocialSecurity(Policy):
 
     @dataclass(frozen=True)
     class Params:
-        include_landless: bool = param(True, "", None, None, "Also landless farmers (land requisitioned)")
+        include_landless: bool = param(True, "", None, None, "Also landless farmers (land requisitioned)", prov=assumed("a switch of the policy's design, set as the pilot is described in docs/policies.md; no figure needed"))
         take_up: float = param(
-            0.2, "1/month", 0.0, 1.0, "Monthly enrolment chance of eligible farmers (assumed)"
+            0.2, "1/month", 0.0, 1.0, "Monthly enrolment chance of eligible farmers (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         subsidy: float = param(
             50.0,
@@ -106,6 +109,7 @@ class HarmonizedSocialSecurity(Policy):
             0.0,
             5000.0,
             "Extra district subsidy per enrolled household (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
 
         def __post_init__(self) -> None:
@@ -159,12 +163,13 @@ class PensionIntegration(Policy):
 
     @dataclass(frozen=True)
     class Params:
-        migrant_min_months: int = param(6, "months", 0, 120, "Months in the city before migrants may join")
+        migrant_min_months: int = param(6, "months", 0, 120, "Months in the city before migrants may join", prov=assumed("a lever of the policy's design as described in docs/policies.md; no published figure for these cities"))
         migrant_take_up: float = param(
-            0.05, "1/month", 0.0, 1.0, "Monthly enrolment chance of eligible migrants (assumed)"
+            0.05, "1/month", 0.0, 1.0, "Monthly enrolment chance of eligible migrants (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
-        include_self_employed: bool = param(True, "", None, None, "Migrants in informal work may join too")
-        rural_integration: bool = param(True, "", None, None, "Local farmers join the urban-rural scheme")
+        include_self_employed: bool = param(True, "", None, None, "Migrants in informal work may join too", prov=assumed("a switch of the policy's design, set as the pilot is described in docs/policies.md; no figure needed"))
+        rural_integration: bool = param(True, "", None, None, "Local farmers join the urban-rural scheme", prov=assumed("a switch of the policy's design, set as the pilot is described in docs/policies.md; no figure needed"))
 
         def __post_init__(self) -> None:
             validate(self, "pension_integration ")

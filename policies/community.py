@@ -20,6 +20,7 @@ import numpy as np
 
 from urbanize.model.enums import DistrictKind
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies._services import city_services, districts_of_kind, households_by_district
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
@@ -49,14 +50,17 @@ class UrbanVillageSanitation(Policy):
     @dataclass(frozen=True)
     class Params:
         coverage_target: float = param(
-            1.0, "share", 0.0, 1.0, "Sanitation coverage of urban villages aimed at"
+            1.0, "share", 0.0, 1.0, "Sanitation coverage of urban villages aimed at",
+            prov=assumed("a lever of the policy's design as described in docs/policies.md; no published figure for these cities"),
         )
-        ramp_months: int = param(12, "months", 1, 120, "Months to reach the target (assumed)")
+        ramp_months: int = param(12, "months", 1, 120, "Months to reach the target (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
         cost_per_resident: float = param(
-            3.0, "yuan/resident-month", 0.0, 500.0, "Sanitation workers and trucks per resident (assumed)"
+            3.0, "yuan/resident-month", 0.0, 500.0, "Sanitation workers and trucks per resident (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         centre_share: float = param(
-            0.5, "share of households", 0.0, 1.0, "Community-centre places in urban villages (assumed)"
+            0.5, "share of households", 0.0, 1.0, "Community-centre places in urban villages (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
 
         def __post_init__(self) -> None:
@@ -114,16 +118,19 @@ class CommunityServiceCentres(Policy):
     @dataclass(frozen=True)
     class Params:
         centre_share: float = param(
-            0.8, "share of households", 0.0, 1.0, "Places in model-town centres (assumed)"
+            0.8, "share of households", 0.0, 1.0, "Places in model-town centres (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
-        ramp_months: int = param(12, "months", 1, 120, "Months to build the centres up (assumed)")
+        ramp_months: int = param(12, "months", 1, 120, "Months to build the centres up (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
         outreach: float = param(
-            0.05, "1/month", 0.0, 1.0, "Monthly chance a served household learns of each policy (assumed)"
+            0.05, "1/month", 0.0, 1.0, "Monthly chance a served household learns of each policy (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         take_up_boost: float = param(
-            2.0, "multiplier", 1.0, 20.0, "Take-up of pensions and insurance by served households (assumed)"
+            2.0, "multiplier", 1.0, 20.0, "Take-up of pensions and insurance by served households (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
-        open_to_migrants: bool = param(True, "", None, None, "Migrants living there may use the centres")
+        open_to_migrants: bool = param(True, "", None, None, "Migrants living there may use the centres", prov=assumed("a switch of the policy's design, set as the pilot is described in docs/policies.md; no figure needed"))
 
         def __post_init__(self) -> None:
             validate(self, "community_service_centres ")
@@ -190,9 +197,9 @@ class ServiceCosting(Policy):
 
     @dataclass(frozen=True)
     class Params:
-        review_months: int = param(12, "months", 1, 60, "Months between budget reviews")
-        margin: float = param(0.05, "share", 0.0, 1.0, "Spare capacity budgeted over costed demand (assumed)")
-        max_growth: float = param(0.3, "share/year", 0.0, 5.0, "Largest capacity rise per year (assumed)")
+        review_months: int = param(12, "months", 1, 60, "Months between budget reviews", prov=assumed("a lever of the policy's design as described in docs/policies.md; no published figure for these cities"))
+        margin: float = param(0.05, "share", 0.0, 1.0, "Spare capacity budgeted over costed demand (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
+        max_growth: float = param(0.3, "share/year", 0.0, 5.0, "Largest capacity rise per year (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
 
         def __post_init__(self) -> None:
             validate(self, "service_costing ")

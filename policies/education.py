@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies._services import SEAT_BUILD_COST, city_services, queued_by_district
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
@@ -46,19 +47,22 @@ class SchoolConstruction(Policy):
 
     @dataclass(frozen=True)
     class Params:
-        lag_months: int = param(6, "months", 0, 60, "Months from starting a class to opening it (assumed)")
+        lag_months: int = param(6, "months", 0, 60, "Months from starting a class to opening it (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
         max_growth_per_year: float = param(
             0.6,
             "share of classes/year",
             0.0,
             5.0,
             "Most classes added a year, as a share of existing (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         target_class_size: float = param(
-            1.0, "share of norm", 0.5, 2.0, "Pupils per class the plan aims for, as a share of the norm"
+            1.0, "share of norm", 0.5, 2.0, "Pupils per class the plan aims for, as a share of the norm",
+            prov=assumed("a lever of the policy's design as described in docs/policies.md; no published figure for these cities"),
         )
         cost_per_seat: float = param(
-            SEAT_BUILD_COST, "yuan/seat", 0.0, 1e6, "Construction cost per planned seat (assumed)"
+            SEAT_BUILD_COST, "yuan/seat", 0.0, 1e6, "Construction cost per planned seat (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
 
         def __post_init__(self) -> None:
@@ -119,10 +123,12 @@ class NearbyEnrolment(Policy):
     @dataclass(frozen=True)
     class Params:
         min_months_resident: int = param(
-            6, "months", 0, 120, "Months in the city before a migrant child may enrol nearby (assumed)"
+            6, "months", 0, 120, "Months in the city before a migrant child may enrol nearby (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         requires_registration: bool = param(
-            False, "", None, None, "Only households registered in the migrant information system qualify"
+            False, "", None, None, "Only households registered in the migrant information system qualify",
+            prov=assumed("a switch of the policy's design, set as the pilot is described in docs/policies.md; no figure needed"),
         )
 
         def __post_init__(self) -> None:
@@ -178,17 +184,21 @@ class MigrantEducation(Policy):
     @dataclass(frozen=True)
     class Params:
         public_share_target: float = param(
-            0.85, "share", 0.0, 1.0, "Target share of enrolled migrant children in public schools (assumed)"
+            0.85, "share", 0.0, 1.0, "Target share of enrolled migrant children in public schools (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
-        tuition_exemption: bool = param(True, "", None, None, "Exempt migrant pupils from public-school fees")
+        tuition_exemption: bool = param(True, "", None, None, "Exempt migrant pupils from public-school fees", prov=assumed("a switch of the policy's design, set as the pilot is described in docs/policies.md; no figure needed"))
         private_allowance: float = param(
-            50.0, "yuan/pupil-month", 0.0, 2000.0, "Allowance to private migrant schools per pupil (assumed)"
+            50.0, "yuan/pupil-month", 0.0, 2000.0, "Allowance to private migrant schools per pupil (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         min_months_resident: int = param(
-            0, "months", 0, 120, "Months in the city before a migrant child may take a public seat"
+            0, "months", 0, 120, "Months in the city before a migrant child may take a public seat",
+            prov=assumed("a lever of the policy's design as described in docs/policies.md; no published figure for these cities"),
         )
         cost_per_seat: float = param(
-            SEAT_BUILD_COST, "yuan/seat", 0.0, 1e6, "Construction cost per planned seat (assumed)"
+            SEAT_BUILD_COST, "yuan/seat", 0.0, 1e6, "Construction cost per planned seat (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
 
         def __post_init__(self) -> None:

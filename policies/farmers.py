@@ -26,6 +26,7 @@ from scipy.special import expit
 from urbanize.model.enums import DistrictKind, HouseholdType, Registration, Residence
 from urbanize.model.indicators import Snapshot, indicator
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies.base import Policy, Transition
 from urbanize.policies.registry import register
 
@@ -87,6 +88,7 @@ class FarmerHukou(Policy):
             0.0,
             1.0,
             "Monthly chance that village outreach makes a farmer household aware of the hukou pathway (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
 
         def __post_init__(self) -> None:
@@ -136,6 +138,7 @@ class VillagerHukou(Policy):
             1.0,
             "Monthly chance that the model-town community office makes a farmer household aware of the hukou "
             "pathway (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
 
         collective_offer: bool = param(
@@ -144,6 +147,7 @@ class VillagerHukou(Policy):
             None,
             None,
             "Offer urban hukou once to each farmer household receiving a resettlement apartment",
+            prov=assumed("a switch of the policy's design, set as the pilot is described in docs/policies.md; no figure needed"),
         )
         offer_const: float = param(
             0.0,
@@ -151,6 +155,7 @@ class VillagerHukou(Policy):
             -15.0,
             15.0,
             "Log-odds of taking the one-time hukou offer for a household without farmland (assumed: one in two)",
+            prov=assumed("no take-up figure for the one-time offer; one household in two accepts (log-odds 0)"),
         )
 
         def __post_init__(self) -> None:
@@ -216,6 +221,7 @@ class HomesteadExchange(Policy):
             5.0,
             "Monthly log-odds that an aware farmer household with a homestead exchanges it (assumed: about 1 % "
             "a month, 13 %/yr)",
+            prov=assumed("about 1 % a month, 13 %/yr"),
         )
         exchange_landless: float = param(
             1.0,
@@ -224,6 +230,7 @@ class HomesteadExchange(Policy):
             10.0,
             "Log-odds gain when the household no longer farms contracted land (assumed: less tying it to the "
             "village)",
+            prov=assumed("less tying it to the village"),
         )
         exchange_elders: float = param(
             -0.5,
@@ -231,9 +238,11 @@ class HomesteadExchange(Policy):
             -10.0,
             10.0,
             "Log-odds change when elders live in the household (assumed: elders prefer to stay in the village)",
+            prov=assumed("elders prefer to stay in the village"),
         )
         initial_awareness: float = param(
-            0.3, "share", 0.0, 1.0, "Share of households aware of the scheme at the start (assumed)"
+            0.3, "share", 0.0, 1.0, "Share of households aware of the scheme at the start (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         outreach: float = param(
             0.05,
@@ -241,6 +250,7 @@ class HomesteadExchange(Policy):
             0.0,
             1.0,
             "Monthly chance that village mobilisation makes a farmer household with a homestead aware (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         apartment_cost: float = param(
             120_000.0,
@@ -248,6 +258,7 @@ class HomesteadExchange(Policy):
             0.0,
             5_000_000.0,
             "Construction cost of a resettlement apartment net of the homestead land released (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
 
         def __post_init__(self) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 
 from urbanize.model.enums import Registration
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies._services import city_services
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
@@ -78,21 +79,45 @@ class NewCitizenHealth(Policy):
 
     @dataclass(frozen=True)
     class Params:
-        min_months_resident: int = param(0, "months", 0, 120, "Months in the city before migrants qualify")
+        min_months_resident: int = param(
+            0,
+            "months",
+            0,
+            120,
+            "Months in the city before migrants qualify",
+            prov=assumed(
+                "a lever of the policy's design as described in docs/policies.md; no published figure for these cities"
+            ),
+        )
         reproductive_cost: float = param(
             5.0,
             "yuan/woman-month",
             0.0,
             500.0,
             "Cost of reproductive health services per migrant woman (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
-        capacity_slack: float = param(0.05, "share", 0.0, 1.0, "Spare profile capacity over need (assumed)")
+        capacity_slack: float = param(
+            0.05,
+            "share",
+            0.0,
+            1.0,
+            "Spare profile capacity over need (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
+        )
         free_profiles: bool = param(
             True,
             "",
             None,
             None,
             "Migrants' profiles are free (the city bears their cost); otherwise they pay it, which lowers take-up",
+            prov=assumed(
+                "the seed's pilots make profiles free for migrants; off lets a sweep measure what the fee costs in take-up"
+            ),
         )
 
         def __post_init__(self) -> None:
@@ -141,9 +166,25 @@ class MaternalChildHealth(Policy):
 
     @dataclass(frozen=True)
     class Params:
-        min_months_resident: int = param(3, "months", 0, 120, "Months in the city before migrants qualify")
+        min_months_resident: int = param(
+            3,
+            "months",
+            0,
+            120,
+            "Months in the city before migrants qualify",
+            prov=assumed(
+                "a lever of the policy's design as described in docs/policies.md; no published figure for these cities"
+            ),
+        )
         requires_registration: bool = param(
-            False, "", None, None, "Only households registered in the migrant information system qualify"
+            False,
+            "",
+            None,
+            None,
+            "Only households registered in the migrant information system qualify",
+            prov=assumed(
+                "a switch of the policy's design, set as the pilot is described in docs/policies.md; no figure needed"
+            ),
         )
         delivery_subsidy: float = param(
             500.0,
@@ -151,14 +192,29 @@ class MaternalChildHealth(Policy):
             0.0,
             20000.0,
             "City subsidy per hospital delivery of a migrant woman (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
-        capacity_slack: float = param(0.05, "share", 0.0, 1.0, "Spare profile capacity over need (assumed)")
+        capacity_slack: float = param(
+            0.05,
+            "share",
+            0.0,
+            1.0,
+            "Spare profile capacity over need (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
+        )
         free_profiles: bool = param(
             True,
             "",
             None,
             None,
             "Migrants' profiles are free (the city bears their cost); otherwise they pay it, which lowers take-up",
+            prov=assumed(
+                "the seed's pilots make profiles free for migrants; off lets a sweep measure what the fee costs in take-up"
+            ),
         )
 
         def __post_init__(self) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 from urbanize.model import members
 from urbanize.model.enums import HouseholdType, Job, Registration
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies.base import Policy, Transition
 from urbanize.policies.registry import register
 
@@ -47,14 +48,17 @@ class LowThresholdHukou(Policy):
     @dataclass(frozen=True)
     class Params:
         residence_months: int = param(
-            12, "months", 0, 240, "Months in the city before a permit holder may apply for hukou (assumed)"
+            12, "months", 0, 240, "Months in the city before a permit holder may apply for hukou (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         quota_per_year: float = param(
-            0.5, "share of migrant households/year", 0.0, 1.0, "Annual hukou quota (assumed: 'large')"
+            0.5, "share of migrant households/year", 0.0, 1.0, "Annual hukou quota (assumed: 'large')",
+            prov=assumed("the seed says the quota was 'large' without a number; half the migrant households a year is a large round value"),
         )
-        processing_months: int = param(2, "months", 0, 24, "Months from application to grant (assumed)")
+        processing_months: int = param(2, "months", 0, 24, "Months from application to grant (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
         publicity: float = param(
-            0.1, "1/month", 0.0, 1.0, "Monthly chance a migrant learns of the reform from publicity (assumed)"
+            0.1, "1/month", 0.0, 1.0, "Monthly chance a migrant learns of the reform from publicity (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         reunion_children: float = param(
             2.0,
@@ -66,6 +70,7 @@ class LowThresholdHukou(Policy):
             "reform take the worst district's primary classes above 90 pupils, as reported, with about 120,000 "
             "grants in the first year against the reported 150,000 registrations; 1.0 before hukou willingness and "
             "lapsing permits thinned the applicants)",
+            prov=assumed("left-behind children and relatives' children registering for school places; fitted to the stylized fact: two years of the reform take the worst district's primary classes above 90 pupils, as reported, with about 120,000 grants in the first year against the reported 150,000 registrations; 1.0 before hukou willingness and lapsing permits thinned the applicants"),
         )
 
         def __post_init__(self) -> None:

@@ -24,6 +24,7 @@ import numpy as np
 
 from urbanize.model.enums import RENTED, HouseholdType, Job, Registration, Residence
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies.base import Policy, Transition
 from urbanize.policies.registry import register
 
@@ -77,6 +78,7 @@ class LinkedRegistration(Policy):
             5.0,
             "What registering unlocks, in units of the register_benefit coefficient (assumed: one unit for the "
             "linked services)",
+            prov=assumed("one unit for the linked services"),
         )
         outreach: float = param(
             0.05,
@@ -84,6 +86,7 @@ class LinkedRegistration(Policy):
             0.0,
             1.0,
             "Monthly chance that notices make an unregistered migrant household aware of the system (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         cost_per_registered: float = param(
             5.0,
@@ -92,6 +95,7 @@ class LinkedRegistration(Policy):
             1000.0,
             "Running cost of the information system per registered migrant household (assumed: staff and IT "
             "of a district system serving ~100,000 households at ~0.5 million yuan/month)",
+            prov=assumed("staff and IT of a district system serving ~100,000 households at ~0.5 million yuan/month"),
         )
 
         def __post_init__(self) -> None:
@@ -148,6 +152,7 @@ class SocializedRegistration(Policy):
             0.0,
             1.0,
             "Monthly share of unregistered migrant households in dormitories registered by employers (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         landlord_share: float = param(
             0.03,
@@ -156,6 +161,7 @@ class SocializedRegistration(Policy):
             1.0,
             "Monthly share of unregistered migrant households renting (urban village or private) registered by "
             "landlords (assumed: landlords comply less than employers)",
+            prov=assumed("landlords comply less than employers"),
         )
         awareness_boost: float = param(
             0.1,
@@ -163,9 +169,11 @@ class SocializedRegistration(Policy):
             0.0,
             1.0,
             "Monthly chance that a landlord or employer makes an unregistered household aware of the system",
+            prov=assumed("a lever of the policy's design as described in docs/policies.md; no published figure for these cities"),
         )
         cost_per_registration: float = param(
-            20.0, "yuan/household", 0.0, 10000.0, "Cost of one socialized registration (assumed)"
+            20.0, "yuan/household", 0.0, 10000.0, "Cost of one socialized registration (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
 
         def __post_init__(self) -> None:
@@ -234,6 +242,7 @@ class RentedResidenceHukou(Policy):
             10,
             "Successive years of social-insurance contributions required (seed: 'a successive number of "
             "years'; 3 assumed)",
+            prov=assumed("the seed says 'a successive number of years'; the number is assumed"),
         )
         residence_months: int = param(
             12,
@@ -241,9 +250,11 @@ class RentedResidenceHukou(Policy):
             0,
             120,
             "Months at the current (owned or rented) residence to count as stable (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         initial_awareness: float = param(
-            0.1, "share", 0.0, 1.0, "Share of households aware of the rule when it is announced (assumed)"
+            0.1, "share", 0.0, 1.0, "Share of households aware of the rule when it is announced (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         outreach: float = param(
             0.03,
@@ -251,6 +262,7 @@ class RentedResidenceHukou(Policy):
             0.0,
             1.0,
             "Monthly chance that a residence-permit holder learns of the rule from the permit office (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         extra_quota_per_year: float = param(
             0.0,
@@ -258,6 +270,7 @@ class RentedResidenceHukou(Policy):
             0.0,
             1.0,
             "Added to the hukou office's annual quota (0: the status quo quota applies)",
+            prov=assumed("a lever of the policy's design as described in docs/policies.md; no published figure for these cities"),
         )
 
         def __post_init__(self) -> None:

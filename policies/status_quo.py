@@ -27,6 +27,7 @@ import numpy as np
 
 from urbanize.model.enums import HouseholdType, Job, Registration, Residence
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.model.services import take
 from urbanize.policies.base import Policy, Transition
 from urbanize.policies.registry import register, register_package
@@ -49,10 +50,12 @@ class StatusQuo(Policy):
     @dataclass(frozen=True)
     class Params:
         permit_registered_months: int = param(
-            6, "months", 0, 120, "Months registered before a migrant may take a residence permit (assumed)"
+            6, "months", 0, 120, "Months registered before a migrant may take a residence permit (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         hukou_processing_months: int = param(
-            6, "months", 0, 60, "Months between a hukou application and the grant (assumed)"
+            6, "months", 0, 60, "Months between a hukou application and the grant (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         hukou_quota_per_year: float = param(
             0.02,
@@ -60,6 +63,7 @@ class StatusQuo(Policy):
             0.0,
             1.0,
             "Annual quota of hukou grants as a share of migrant households present in January (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
 
         def __post_init__(self) -> None:

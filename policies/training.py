@@ -18,6 +18,7 @@ import numpy as np
 
 from urbanize.model.enums import HouseholdType, Job
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies._services import city_services
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
@@ -51,9 +52,10 @@ class TrainingCoupons(Policy):
 
     @dataclass(frozen=True)
     class Params:
-        coupon_value: float = param(800.0, "yuan/coupon", 0.0, 20000.0, "Value of one coupon (assumed)")
+        coupon_value: float = param(800.0, "yuan/coupon", 0.0, 20000.0, "Value of one coupon (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
         interest_boost: float = param(
-            2.0, "multiplier", 1.0, 20.0, "Rise in the monthly chance of seeking training (assumed)"
+            2.0, "multiplier", 1.0, 20.0, "Rise in the monthly chance of seeking training (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         extra_places_per_1000_heads: float = param(
             3.0,
@@ -61,6 +63,7 @@ class TrainingCoupons(Policy):
             0.0,
             100.0,
             "Training places added by universities and schools (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
 
         def __post_init__(self) -> None:
@@ -108,14 +111,17 @@ class VocationalTraining(Policy):
     @dataclass(frozen=True)
     class Params:
         extra_places_per_1000_heads: float = param(
-            5.0, "places/1000 heads", 0.0, 100.0, "Training places added (assumed)"
+            5.0, "places/1000 heads", 0.0, 100.0, "Training places added (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
-        interest_boost: float = param(1.5, "multiplier", 1.0, 20.0, "Rise in interest in training (assumed)")
+        interest_boost: float = param(1.5, "multiplier", 1.0, 20.0, "Rise in interest in training (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
         placement_rate: float = param(
-            0.3, "1/month", 0.0, 1.0, "Monthly placement chance of unemployed recent trainees (assumed)"
+            0.3, "1/month", 0.0, 1.0, "Monthly placement chance of unemployed recent trainees (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         placement_formal_share: float = param(
-            0.6, "share", 0.0, 1.0, "Share of placements in formal jobs (assumed)"
+            0.6, "share", 0.0, 1.0, "Share of placements in formal jobs (assumed)",
+            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
 
         def __post_init__(self) -> None:

@@ -1,8 +1,8 @@
-"""Declaring typed, documented, range-checked parameters (the machinery behind ``model.params``).
+"""The machinery of typed, validated parameter objects (re-exported by ``model.params``).
 
-Use :func:`param` to declare a field and :func:`validate` (called from ``__post_init__``) to check a whole
-object. :func:`describe` lists fields for ``urbanize list`` and the sweep validator. ``model.params`` re-exports
-all of these (import them from there).
+:func:`param` declares a documented, range-checked dataclass field with its provenance (``model.provenance``);
+:func:`validate` (called from ``__post_init__``) checks a whole object; :func:`build` makes one from a dict,
+rejecting unknown names; :func:`describe` lists the fields for ``urbanize list`` and the sweep validator.
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from urbanize.model.errors import ParameterError
+from urbanize.model.provenance import Provenance, records_for
 
 
-def param(default: Any, unit: str, lo: float | None, hi: float | None, doc: str) -> Any:
+def param(
+    default: Any, unit: str, lo: float | None, hi: float | None, doc: str, *, prov: Provenance | None = None
+) -> Any:
     """Declare a documented, range-checked dataclass field.
 
     Args:
@@ -24,8 +27,10 @@ def param(default: Any, unit: str, lo: float | None, hi: float | None, doc: str)
         lo: Smallest valid value (inclusive), or None for unbounded.
         hi: Largest valid value (inclusive), or None for unbounded.
         doc: One line saying what the parameter means and, where known, its source.
+        prov: Where the default comes from: ``calibrated()``, ``sourced(citation)`` or ``assumed(reason)``
+            (``model.provenance``). Every shipped parameter gives one (a test checks it).
     """
-    return field(default=default, metadata={"unit": unit, "range": (lo, hi), "doc": doc})
+    return field(default=default, metadata={"unit": unit, "range": (lo, hi), "doc": doc, "prov": prov})
 
 
 @dataclass(frozen=True)
@@ -38,10 +43,23 @@ class ParamInfo:
     lo: float | None
     hi: float | None
     doc: str
+    provenance: Provenance | None = None
 
     @property
     def kind(self) -> type:
         return type(self.default)
+
+    def provenance_kind(self) -> str:
+        return self.provenance.kind if self.provenance is not None else "missing"
+
+    def provenance_text(self) -> str:
+        """The provenance in words; for a calibrated parameter, its records from ``model/calibration.toml``."""
+        if self.provenance is None:
+            return "missing"
+        if self.provenance.kind == "calibrated":
+            recs = "; ".join(r.text() for r in records_for(self.name))
+            return f"calibrated: {recs or 'no record in model/calibration.toml'}"
+        return self.provenance.text()
 
     def range_text(self) -> str:
         lo = "-inf" if self.lo is None else f"{self.lo:g}"
@@ -55,7 +73,10 @@ def describe(cls_or_obj: Any) -> list[ParamInfo]:
     for f in dataclasses.fields(cls_or_obj):
         lo, hi = f.metadata.get("range", (None, None))
         out.append(
-            ParamInfo(f.name, f.default, f.metadata.get("unit", ""), lo, hi, f.metadata.get("doc", ""))
+            ParamInfo(
+                f.name, f.default, f.metadata.get("unit", ""), lo, hi, f.metadata.get("doc", ""),
+                f.metadata.get("prov"),
+            )
         )
     return out
 
