@@ -71,14 +71,18 @@ def load_truth(path: str | Path, cfg: CalibrationConfig) -> dict[str, float]:
     missing = [c for c in want if c not in flat]
     extra = sorted(set(flat) - set(want))
     if missing or extra:
-        what = f"lacks {', '.join(missing)}" if missing else f"sets {', '.join(extra)}, which the fit does not"
+        what = (
+            f"lacks {', '.join(missing)}" if missing else f"sets {', '.join(extra)}, which the fit does not"
+        )
         raise CalibrationError(f"{where} {what}; give exactly the fitted values: {', '.join(want)}")
     truth = {}
     for col in want:
         v = flat[col]
         prior = cfg.prior_of(col)
         if isinstance(v, bool) or not isinstance(v, int | float) or not prior.lo <= v <= prior.hi:
-            raise CalibrationError(f"{where}: {col} = {v!r} must be a number inside its prior [{prior.lo}, {prior.hi}]")
+            raise CalibrationError(
+                f"{where}: {col} = {v!r} must be a number inside its prior [{prior.lo}, {prior.hi}]"
+            )
         truth[col] = float(v)
     for city in cfg.cities:  # each city's values must also pass the parameters' own checks
         from urbanize.experiments.calibrate_sim import city_values
@@ -166,7 +170,10 @@ def calibrate(plan: Plan) -> Result:
             synthetic = storage.read_manifest(out).get("synthetic_targets")  # type: ignore[union-attr]
         elif plan.truth is not None:
             if plan.progress:
-                print(f"simulating the synthetic targets at the true values ({len(cfg.cities)} city(ies))", file=sys.stderr)
+                print(
+                    f"simulating the synthetic targets at the true values ({len(cfg.cities)} city(ies))",
+                    file=sys.stderr,
+                )
             synthetic = synthetic_targets(cfg, plan.truth)
         if not plan.resume:
             text = json.dumps(_manifest(plan, synthetic), indent=2, default=storage._json_default)

@@ -59,7 +59,9 @@ class ParticleModel:
     def __call__(self, pars: Any) -> dict[str, float]:
         particle = {col: float(pars[safe]) for safe, col in self.names.items()}
         key = _EVAL_KEY
-        if key is None:  # a sampler that does not number evaluations (Dask): a key drawn from the OS, not exact
+        if (
+            key is None
+        ):  # a sampler that does not number evaluations (Dask): a key drawn from the OS, not exact
             key = (FIT_TAG, UNKEYED, int.from_bytes(os.urandom(7), "big"))
         return simulate(self.cfg, particle, key)
 
@@ -132,7 +134,9 @@ def make_sampler(root: int, executor: Executor | None, workers: int, stats: Stat
                     finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
                     for fut in finished:
                         results[inflight.pop(fut)] = fut.result()
-                while done in results and accepted < n:  # accept in index order, whatever order results came in
+                while (
+                    done in results and accepted < n
+                ):  # accept in index order, whatever order results came in
                     particle, seconds = results.pop(done)
                     stats.eval_seconds += seconds
                     sample.append(particle)

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--synthetic",
         default=None,
         metavar="TRUE.toml",
-        help="true values (a --params file; per-city ones as \"NAME@CITY\" keys): fit to targets the model makes "
+        help='true values (a --params file; per-city ones as "NAME@CITY" keys): fit to targets the model makes '
         "at them, from seeds the fit never uses, and print true against recovered values",
     )
     p.add_argument(
@@ -32,7 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "pyabc's Dask sampler (a LocalCluster, or --scheduler), not exactly reproducible",
     )
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: all CPUs)")
-    p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (with --executor dask)")
+    p.add_argument(
+        "--scheduler", default=None, help="address of a running Dask scheduler (with --executor dask)"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress lines")
     p.set_defaults(handler=cmd_calibrate)
 

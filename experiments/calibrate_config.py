@@ -145,13 +145,17 @@ def load_config(path: str | Path) -> CalibrationConfig:
     data = read_toml(path, "calibration file")
     unknown = sorted(set(data) - _TOP)
     if unknown:
-        raise CalibrationError(f"{where}: unknown table(s) {', '.join(unknown)}; it has [calibration] and [parameters.*]")
+        raise CalibrationError(
+            f"{where}: unknown table(s) {', '.join(unknown)}; it has [calibration] and [parameters.*]"
+        )
     cal = data.get("calibration")
     if not isinstance(cal, dict):
         raise CalibrationError(f"{where}: no [calibration] table; see docs/calibration.md for an example")
     bad = sorted(set(cal) - _KEYS)
     if bad:
-        raise CalibrationError(f"{where}: unknown key(s) {', '.join(bad)} in [calibration]; keys: {', '.join(sorted(_KEYS))}")
+        raise CalibrationError(
+            f"{where}: unknown key(s) {', '.join(bad)} in [calibration]; keys: {', '.join(sorted(_KEYS))}"
+        )
     try:
         return _build(cal, data.get("parameters"), where, Path(path))
     except (ParameterError, UnknownPolicyError) as exc:
@@ -173,19 +177,21 @@ def _build(cal: dict[str, Any], params: Any, where: str, path: Path) -> Calibrat
 
     name = cal.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise CalibrationError(f"{where}: [calibration] needs a name, e.g. name = \"cities_2009_2017\"")
+        raise CalibrationError(f'{where}: [calibration] needs a name, e.g. name = "cities_2009_2017"')
     cities = cal.get("cities")
     if isinstance(cities, str):
         cities = [cities]
     if not isinstance(cities, list) or not cities or not all(isinstance(c, str) for c in cities):
-        raise CalibrationError(f"{where}: cities must be a list of city names; cities: {', '.join(list_cities())}")
+        raise CalibrationError(
+            f"{where}: cities must be a list of city names; cities: {', '.join(list_cities())}"
+        )
     unknown = sorted(set(cities) - set(list_cities()))
     if unknown or len(set(cities)) != len(cities):
         what = f"unknown city {', '.join(unknown)}" if unknown else "a city is listed twice"
         raise CalibrationError(f"{where}: {what}; cities: {', '.join(list_cities())}")
     policies = cal.get("policies", registry.BASELINE)
     if not isinstance(policies, str):
-        raise CalibrationError(f"{where}: policies must be a package name such as \"status_quo\"")
+        raise CalibrationError(f'{where}: policies must be a package name such as "status_quo"')
     try:
         registry.expand(policies.split("+"))
     except UrbanizeError as exc:
@@ -211,10 +217,23 @@ def _build(cal: dict[str, Any], params: Any, where: str, path: Path) -> Calibrat
     except UrbanizeError as exc:
         raise CalibrationError(f"{where}: {exc}") from None
     min_eps = cal.get("min_epsilon", 0.0)
-    if isinstance(min_eps, bool) or not isinstance(min_eps, int | float) or not math.isfinite(min_eps) or min_eps < 0:
+    if (
+        isinstance(min_eps, bool)
+        or not isinstance(min_eps, int | float)
+        or not math.isfinite(min_eps)
+        or min_eps < 0
+    ):
         raise CalibrationError(f"{where}: min_epsilon = {min_eps!r} must be a number >= 0")
-    targets = _targets(cal, where, path, tuple(cities), policies)
     priors = _priors(params, where)
+    targets = _targets(cal, where, path, tuple(cities), policies)
+    active = set(registry.expand(policies.split("+")))
+    for p in priors:
+        policy, dot, _ = p.name.partition(".")
+        if dot and policy not in active:
+            raise CalibrationError(
+                f"{where}: parameter '{p.name}' belongs to policy '{policy}', which '{policies}' does not run; "
+                "add it to policies or drop the parameter"
+            )
     return CalibrationConfig(
         name=name.strip(), cities=tuple(cities), policies=policies, households=households, replicates=replicates,
         population=population, generations=generations, max_simulations=max_sims, min_epsilon=float(min_eps),
@@ -222,10 +241,14 @@ def _build(cal: dict[str, Any], params: Any, where: str, path: Path) -> Calibrat
     )  # fmt: skip
 
 
-def _targets(cal: dict[str, Any], where: str, path: Path, cities: tuple[str, ...], policies: str) -> tuple[Target, ...]:
+def _targets(
+    cal: dict[str, Any], where: str, path: Path, cities: tuple[str, ...], policies: str
+) -> tuple[Target, ...]:
     names = cal.get("targets")
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise CalibrationError(f"{where}: targets must be a list of target names (see 'urbanize list targets' or model/targets.toml)")
+        raise CalibrationError(
+            f"{where}: targets must be a list of target names (see 'urbanize list targets' or model/targets.toml)"
+        )
     file = cal.get("targets_file")
     if file is not None and not isinstance(file, str):
         raise CalibrationError(f"{where}: targets_file must be a path")
@@ -237,7 +260,9 @@ def _targets(cal: dict[str, Any], where: str, path: Path, cities: tuple[str, ...
     unknown = [n for n in names if n not in known]
     if unknown:
         fit = sorted(n for n, t in known.items() if t.use == "calibration")
-        raise CalibrationError(f"{where}: unknown target(s) {', '.join(unknown)}; calibration targets: {', '.join(fit)}")
+        raise CalibrationError(
+            f"{where}: unknown target(s) {', '.join(unknown)}; calibration targets: {', '.join(fit)}"
+        )
     if len(set(names)) != len(names):
         raise CalibrationError(f"{where}: a target is listed twice in targets; list each once")
     out = []
@@ -249,9 +274,13 @@ def _targets(cal: dict[str, Any], where: str, path: Path, cities: tuple[str, ...
                 f"{where}: target '{n}' is validation only (use = \"validation\") and is kept out of every fit; remove it"
             )
         if not t.national and t.city not in cities:
-            raise CalibrationError(f"{where}: target '{n}' is for {t.city}, which is not in cities; add the city or drop it")
+            raise CalibrationError(
+                f"{where}: target '{n}' is for {t.city}, which is not in cities; add the city or drop it"
+            )
         if t.indicator not in indicators:
-            raise CalibrationError(f"{where}: target '{n}' reads indicator '{t.indicator}', which the model lacks; drop it")
+            raise CalibrationError(
+                f"{where}: target '{n}' reads indicator '{t.indicator}', which the model lacks; drop it"
+            )
         if not t.comparable:
             raise CalibrationError(f"{where}: target '{n}' is marked not comparable with the model; drop it")
         if t.policies != policies:
@@ -275,31 +304,43 @@ def _param_info(name: str) -> ParamInfo:
         return infos[name]
     known = registry.available()
     if policy not in known:
-        raise CalibrationError(f"unknown policy '{policy}' in parameter '{name}'; see 'urbanize list policies'")
+        raise CalibrationError(
+            f"unknown policy '{policy}' in parameter '{name}'; see 'urbanize list policies'"
+        )
     infos = {i.name: i for i in describe(known[policy].Params)}
     if pname not in infos:
-        raise CalibrationError(f"unknown parameter '{pname}' of policy '{policy}'; valid: {', '.join(sorted(infos)) or 'none'}")
+        raise CalibrationError(
+            f"unknown parameter '{pname}' of policy '{policy}'; valid: {', '.join(sorted(infos)) or 'none'}"
+        )
     return infos[pname]
 
 
 def _priors(params: Any, where: str) -> tuple[Prior, ...]:
     if not isinstance(params, dict) or not params:
-        raise CalibrationError(f"{where}: no [parameters.NAME] table; give at least one parameter with lo and hi")
+        raise CalibrationError(
+            f"{where}: no [parameters.NAME] table; give at least one parameter with lo and hi"
+        )
     out = []
     for name, spec in params.items():
-        w = f"{where}: [parameters.{name}]" if "." not in name else f"{where}: [parameters.\"{name}\"]"
+        w = f"{where}: [parameters.{name}]" if "." not in name else f'{where}: [parameters."{name}"]'
         if not isinstance(spec, dict):
-            raise CalibrationError(f"{w} must be a table with lo and hi (a dotted name is quoted: [parameters.\"POLICY.PARAM\"])")
+            raise CalibrationError(
+                f'{w} must be a table with lo and hi (a dotted name is quoted: [parameters."POLICY.PARAM"])'
+            )
         if set(spec) - _PRIOR_KEYS:
             if all(isinstance(v, dict) for v in spec.values()):
-                raise CalibrationError(f"{w}: quote a policy parameter's name: [parameters.\"{name}.PARAM\"]")
-            raise CalibrationError(f"{w}: unknown key(s) {', '.join(sorted(set(spec) - _PRIOR_KEYS))}; keys: hi, lo, per_city")
+                raise CalibrationError(f'{w}: quote a policy parameter\'s name: [parameters."{name}.PARAM"]')
+            raise CalibrationError(
+                f"{w}: unknown key(s) {', '.join(sorted(set(spec) - _PRIOR_KEYS))}; keys: hi, lo, per_city"
+            )
         try:
             info = _param_info(name)
         except CalibrationError as exc:
             raise CalibrationError(f"{w}: {exc}") from None
         if info.kind is bool or info.kind not in (int, float):
-            raise CalibrationError(f"{w}: '{name}' is not a numeric parameter; only numbers can be calibrated")
+            raise CalibrationError(
+                f"{w}: '{name}' is not a numeric parameter; only numbers can be calibrated"
+            )
         lo, hi = spec.get("lo"), spec.get("hi")
         for key, v in (("lo", lo), ("hi", hi)):
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):

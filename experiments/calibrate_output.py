@@ -76,7 +76,9 @@ def write_calibrated(cfg: CalibrationConfig, post: Posterior, out: Path, digest:
     return written
 
 
-def summary_table(cfg: CalibrationConfig, post: Posterior, truth: Mapping[str, float] | None = None) -> pd.DataFrame:
+def summary_table(
+    cfg: CalibrationConfig, post: Posterior, truth: Mapping[str, float] | None = None
+) -> pd.DataFrame:
     """One row per posterior column (see the module docstring)."""
     rows = []
     for col in cfg.columns():
@@ -122,7 +124,9 @@ def _save(fig: Any, path: Path) -> None:
     tmp.replace(path)
 
 
-def plot_marginals(cfg: CalibrationConfig, post: Posterior, out: Path, truth: Mapping[str, float] | None) -> Path:
+def plot_marginals(
+    cfg: CalibrationConfig, post: Posterior, out: Path, truth: Mapping[str, float] | None
+) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -192,7 +196,11 @@ def plot_pairs(cfg: CalibrationConfig, post: Posterior, out: Path) -> Path:
 
 
 def plot_predictive(
-    cfg: CalibrationConfig, objective: Objective, weights: np.ndarray, stats: list[dict[str, float]], out: Path
+    cfg: CalibrationConfig,
+    objective: Objective,
+    weights: np.ndarray,
+    stats: list[dict[str, float]],
+    out: Path,
 ) -> Path:
     import matplotlib
 

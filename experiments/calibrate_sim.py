@@ -38,7 +38,9 @@ from urbanize.model.targets import Target, measure
 
 FIT_TAG = 0xCA1  # spawn-key tag of the fit's simulations
 SYNTHETIC_TAG = 0x5E7  # spawn-key tag of the simulations that make synthetic targets
-BOUND_SCALE = 0.05  # share of the value scaling a one-sided target's excess (assumed; see the module docstring)
+BOUND_SCALE = (
+    0.05  # share of the value scaling a one-sided target's excess (assumed; see the module docstring)
+)
 
 
 def city_values(cfg: CalibrationConfig, particle: Mapping[str, float], city: str) -> dict[str, float | int]:
