@@ -53,6 +53,8 @@ class Result:
     wasted: int = 0
     seconds: float = 0.0
     eval_seconds: float = 0.0
+    model_seconds: float = 0.0
+    synthetic_seconds: float = 0.0  # making the synthetic targets (before the fit)
     generations: int = 0
 
 
@@ -165,7 +167,7 @@ def calibrate(plan: Plan) -> Result:
     out.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         stack.enter_context(FolderLock(out, command="urbanize calibrate"))
-        synthetic = None
+        synthetic, synthetic_seconds = None, 0.0
         if plan.resume:
             synthetic = storage.read_manifest(out).get("synthetic_targets")  # type: ignore[union-attr]
         elif plan.truth is not None:
@@ -174,7 +176,9 @@ def calibrate(plan: Plan) -> Result:
                     f"simulating the synthetic targets at the true values ({len(cfg.cities)} city(ies))",
                     file=sys.stderr,
                 )
+            t_synth = time.perf_counter()
             synthetic = synthetic_targets(cfg, plan.truth)
+            synthetic_seconds = time.perf_counter() - t_synth
         if not plan.resume:
             text = json.dumps(_manifest(plan, synthetic), indent=2, default=storage._json_default)
             storage.atomic_write_bytes(out / storage.MANIFEST, text.encode())
@@ -210,7 +214,7 @@ def calibrate(plan: Plan) -> Result:
         files.append(outmod.plot_predictive(cfg, goal, pw, pstats, out))
     return Result(
         out, files, table, int(history.total_nr_simulations), stats.wasted, time.perf_counter() - start,
-        stats.eval_seconds, history.max_t + 1,
+        stats.eval_seconds, stats.model_seconds, synthetic_seconds, history.max_t + 1,
     )  # fmt: skip
 
 

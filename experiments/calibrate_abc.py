@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from urbanize.experiments import calibrate_sim
 from urbanize.experiments.calibrate_config import CalibrationConfig
 from urbanize.experiments.calibrate_sim import FIT_TAG, Objective, simulate
 
@@ -71,10 +72,12 @@ def _seed_numpy(root: int, t: int, i: int) -> None:
     np.random.seed(state)  # noqa: TID251, NPY002  (pyabc draws its proposals from numpy's global generator)
 
 
-def evaluate(blob: bytes, digest: str, root: int, t: int, i: int) -> tuple[Any, float]:
-    """Evaluation ``i`` of generation ``t`` (in a worker or inline): the particle and the seconds it took."""
+def evaluate(blob: bytes, digest: str, root: int, t: int, i: int) -> tuple[Any, float, float]:
+    """Evaluation ``i`` of generation ``t`` (in a worker or inline): the particle, the seconds it took and the
+    seconds of those spent in model runs."""
     global _EVAL_KEY
     start = time.perf_counter()
+    model_before = calibrate_sim.model_seconds()
     fn = _CACHE.get(digest)
     if fn is None:
         import cloudpickle
@@ -87,7 +90,7 @@ def evaluate(blob: bytes, digest: str, root: int, t: int, i: int) -> tuple[Any, 
         particle = fn()
     finally:
         _EVAL_KEY = None
-    return particle, time.perf_counter() - start
+    return particle, time.perf_counter() - start, calibrate_sim.model_seconds() - model_before
 
 
 def _sampler_base() -> type:
@@ -102,7 +105,10 @@ class Stats:
 
     simulations: int = 0  # evaluations accepted into pyabc's count
     wasted: int = 0  # evaluations run in parallel past the n-th accepted one (discarded)
-    eval_seconds: float = 0.0  # time spent inside evaluations (model runs and measurement)
+    eval_seconds: float = 0.0  # time spent inside the counted evaluations (model runs, measuring, proposing)
+    model_seconds: float = (
+        0.0  # of which inside model runs (what plain runs of the same particles would cost)
+    )
     generation_seconds: list[float] = field(default_factory=list)
 
 
@@ -120,7 +126,7 @@ def make_sampler(root: int, executor: Executor | None, workers: int, stats: Stat
             digest = hashlib.sha256(blob).hexdigest()
             sample = self._create_empty_sample()
             accepted = done = 0
-            results: dict[int, tuple[Any, float]] = {}
+            results: dict[int, tuple[Any, float, float]] = {}
             inflight: dict[Future, int] = {}
             nxt = 0
             while accepted < n and done < max_eval:
@@ -137,8 +143,9 @@ def make_sampler(root: int, executor: Executor | None, workers: int, stats: Stat
                 while (
                     done in results and accepted < n
                 ):  # accept in index order, whatever order results came in
-                    particle, seconds = results.pop(done)
+                    particle, seconds, model = results.pop(done)
                     stats.eval_seconds += seconds
+                    stats.model_seconds += model
                     sample.append(particle)
                     accepted += int(particle.accepted)
                     done += 1

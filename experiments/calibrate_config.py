@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from urbanize.experiments import checks
+from urbanize.model import docs_scale
 from urbanize.model.city import list_cities
 from urbanize.model.errors import ParameterError, UnknownPolicyError, UrbanizeError
 from urbanize.model.indicators import registry as indicator_registry
@@ -54,6 +55,8 @@ _KEYS = {
     "min_epsilon", "seed", "targets", "targets_file",
 }  # fmt: skip
 _PRIOR_KEYS = {"lo", "hi", "per_city"}
+# under URBANIZE_DOCS_SCALE (documentation examples) a fit has at most this many particles and generations
+DOCS_POPULATION, DOCS_GENERATIONS = 6, 2
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,8 @@ def _build(cal: dict[str, Any], params: Any, where: str, path: Path) -> Calibrat
         raise CalibrationError(f"{where}: min_epsilon = {min_eps!r} must be a number >= 0")
     priors = _priors(params, where)
     targets = _targets(cal, where, path, tuple(cities), policies)
+    if docs_scale.factor() is not None:  # documentation examples run small (docs/contributing.md)
+        population, generations = min(population, DOCS_POPULATION), min(generations, DOCS_GENERATIONS)
     active = set(registry.expand(policies.split("+")))
     for p in priors:
         policy, dot, _ = p.name.partition(".")

@@ -26,6 +26,7 @@ The sweep's replicate keys (experiments/seeds.py) are single small integers and 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,9 +39,15 @@ from urbanize.model.targets import Target, measure
 
 FIT_TAG = 0xCA1  # spawn-key tag of the fit's simulations
 SYNTHETIC_TAG = 0x5E7  # spawn-key tag of the simulations that make synthetic targets
-BOUND_SCALE = (
-    0.05  # share of the value scaling a one-sided target's excess (assumed; see the module docstring)
-)
+# share of a one-sided target's value scaling its excess (assumed; see the module docstring)
+BOUND_SCALE = 0.05
+# this process's time inside model runs (building, running, reading), for the overhead figures
+_MODEL_SECONDS = [0.0]
+
+
+def model_seconds() -> float:
+    """Seconds this process has spent inside :func:`run_city` (the plain model runs), for overhead figures."""
+    return _MODEL_SECONDS[0]
 
 
 def city_values(cfg: CalibrationConfig, particle: Mapping[str, float], city: str) -> dict[str, float | int]:
@@ -60,6 +67,7 @@ def run_city(
     from urbanize.experiments.spec import registry_spec
     from urbanize.model import UrbanizationModel
 
+    start = time.perf_counter()
     model_params, policy_params = as_params(values, where=f"calibration ({city}): ")
     model = UrbanizationModel(
         city=city,
@@ -71,7 +79,9 @@ def run_city(
         **model_params,
     )
     model.run(months=cfg.months)
-    return model.indicators()
+    frame = model.indicators()
+    _MODEL_SECONDS[0] += time.perf_counter() - start
+    return frame
 
 
 def _pool_weight(t: Target, run: pd.DataFrame) -> float:

@@ -1,26 +1,29 @@
 """Recovery on synthetic data: ``urbanize calibrate --synthetic`` finds known parameter values (issue 10, item 2).
 
-One city at 300 households, two parameters each pinned down by one target (settle_const by the share intending to
-settle, hukou_want_const by the share willing to transfer hukou: tests/experiments/calib_helpers.py, the means over
-January-December 2009, tolerance 0.03 each), true values away from the priors' centre (-1.5), 25 particles, 5
-generations (about 210 simulations). Asserted: each true value inside its 90 % credible interval, each interval
+The README's recovery, as written (docs/examples/recovery*.toml): one city at 300 households, two parameters each
+pinned down by one target (settle_const by the share intending to settle, hukou_want_const by the share willing
+to transfer hukou, means over January-December 2009, tolerance 0.03 each), true values away from the priors'
+centre (-1.5), 25 particles, 5 generations (about 210 simulations). Asserted: each true value inside its 90 % credible interval, each interval
 under half its prior's width, and the synthetic targets simulated with seeds the fit never uses.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from calib_helpers import write_calibration
 
 from urbanize.experiments import calibrate_sim
+from urbanize.experiments.calibrate import load_truth
+from urbanize.experiments.calibrate_config import load_config
 from urbanize.experiments.cli import main
 
 pytest.importorskip("pyabc")
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 TRUE = {"settle_const": -2.2, "hukou_want_const": -0.6}
 PRIOR = (-3.0, 0.0)
 
@@ -30,12 +33,12 @@ def test_synthetic_fit_recovers_the_true_values(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert all(abs(v - sum(PRIOR) / 2) >= 0.5 for v in TRUE.values())  # away from the prior's centre
-    config = write_calibration(
-        tmp_path, end="2009-12", households=300, population=25, generations=5, seed=3,
-        parameters={name: {"lo": PRIOR[0], "hi": PRIOR[1]} for name in TRUE},
-    )  # fmt: skip
-    truth = tmp_path / "true.toml"
-    truth.write_text("".join(f"{k} = {v}\n" for k, v in TRUE.items()), encoding="utf-8")
+    for name in ("recovery.toml", "recovery_true.toml", "recovery_targets.toml"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    config, truth = tmp_path / "recovery.toml", tmp_path / "recovery_true.toml"
+    cfg = load_config(config)
+    assert load_truth(truth, cfg) == TRUE
+    assert [(p.name, p.lo, p.hi) for p in cfg.priors] == [(n, *PRIOR) for n in TRUE]
     seeds: list[tuple[int, tuple[int, ...]]] = []
     real = calibrate_sim.run_city
 
