@@ -52,7 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run_cli.register(sub)
     list_cli.register(sub)
-    for module_name in ("urbanize.experiments.batch_cli", "urbanize.experiments.validate_cli", "urbanize.experiments.viz_cli"):
+    for module_name in (
+        "urbanize.experiments.batch_cli",
+        "urbanize.experiments.validate_cli",
+        "urbanize.experiments.calibrate_cli",
+        "urbanize.experiments.viz_cli",
+    ):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -42,6 +42,7 @@ from urbanize.experiments.provenance import (  # noqa: F401  (re-exported: run, 
     code_version,
     package_versions,
 )
+from urbanize.model.city import list_cities
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
@@ -55,7 +56,11 @@ OWN_ENTRIES = {
     "run": {"indicators.parquet", "indicators.png", MANIFEST},
     "sweep": {MANIFEST, RUNS, "report", SET_ASIDE},
     "compare": {MANIFEST, RUNS, "report", SET_ASIDE, "comparison.csv"},
-    "calibration": {MANIFEST, RUNS, "report", SET_ASIDE, "calibration.csv"},
+    # urbanize calibrate (experiments/calibrate.py): abc.db is pyabc's history (SQLite may add its journal)
+    "calibration": {
+        MANIFEST, SET_ASIDE, "abc.db", "abc.db-journal", "posterior.parquet", "calibrated.toml", "summary.csv",
+        "marginals.png", "pairs.png", "predictive.png", *(f"calibrated_{c}.toml" for c in list_cities()),
+    },
 }
 
 
