@@ -255,11 +255,16 @@ def jobs(model: UrbanizationModel) -> None:
     retire = ~working_age & (job != Job.NONE)
     model.flows["retirements"] += float(pop.weight[retire].sum())
     lose |= retire
-    formal_chance = b.formal_share_skill * SKILL_FORMAL[pop.skill] * np.where(pop.hukou_urban, 1.0, 0.5)
+    # the draw is over every row (the stream stays that of one draw per row); the chance is needed where a job is
+    # found only
+    u_formal = rng.random(n)
+    found = np.flatnonzero(find)
+    formal_chance = (
+        b.formal_share_skill * SKILL_FORMAL[pop.skill[found]] * np.where(pop.hukou_urban[found], 1.0, 0.5)
+    )
     # older farmers find farm work only (informal)
-    formal_chance = np.where(age < 60, formal_chance, 0.0)
-    new_formal = rng.random(n) < formal_chance
-    job[find] = np.where(new_formal[find], Job.FORMAL, Job.INFORMAL)
+    formal_chance = np.where(age[found] < 60, formal_chance, 0.0)
+    job[found] = np.where(u_formal[found] < formal_chance, Job.FORMAL, Job.INFORMAL)
     job[lose] = Job.NONE
     formal = job == Job.FORMAL
     months = pop.contrib_months

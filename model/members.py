@@ -146,5 +146,11 @@ def sorted_counts(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values of a sorted array and how often each occurs (cheaper than ``np.unique`` on sorted input)."""
     if rows.size == 0:
         return rows, rows
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    return rows[starts], np.diff(np.r_[starts, rows.size])
+    first = np.empty(rows.size, dtype=bool)  # plain arrays, not np.r_: this runs some 40 times a month
+    first[0] = True
+    np.not_equal(rows[1:], rows[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.empty(starts.size, dtype=np.int64)
+    np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+    counts[-1] = rows.size - starts[-1]
+    return rows[starts], counts

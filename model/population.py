@@ -181,10 +181,15 @@ class Population:
             total += c
         return total
 
-    def children(self) -> np.ndarray:
-        return (self.kids_0_2 + self.kids_3_5 + self.kids_6_11 + self.kids_12_14 + self.kids_15_17).astype(
-            np.int64
-        )
+    def children(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Children (0-17) per household row, of every row or of ``rows`` only (cheaper for a few)."""
+        cols = (self.kids_0_2, self.kids_3_5, self.kids_6_11, self.kids_12_14, self.kids_15_17)
+        if rows is not None:
+            cols = tuple(c[rows] for c in cols)
+        total = cols[0].astype(np.int64)
+        for c in cols[1:]:
+            total += c
+        return total
 
     # --- rows and ids -----------------------------------------------------------------------------------
     def _grow(self, need: int) -> None:
