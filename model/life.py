@@ -245,7 +245,7 @@ def jobs(model: UrbanizationModel) -> None:
     u = rng.random(n)
     job = pop.job
     unemployed = seeking_age & (job == Job.NONE)
-    chance = b.job_finding * SKILL_JOB_FINDING[pop.skill]
+    chance = (b.job_finding * SKILL_JOB_FINDING)[pop.skill]  # a lookup of the same products
     chance = chance * model.labour.hiring_factor(unemployed, chance)
     find = unemployed & (u < chance)
     informal_loss = 1.5 * b.job_loss
