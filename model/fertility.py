@@ -114,7 +114,10 @@ def pregnancies(model: UrbanizationModel) -> None:
         pop.sync_members(due)
         model.flows["births"] += float(pop.weight[due].sum())
     cand = _candidates(model)
-    cand = cand[~np.isin(cand, due)] if due.size else cand
+    if due.size:  # not the mothers who just gave birth (a mask over the rows: cheaper than np.isin)
+        delivered = np.zeros(pop.n, dtype=bool)
+        delivered[due] = True
+        cand = cand[~delivered[cand]]
     conceive = cand[rng.random(cand.size) < conception_chance(model, cand)]
     preg[conceive] = PREGNANCY_MONTHS
 
