@@ -205,7 +205,7 @@ class Migrant(Household):
         utility = (
             b.settle_const
             + b.settle_years * np.minimum(years, 15.0)
-            + b.settle_family * (pop.children()[rows] > 0)
+            + b.settle_family * (pop.children(rows) > 0)
             + b.settle_formal * (pop.job[rows] == Job.FORMAL)
             + b.settle_access * model.access_index(rows)
             + pop.settle_taste[rows]

@@ -71,7 +71,7 @@ def allowed(parity: np.ndarray, hukou_urban: np.ndarray, first_girl: np.ndarray,
 def conception_chance(model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
     """Monthly conception chance of the couples at ``rows`` (0 where not a couple or not allowed)."""
     pop = model.pop
-    age = wife_age(pop)[rows]
+    age = pop.head_age[rows] - np.float32(2.0) * ~pop.head_female[rows]  # wife_age of these rows only
     group = np.clip(((age - 15.0) // 5.0).astype(np.int64), 0, AGE_SHAPE.size - 1)
     fertile = (age >= 18.0) & (age < 50.0)
     m = pop.members
@@ -114,7 +114,10 @@ def pregnancies(model: UrbanizationModel) -> None:
         pop.sync_members(due)
         model.flows["births"] += float(pop.weight[due].sum())
     cand = _candidates(model)
-    cand = cand[~np.isin(cand, due)] if due.size else cand
+    if due.size:  # not the mothers who just gave birth (a mask over the rows: cheaper than np.isin)
+        delivered = np.zeros(pop.n, dtype=bool)
+        delivered[due] = True
+        cand = cand[~delivered[cand]]
     conceive = cand[rng.random(cand.size) < conception_chance(model, cand)]
     preg[conceive] = PREGNANCY_MONTHS
 

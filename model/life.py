@@ -44,15 +44,16 @@ def age(model: UrbanizationModel) -> None:
     person leaves its band with chance ``1/(12 w)`` a month (oldest band first, so at most one band a month;
     15-17-year-olds become adults, 59-year-olds elders)."""
     pop, rng = model.pop, model.rng
-    old = pop.head_age.copy()
+    old = pop.head_age.astype(np.int16)  # whole years: bands start at whole years, so they give the old band
     pop.head_age[:] += np.float32(1.0 / 12.0)
     new = pop.head_age
-    turned = np.flatnonzero(old.astype(np.int16) != new.astype(np.int16))
+    turned = np.flatnonzero(old != new.astype(np.int16))
     turned = turned[_HEAD_EDGES[np.minimum(new[turned].astype(np.int64), 199)]]
     b_old, b_new = band_of(old[turned]), band_of(new[turned])
     moved = turned[b_old != b_new]
     m = pop.members
-    touched = [moved]
+    touched = np.zeros(pop.n, dtype=bool)  # rows whose persons changed (a mask: far cheaper than np.unique)
+    touched[moved] = True
     if moved.size:
         sex = pop.head_female[moved].astype(np.int64)
         m[sex, b_old[b_old != b_new], moved] -= 1
@@ -70,8 +71,8 @@ def age(model: UrbanizationModel) -> None:
             rows, count = sorted_counts(rows)
             m[sex, band, rows] -= count.astype(np.int16)
             m[sex, band + 1, rows] += count.astype(np.int16)
-            touched.append(rows)
-    pop.sync_members(np.unique(np.concatenate(touched)))
+            touched[rows] = True
+    pop.sync_members(np.flatnonzero(touched))
     pop.months_resident[:] += 1
     pop.reg_months[:] += 1
     pop.residence_months[:] += 1
@@ -245,7 +246,7 @@ def jobs(model: UrbanizationModel) -> None:
     u = rng.random(n)
     job = pop.job
     unemployed = seeking_age & (job == Job.NONE)
-    chance = b.job_finding * SKILL_JOB_FINDING[pop.skill]
+    chance = (b.job_finding * SKILL_JOB_FINDING)[pop.skill]  # a lookup of the same products
     chance = chance * model.labour.hiring_factor(unemployed, chance)
     find = unemployed & (u < chance)
     informal_loss = 1.5 * b.job_loss
@@ -255,11 +256,16 @@ def jobs(model: UrbanizationModel) -> None:
     retire = ~working_age & (job != Job.NONE)
     model.flows["retirements"] += float(pop.weight[retire].sum())
     lose |= retire
-    formal_chance = b.formal_share_skill * SKILL_FORMAL[pop.skill] * np.where(pop.hukou_urban, 1.0, 0.5)
+    # the draw is over every row (the stream stays that of one draw per row); the chance is needed where a job is
+    # found only
+    u_formal = rng.random(n)
+    found = np.flatnonzero(find)
+    formal_chance = (
+        b.formal_share_skill * SKILL_FORMAL[pop.skill[found]] * np.where(pop.hukou_urban[found], 1.0, 0.5)
+    )
     # older farmers find farm work only (informal)
-    formal_chance = np.where(age < 60, formal_chance, 0.0)
-    new_formal = rng.random(n) < formal_chance
-    job[find] = np.where(new_formal[find], Job.FORMAL, Job.INFORMAL)
+    formal_chance = np.where(age[found] < 60, formal_chance, 0.0)
+    job[found] = np.where(u_formal[found] < formal_chance, Job.FORMAL, Job.INFORMAL)
     job[lose] = Job.NONE
     formal = job == Job.FORMAL
     months = pop.contrib_months
@@ -273,16 +279,23 @@ def update_income(model: UrbanizationModel) -> None:
     pensioner; none when not enrolled."""
     pop = model.pop
     wages = model.labour.wages()
-    # table lookups instead of np.where: the same values, several times faster over all rows
-    head = wages[pop.job] * SKILL_WAGE[pop.skill] * model.labour.hukou_factor(pop.hukou_local)
+    # one lookup in a table of wage x skill factor x hukou factor, by job, skill and local hukou: each entry the
+    # same product, in the same order, as the three lookups over every row it replaces
+    factor = model.labour.hukou_factor(np.array([False, True]))
+    table = (wages[:, None] * SKILL_WAGE[None, :])[:, :, None] * factor[None, None, :]
+    code = pop.job * np.int8(2 * SKILL_WAGE.size)
+    code += pop.skill * np.int8(2)
+    code += pop.hukou_local.view(np.int8)
+    head = table.ravel()[code]
     second = (pop.adults >= 2) * (0.6 * wages[1])
     if "pension" in pop.columns:
         pension = pensioners(pop) * PENSION_AMOUNT[pop.col("pension")]
     else:
         pension = np.zeros(pop.n)
     income = head + second + pension
-    income *= np.array([1.0, 0.4])[(pop.hardship > 0).view(np.int8)]
-    income *= np.array([1.0, 0.55])[(pop.htype == HouseholdType.URBAN_POOR).view(np.int8)]
+    # x 0.4 in hardship, then x 0.55 for the urban poor (only where they apply: a factor of 1 changes nothing)
+    np.multiply(income, 0.4, out=income, where=pop.hardship > 0)
+    np.multiply(income, 0.55, out=income, where=pop.htype == HouseholdType.URBAN_POOR)
     pop.income[:] = income
 
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
 
 HOMETOWN, NEIGHBOUR = 0, 1
+#: counting two awareness topics in one pass codes the second as this multiple (see ``_count_pair``)
+_PAIR_BASE = float(2**26)
 TIE_KINDS = {HOMETOWN: "hometown", NEIGHBOUR: "neighbourhood"}
 
 
@@ -190,8 +192,13 @@ class SocialNetwork:
             self.rows()  # drop ties to gone households for good
         uid = pop.uid
         space = pop.uid_space
+        cols = np.arange(t) if topics is None else np.asarray(topics, dtype=np.int64)
+        if not monotone and 2 * self.size < _PAIR_BASE:
+            for pair in (cols[i : i + 2] for i in range(0, cols.size, 2)):
+                out[:, pair] = self._count_pair(aware[:, pair])
+            return out
         known = np.zeros(space, dtype=bool)
-        for j in range(t) if topics is None else topics:
+        for j in cols:
             known[uid] = aware[:, j]
             parts = self._open_ties(int(j)) if monotone else [(self.src_uid, self.dst_uid)]
             count = np.zeros(space)
@@ -207,6 +214,24 @@ class SocialNetwork:
             if monotone:
                 self._set_aside(int(j), parts, closed)
         return out
+
+    def _count_pair(self, aware: np.ndarray) -> np.ndarray:
+        """Aware ties at every household for one or two topics (columns of ``aware``, n x 1 or 2), over every
+        tie, in one pass: the second topic's awareness is coded as ``_PAIR_BASE`` and both are summed by the same
+        weighted ``np.bincount``. Exact: a count is at most the tie ends (``2 * size < _PAIR_BASE``), so each
+        part fits below the base and the total below 2**53."""
+        pop = self.model.pop
+        space = pop.uid_space
+        code = np.zeros(space)
+        code[pop.uid] = aware[:, 0] if aware.shape[1] == 1 else aware[:, 0] + _PAIR_BASE * aware[:, 1]
+        su, du = self.src_uid, self.dst_uid
+        count = np.bincount(su, weights=code[du], minlength=space)
+        count += np.bincount(du, weights=code[su], minlength=space)
+        total = count[pop.uid]
+        if aware.shape[1] == 1:
+            return total[:, None]
+        high = np.floor(total / _PAIR_BASE)  # division by a power of two: exact
+        return np.stack([total - high * _PAIR_BASE, high], axis=1)
 
     def _open_ties(self, j: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Uids of both ends of the ties of topic ``j`` not yet found joining two aware households: a list kept

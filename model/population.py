@@ -80,6 +80,18 @@ def set_bit(code: np.ndarray, mask: np.ndarray, bit: int) -> None:
     code |= np.asarray(mask, dtype=bool).view(np.uint8).astype(np.uint16) << np.uint16(bit)
 
 
+def _sum16(cols: tuple[np.ndarray, ...], rows: np.ndarray | None) -> np.ndarray:
+    """Row sums (int64) of int16 count columns (of every row or of ``rows``), added in 16 bits and widened once:
+    several times faster than adding into 64 bits. Exact while a household's persons fit in 16 bits, as the
+    derived count columns (each a sum of member cells in 16 bits) already assume."""
+    if rows is not None:
+        cols = tuple(c[rows] for c in cols)
+    total = cols[0] + cols[1]
+    for c in cols[2:]:
+        total += c
+    return total.astype(np.int64)
+
+
 class StaleHousehold(LookupError):
     """Raised when a handle refers to a household that has left or died out."""
 
@@ -171,20 +183,13 @@ class Population:
 
     # --- derived --------------------------------------------------------------------------------------
     def persons(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """Persons per household row (int), of every row or of ``rows`` only (cheaper for a few)."""
-        cols = (self.adults, self.elders, self.kids_0_2, self.kids_3_5, self.kids_6_11, self.kids_12_14,
-                self.kids_15_17)
-        if rows is not None:
-            cols = tuple(c[rows] for c in cols)
-        total = cols[0].astype(np.int64)
-        for c in cols[1:]:
-            total += c
-        return total
+        """Persons per household row (int64), of every row or of ``rows`` only (cheaper for a few)."""
+        return _sum16((self.adults, self.elders, self.kids_0_2, self.kids_3_5, self.kids_6_11, self.kids_12_14,
+                       self.kids_15_17), rows)
 
-    def children(self) -> np.ndarray:
-        return (self.kids_0_2 + self.kids_3_5 + self.kids_6_11 + self.kids_12_14 + self.kids_15_17).astype(
-            np.int64
-        )
+    def children(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Children (0-17) per household row, of every row or of ``rows`` only (cheaper for a few)."""
+        return _sum16((self.kids_0_2, self.kids_3_5, self.kids_6_11, self.kids_12_14, self.kids_15_17), rows)
 
     # --- rows and ids -----------------------------------------------------------------------------------
     def _grow(self, need: int) -> None:

@@ -188,6 +188,6 @@ class RentalMarket(Policy):
             pop.residence[movers] = Residence.PRIVATE_RENTAL
             pop.residence_months[movers] = 0
         renters = migrants[res == Residence.PRIVATE_RENTAL]
-        persons = pop.adults[renters] + pop.elders[renters] + pop.children()[renters]
+        persons = pop.adults[renters] + pop.elders[renters] + pop.children(renters)
         poor = renters[pop.income[renters] / np.maximum(persons, 1) < p.subsidy_income_line]
         city_services(model, self.name).charge("housing", p.rent_subsidy * float(pop.weight[poor].sum()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -177,8 +178,10 @@ _CELL_HAS |= {f"type_{t.label}": (_CELL & ((1 << _TYPE_BITS) - 1)) == int(t) for
 _CELL_HAS["head_45_plus"] = ~_CELL_HAS["head_under_30"] & ~_CELL_HAS["head_30_44"]
 
 
+@functools.cache
 def _cells_with(traits: tuple[str, ...]) -> np.ndarray:
-    """Cells (of ``Snapshot._cells``) of households with all ``traits``."""
+    """Cells (of ``Snapshot._cells``, as indices) of households with all ``traits``; computed once per combination
+    (some 40 indicators a month ask for the same few dozen)."""
     mask = np.ones(_CELL.size, dtype=bool)
     for trait in traits:
         negate = trait.startswith("not ")
@@ -186,7 +189,9 @@ def _cells_with(traits: tuple[str, ...]) -> np.ndarray:
         if has is None:
             raise KeyError(f"unknown household trait '{trait}'; known: {', '.join(_CELL_HAS)}")
         mask &= ~has if negate else has
-    return mask
+    cells = np.flatnonzero(mask)
+    cells.flags.writeable = False  # shared by every call
+    return cells
 
 
 def split_by_head(base: str, doc: str, trait: str, *among: str) -> None:

@@ -246,6 +246,20 @@ def test_slot_hits_draw_binomial_counts_per_row() -> None:
             assert stats.chisquare(observed[seen], f_exp).pvalue > 0.001, c
 
 
+def test_slot_hits_32_bit_sums_find_the_same_persons_as_64_bit_sums() -> None:
+    """Given the largest count, slot_hits sums in 32 bits; the persons hit are those of the 64-bit sums."""
+    from urbanize.model.members import slot_hits
+
+    counts = np.random.default_rng(5).integers(0, 7, 50_000).astype(np.int16)
+    counts[:100] = 0  # leading empty rows
+    for p in (0.3, 0.01, 1e-4):
+        rows32, slot32 = slot_hits(np.random.default_rng(9), counts, p, int(counts.max()))
+        rows64, slot64 = slot_hits(np.random.default_rng(9), counts, p)
+        assert rows32.size > 0 or p < 1e-3
+        assert np.array_equal(rows32, rows64) and np.array_equal(slot32, slot64)
+        assert rows32.dtype == rows64.dtype == np.int64 and slot32.dtype == slot64.dtype == np.int64
+
+
 def test_households_take_vacant_dwellings_and_the_rest_fall_back_to_informal_housing() -> None:
     from urbanize.model.enums import DistrictKind
 
