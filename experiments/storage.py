@@ -8,6 +8,8 @@ Layout of a sweep's ``--out DIR`` (``compare`` adds ``comparison.csv`` and ``rep
                                     parameter columns, month, indicators...)
     DIR/runs/p00003-r0007.check.json  its SHA-256, byte count and row count, written with it
     DIR/runs/p00004-r0000.failed.json  a run that raised: its error and traceback
+    DIR/splits/p00003-r0007.parquet   its split table (model/splits.py; yearly), with its own .check.json;
+                                    the run's record names it, so a missing or damaged one reruns the run
     DIR/set_aside/...               run files found corrupt on resume, moved here (never deleted) and rerun
     DIR/.urbanize.lock              held while a command writes (``experiments/locking.py``)
 
@@ -45,6 +47,7 @@ from urbanize.experiments.provenance import (  # noqa: F401  (re-exported: run, 
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
+SPLITS = "splits"  # a run's split table (model/splits.py), same name as its run file, with its own check record
 FORMAT = 2  # 2: run files have check records, manifests record their kind
 KINDS = ("run", "sweep", "compare", "calibration")
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
@@ -52,10 +55,10 @@ SET_ASIDE = "set_aside"
 CHECK_SUFFIX = ".check.json"
 # what each kind of command writes at the top of its folder (hidden files are temporary files and the lock)
 OWN_ENTRIES = {
-    "run": {"indicators.parquet", "indicators.png", MANIFEST},
-    "sweep": {MANIFEST, RUNS, "report", SET_ASIDE},
-    "compare": {MANIFEST, RUNS, "report", SET_ASIDE, "comparison.csv"},
-    "calibration": {MANIFEST, RUNS, "report", SET_ASIDE, "calibration.csv"},
+    "run": {"indicators.parquet", "indicators.png", "splits.parquet", MANIFEST},
+    "sweep": {MANIFEST, RUNS, SPLITS, "report", SET_ASIDE},
+    "compare": {MANIFEST, RUNS, SPLITS, "report", SET_ASIDE, "comparison.csv"},
+    "calibration": {MANIFEST, RUNS, SPLITS, "report", SET_ASIDE, "calibration.csv"},
 }
 
 
@@ -222,7 +225,7 @@ class SweepDir:
 
     def clean_partial(self) -> None:
         """Remove temporary files left by a killed sweep."""
-        for tmp in self.runs.glob(".*.tmp-*"):
+        for tmp in [*self.runs.glob(".*.tmp-*"), *(self.root / SPLITS).glob(".*.tmp-*")]:
             tmp.unlink(missing_ok=True)
 
     # --- runs ---------------------------------------------------------------------------------------------
@@ -244,14 +247,15 @@ class SweepDir:
         bad: list[tuple[str, str, Path]] = []
         for path in sorted(self.runs.glob("p*.parquet")):
             rid = path.name.removesuffix(".parquet")
-            reason = verify_run_file(path, require_check)
+            reason = verify_run_file(path, require_check) or verify_splits(self.root, path)
             if reason is None:
                 good.add(rid)
                 continue
             moved = set_aside(self.root, path)
-            check = self.runs / f"{rid}{CHECK_SUFFIX}"
-            if check.exists():
-                set_aside(self.root, check)
+            for other in (self.runs / f"{rid}{CHECK_SUFFIX}", self.root / SPLITS / path.name,
+                          self.root / SPLITS / f"{rid}{CHECK_SUFFIX}"):
+                if other.exists():
+                    set_aside(self.root, other)
             bad.append((rid, reason, moved))
         return good, bad
 
@@ -267,24 +271,52 @@ class SweepDir:
                 out.append({"run_id": p.name.removesuffix(".failed.json"), "error": "unreadable failure record"})
         return out
 
-    def write_run(self, run_id: str, frame: pd.DataFrame, meta: dict[str, Any]) -> None:
-        """Write a run file and its check record (record first: a file without a matching record is rerun)."""
+    def write_run(
+        self, run_id: str, frame: pd.DataFrame, meta: dict[str, Any], splits: pd.DataFrame | None = None
+    ) -> None:
+        """Write a run file and its check record (record first: a file without a matching record is rerun); its
+        split table, when given, goes to ``splits/`` first, with its own record, named in the run's record."""
         table = pa.Table.from_pandas(frame, preserve_index=False)
         md = dict(table.schema.metadata or {})
         md[b"urbanize"] = json.dumps(meta, default=_json_default).encode()
         table = table.replace_schema_metadata(md)
-        path = self.runs / f"{run_id}.parquet"
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        pq.write_table(table, tmp)
-        data = tmp.read_bytes()
-        check = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": table.num_rows}
-        atomic_write_bytes(self.runs / f"{run_id}{CHECK_SUFFIX}", json.dumps(check).encode())
+        extra: dict[str, Any] = {}
+        if splits is not None:
+            (self.root / SPLITS).mkdir(exist_ok=True)
+            split_table = pa.Table.from_pandas(splits, preserve_index=False)
+            os.replace(*_write_checked(self.root / SPLITS / f"{run_id}.parquet", split_table))
+            extra["splits"] = split_table.num_rows
+        tmp, path = _write_checked(self.runs / f"{run_id}.parquet", table, extra)
         os.replace(tmp, path)
         (self.runs / f"{run_id}.failed.json").unlink(missing_ok=True)
 
     def write_failure(self, run_id: str, record: dict[str, Any]) -> None:
         record = dict(record, time=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
         atomic_write_bytes(self.runs / f"{run_id}.failed.json", json.dumps(record, indent=1).encode())
+
+
+def _write_checked(path: Path, table: pa.Table, extra: dict[str, Any] | None = None) -> tuple[Path, Path]:
+    """Write ``table`` to a temporary file beside ``path`` and its check record (SHA-256, bytes, rows and
+    ``extra``) under its final name; returns (temporary file, path): the caller renames it into place."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    pq.write_table(table, tmp)
+    data = tmp.read_bytes()
+    check = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": table.num_rows, **(extra or {})}
+    atomic_write_bytes(path.with_name(path.name.removesuffix(".parquet") + CHECK_SUFFIX), json.dumps(check).encode())
+    return tmp, path
+
+
+def verify_splits(root: Path, run_file: Path) -> str | None:
+    """Why the split file of a whole run file is not whole (None when it is, or when the run made none)."""
+    check_path = run_file.with_name(run_file.name.removesuffix(".parquet") + CHECK_SUFFIX)
+    try:
+        wanted = json.loads(check_path.read_text()).get("splits") if check_path.is_file() else None
+    except (OSError, ValueError, AttributeError):
+        return f"its record {check_path.name} is unreadable"
+    if wanted is None:
+        return None
+    reason = verify_run_file(root / SPLITS / run_file.name)
+    return None if reason is None else f"its split table: {reason}"
 
 
 def verify_run_file(path: Path, require_check: bool = True) -> str | None:

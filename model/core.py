@@ -38,6 +38,7 @@ from urbanize.model.policy_set import PolicySet, split_policy_keywords
 from urbanize.model.population import Population
 from urbanize.model.services import CityServices
 from urbanize.model.space import CityGrid
+from urbanize.model.splits import SplitCollector
 from urbanize.model.synth import place_in_cells, starting_population
 from urbanize.policies.registry import resolve
 
@@ -94,6 +95,8 @@ class UrbanizationModel(mesa.Model):
             parameters as flat keywords ``policy__param`` or ``"policy.param"`` (e.g.
             ``rented_residence_hukou__contribution_years=3``), the form ``mesa.batch_run`` and SolaraViz
             sweep; the policy must be active. Numpy integers and floats are accepted wherever a number is.
+        splits: collect the split table (model/splits.py) every ``splits`` months (0: never, the default);
+            ``model.split_table()`` or ``model.datacollector.get_table_dataframe("splits")`` returns it.
 
     Mesa interface:
         ``model.datacollector`` is a ``mesa.DataCollector`` (:class:`~urbanize.model.datacollection.
@@ -121,6 +124,7 @@ class UrbanizationModel(mesa.Model):
         rng: Any = None,
         policy_params: Mapping[str, Mapping[str, Any]] | None = None,
         agents: AgentsMode = "auto",
+        splits: int = 0,
         **behaviour: Any,
     ) -> None:
         if isinstance(rng, np.random.SeedSequence):
@@ -150,6 +154,8 @@ class UrbanizationModel(mesa.Model):
         households, scale = docs_scale.households(households), docs_scale.scale(scale)  # docs examples only
         if agents not in ("auto", "all", "lazy"):
             raise ParameterError(f"agents = {agents!r} must be one of auto, all, lazy")
+        if not isinstance(splits, int | np.integer) or isinstance(splits, bool) or not 0 <= splits <= MAX_MONTHS:
+            raise ParameterError(f"splits = {splits!r} must be whole months between split tables, 0 (none) to 1200")
         self.city = self.profile.name
         self.policy_set = PolicySet(self, resolve(policies, policy_params))
         self.month = 0
@@ -187,6 +193,8 @@ class UrbanizationModel(mesa.Model):
             cls.decide_settlement(self, rows)  # the starting intentions, so month 0 reports them
             cls.decide_hukou_willingness(self, rows)
         self.datacollector = IndicatorCollector(registry())
+        self.split_collector = SplitCollector(int(splits))
+        self.datacollector.tables["splits"] = self.split_collector.table  # a Mesa table (docs/mesa.md)
         self.collect()
 
     # --- construction helpers ------------------------------------------------------------------------------
@@ -400,6 +408,8 @@ class UrbanizationModel(mesa.Model):
         """Compute every registered indicator for the current month (into ``self.datacollector``)."""
         snap = Snapshot(self)
         self.datacollector.collect(self, snap)
+        if self.split_collector.due(self.month):
+            self.split_collector.collect(self)
         w, h = self.profile.width, self.profile.height
         cell = self.pop.cell_x.astype(np.int64) * h + self.pop.cell_y
         counts = np.bincount(cell, weights=snap.pw, minlength=w * h).reshape(w, h)
@@ -427,6 +437,11 @@ class UrbanizationModel(mesa.Model):
         df["month"] = df["month"].astype(int)
         df.insert(1, "date", calendar.dates(df["month"]).to_numpy())
         return df
+
+    def split_table(self) -> pd.DataFrame:
+        """The split table (model/splits.py): access, coverage and recipient indicators by group, sex and age
+        band, one row per month collected (every ``splits`` months; empty with ``splits=0``)."""
+        return self.split_collector.frame()
 
     def parameters(self) -> dict[str, Any]:
         """Every parameter of this run (for manifests)."""
