@@ -24,6 +24,7 @@ from mesa.discrete_space import Cell
 
 from urbanize.agents.household import HOUSEHOLD_CLASSES, Household
 from urbanize.model import arrivals, calendar, docs_scale, life
+from urbanize.model.budget import CityBudget
 from urbanize.model.city import CityProfile, load_city
 from urbanize.model.datacollection import IndicatorCollector
 from urbanize.model.enums import HouseholdType, Registration, Residence
@@ -162,6 +163,7 @@ class UrbanizationModel(mesa.Model):
         self.flows: dict[str, float] = defaultdict(float)
         self.cumulative: dict[str, float] = defaultdict(float)
         self.ledger = FiscalLedger()
+        self.budget = CityBudget(self)  # revenue, balance; limits nothing unless a policy sets one
         self.hukou = HukouOffice(self)
         self.labour = LabourMarket(self)
         self.type_weight: dict[str, float] = {}
@@ -290,6 +292,7 @@ class UrbanizationModel(mesa.Model):
         """Phase 7: book the month's costs; collect the indicators."""
         self.services.book()
         self.ledger.close_month()
+        self.budget.close_month()
         self.collect()
 
     # --- state changes used by decisions and policies ----------------------------------------------------------
