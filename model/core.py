@@ -96,8 +96,8 @@ class UrbanizationModel(mesa.Model):
             parameters as flat keywords ``policy__param`` or ``"policy.param"`` (e.g.
             ``rented_residence_hukou__contribution_years=3``), the form ``mesa.batch_run`` and SolaraViz
             sweep; the policy must be active. Numpy integers and floats are accepted wherever a number is.
-        splits: collect the split table (model/splits.py) every ``splits`` months (0: never, the default);
-            ``model.split_table()`` or ``model.datacollector.get_table_dataframe("splits")`` returns it.
+        splits: collect the split table (model/splits.py) every ``splits`` months and at the end of ``run`` (0:
+            never, the default); ``model.split_table()`` or ``model.datacollector.get_table_dataframe("splits")``.
 
     Mesa interface:
         ``model.datacollector`` is a ``mesa.DataCollector`` (:class:`~urbanize.model.datacollection.
@@ -196,7 +196,7 @@ class UrbanizationModel(mesa.Model):
             cls.decide_hukou_willingness(self, rows)
         self.datacollector = IndicatorCollector(registry())
         self.split_collector = SplitCollector(int(splits))
-        self.datacollector.tables["splits"] = self.split_collector.table  # a Mesa table (docs/mesa.md)
+        self.datacollector.table_providers["splits"] = self.split_collector.frame  # get_table_dataframe("splits")
         self.collect()
 
     # --- construction helpers ------------------------------------------------------------------------------
@@ -428,6 +428,7 @@ class UrbanizationModel(mesa.Model):
                 progress(self.month)
         for policy in self.policy_set:
             policy.finalize(self)
+        self.split_collector.finish(self)  # the split table holds the run's last month too
         return self
 
     def indicators(self) -> pd.DataFrame:

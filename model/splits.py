@@ -23,13 +23,16 @@ Groups are household types (``migrant``, ``local_farmer``, ``urban_poor``, ``urb
 local urban hukou becomes an urban resident (model/core.py), as in the indicators.
 
 Cost: one weighted ``np.bincount`` per count and base over 88 cells (4 groups x 2 sexes x 11 bands), about a
-dozen per collection; collected every ``splits`` months (``UrbanizationModel(splits=...)``, 0 = never).
+dozen per collection; collected every ``splits`` months (``UrbanizationModel(splits=...)``, 0 = never): a
+collection costs about a fifth of a month's step at 100,000 households (docs/model.md, "The split table"), so
+``urbanize run`` and sweeps collect yearly; ``UrbanizationModel.run`` adds the last month of the run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,16 +51,40 @@ SEXES = ("male", "female")
 N_CELLS = len(GROUPS) * 2 * N_BANDS
 COLUMNS = ("month", "date", "indicator", "level", "unit", "group", "sex", "age_band", "count", "base", "value")
 
-RowMask = Callable[["UrbanizationModel"], np.ndarray]
+RowMask = Callable[["Rows"], "np.ndarray | None"]
+#: age band of each whole year of age 0-120 (bands start at whole years, so the floor of an age has its band)
+_BAND_OF_YEAR = band_of(np.arange(121)).astype(np.intp)
+
+
+class Rows:
+    """The arrays of one collection, computed once and shared by the splits that need them."""
+
+    def __init__(self, model: UrbanizationModel) -> None:
+        self.model = model
+        self.pop: Population = model.pop
+        self._cache: dict[str, np.ndarray] = {}
+
+    def get(self, key: str, fn: Callable[[], np.ndarray]) -> np.ndarray:
+        if key not in self._cache:
+            self._cache[key] = fn()
+        return self._cache[key]
+
+    def enrolled_share(self) -> np.ndarray:
+        pop = self.pop
+        return self.get("enrolled", lambda: _share(
+            pop.use_primary_school + pop.use_junior_school + pop.use_private_migrant_school, self.school_age()))
+
+    def school_age(self) -> np.ndarray:
+        return self.get("school_age", lambda: self.pop.kids_6_11 + self.pop.kids_12_14)
 
 
 @dataclass(frozen=True)
 class Split:
     """One split indicator.
 
-    ``level`` ``head``: ``base(model)`` and ``has(model)`` are per-household masks (or 0-1 weights).
+    ``level`` ``head``: ``base(rows)`` and ``has(rows)`` are per-household masks (``base`` None: every household).
     ``level`` ``persons``: ``base`` and ``has`` are per-household shares of the household's persons in ``bands``
-    who are in the base and who hold the service.
+    who are in the base (None: all of them) and who hold the service.
     """
 
     name: str
@@ -70,36 +97,26 @@ class Split:
     bands: tuple[int, ...] = ()  # persons level: the age bands of the persons served
 
 
+def _weighted(persons: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    return persons * weight
+
+
 def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    den = den.astype(np.float64)
-    return np.divide(num, den, out=np.zeros(den.shape), where=den > 0).clip(0.0, 1.0)
+    return np.minimum(np.divide(num, den, out=np.zeros(den.shape), where=den > 0), 1.0)
 
 
-def _col(name: str) -> Callable[[Population], np.ndarray]:
-    return lambda pop: pop.col(name)
+def _all(r: Rows) -> None:
+    return None
 
 
-def _enrolled(m: UrbanizationModel) -> np.ndarray:
-    pop = m.pop
-    return pop.use_primary_school + pop.use_junior_school + pop.use_private_migrant_school
-
-
-def _school_age(m: UrbanizationModel) -> np.ndarray:
-    return m.pop.kids_6_11 + m.pop.kids_12_14
-
-
-def _all(m: UrbanizationModel) -> np.ndarray:
-    return np.ones(m.pop.n, dtype=bool)
-
-
-def _registered(m: UrbanizationModel) -> np.ndarray:
-    reg = m.pop.reg
+def _registered(r: Rows) -> np.ndarray:
+    reg = r.pop.reg
     return (reg >= Registration.REGISTERED) & (reg <= Registration.HUKOU_APPLICANT)
 
 
 def _covered(col: str, codes: tuple[int, int]) -> RowMask:
-    def covered(m: UrbanizationModel) -> np.ndarray:
-        v = m.pop.col(col)
+    def covered(r: Rows) -> np.ndarray:
+        v = r.pop.col(col)
         return (v == codes[0]) | (v == codes[1])
 
     return covered
@@ -115,25 +132,23 @@ def _splits() -> tuple[Split, ...]:
 
     return (
         Split("registration_rate", "Share of non-local-hukou residents registered, with a permit or applying",
-              "head", "persons", lambda m: ~m.pop.hukou_local, _registered, ("registration_rate",)),
+              "head", "persons", lambda r: ~r.pop.hukou_local, _registered, ("registration_rate",)),
         Split("settlement_intention", "Share of migrants intending to settle", "head", "persons",
-              lambda m: ~m.pop.hukou_local & (m.pop.htype == HouseholdType.MIGRANT),
-              lambda m: m.pop.intends_settle, ("settlement_intention",)),
+              lambda r: ~r.pop.hukou_local & (r.pop.htype == HouseholdType.MIGRANT),
+              lambda r: r.pop.intends_settle, ("settlement_intention",)),
         Split("urban_hukou_share", "Share of residents with local urban hukou", "head", "persons",
-              _all, lambda m: m.pop.hukou_local & m.pop.hukou_urban),
+              _all, lambda r: r.pop.hukou_local & r.pop.hukou_urban),
         Split("children_enrolment_rate", "Share of children aged 6-14 enrolled in a public or private school",
-              "persons", "persons", lambda m: np.ones(m.pop.n),
-              lambda m: _share(_enrolled(m), _school_age(m)), ("migrant_children_enrolment_rate",), (2, 3)),
+              "persons", "persons", _all, Rows.enrolled_share, ("migrant_children_enrolment_rate",), (2, 3)),
         Split("children_public_school_share", "Share of enrolled children aged 6-14 in public schools",
-              "persons", "persons", lambda m: _share(_enrolled(m), _school_age(m)),
-              lambda m: _share(m.pop.use_primary_school + m.pop.use_junior_school, _school_age(m)),
+              "persons", "persons", Rows.enrolled_share,
+              lambda r: _share(r.pop.use_primary_school + r.pop.use_junior_school, r.school_age()),
               ("migrant_children_public_school_share",), (2, 3)),
         Split("health_profile_coverage_children", "Share of children aged 0-36 months with a health-care profile",
-              "persons", "persons", lambda m: np.ones(m.pop.n),
-              lambda m: _share(m.pop.use_child_health, m.pop.kids_0_2),
+              "persons", "persons", _all, lambda r: _share(r.pop.use_child_health, r.pop.kids_0_2),
               ("health_profile_coverage_migrant_children", "health_profile_coverage_local_children"), (0,)),
         Split("maternal_health_coverage", "Share of households with a pregnancy whose mother has a health profile",
-              "head", "households", lambda m: m.pop.pregnant > 0, lambda m: m.pop.use_maternal_health > 0,
+              "head", "households", lambda r: r.pop.pregnant > 0, lambda r: r.pop.use_maternal_health > 0,
               ("maternal_health_coverage_migrant",)),
         Split("urban_medical_insurance_coverage", "Share of households in urban medical insurance", "head",
               "households", _all, _covered("insured", (INSURANCE_EMPLOYEE, INSURANCE_RESIDENT)),
@@ -142,13 +157,13 @@ def _splits() -> tuple[Split, ...]:
               "households", _all, _covered("pension", (PENSION_EMPLOYEE, PENSION_RESIDENT)),
               ("pension_coverage_migrant", "pension_coverage_local_farmer")),
         Split("assistance_recipients", "Share of households receiving dibao or one-off hardship aid this month",
-              "head", "households", _all, lambda m: (m.pop.dibao > 0) | (m.pop.aid_month == m.month),
+              "head", "households", _all, lambda r: (r.pop.dibao > 0) | (r.pop.aid_month == r.model.month),
               ("assistance_recipients_female", "assistance_recipients_male", "assistance_recipients_migrant",
                "assistance_recipients_local_farmer")),
         Split("training_participation", "Share of households whose head is in subsidised vocational training",
-              "head", "households", _all, lambda m: m.pop.use_training > 0, ("training_participants",)),
+              "head", "households", _all, lambda r: r.pop.use_training > 0, ("training_participants",)),
         Split("public_rental_share", "Share of households living in public rental flats", "head", "households",
-              _all, lambda m: m.pop.residence == Residence.PUBLIC_RENTAL, ("public_rental_households",)),
+              _all, lambda r: r.pop.residence == Residence.PUBLIC_RENTAL, ("public_rental_households",)),
     )
 
 
@@ -168,66 +183,79 @@ def split_names() -> list[str]:
 
 
 class SplitCollector:
-    """Collects the split table every ``every`` months into column lists (``table`` is a Mesa table)."""
+    """Collects the split table every ``every`` months (month 0 included; 0: never). Each collection is kept as
+    numpy arrays of cell codes; :meth:`frame` turns them into the long table."""
 
     def __init__(self, every: int) -> None:
         self.every = int(every)
-        self.table: dict[str, list] = {c: [] for c in COLUMNS if c != "date"}
+        self.chunks: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]] = []  # month, split, cells, count, base
 
     def due(self, month: int) -> bool:
         return self.every > 0 and month % self.every == 0
 
+    def finish(self, model: UrbanizationModel) -> None:
+        """At the end of a run: the last month too, when it was not collected."""
+        if self.every > 0 and not (self.chunks and self.chunks[-1][0] == model.month):
+            self.collect(model)
+
     def collect(self, model: UrbanizationModel) -> None:
-        """Append the month's rows (every split, every non-empty cell)."""
-        pop = model.pop
-        n = pop.n
-        htype = pop.htype[:n].astype(np.int64)
-        head = (htype * 2 + pop.head_female[:n]) * N_BANDS + band_of(pop.head_age[:n])
-        weight = pop.weight[:n]
-        pw = pop.persons()[:n] * weight
+        """Add the month's cells (every split, every cell with a non-empty base)."""
+        r = Rows(model)
+        pop = r.pop
+        htype = pop.htype.astype(np.intp)
+        years = np.minimum(pop.head_age, 120).astype(np.intp)
+        head = (htype * 2 + pop.head_female) * N_BANDS + _BAND_OF_YEAR[years]
+        weight = pop.weight
+        pw = pop.persons() * weight
         members = pop.members
-        for spec in splits():
-            base = np.asarray(spec.base(model), dtype=np.float64)
-            has = np.asarray(spec.has(model), dtype=np.float64)
+        by_group = np.arange(len(GROUPS)) * 2 * N_BANDS
+        for k, spec in enumerate(splits()):
+            base = spec.base(r)
+            has = spec.has(r)
             if spec.level == "head":
                 w = pw if spec.unit == "persons" else weight
-                wb = w * base
+                wb = w if base is None else w * base
                 count = np.bincount(head, weights=wb * has, minlength=N_CELLS)
                 den = np.bincount(head, weights=wb, minlength=N_CELLS)
             else:
                 count, den = np.zeros(N_CELLS), np.zeros(N_CELLS)
                 for sex in (0, 1):
                     for band in spec.bands:
-                        persons = members[sex, band] * weight
-                        cells = (np.arange(len(GROUPS)) * 2 + sex) * N_BANDS + band
-                        den[cells] = np.bincount(htype, weights=persons * base, minlength=len(GROUPS))
+                        persons = r.get(f"p{sex}{band}", partial(_weighted, members[sex, band], weight))
+                        cells = by_group + sex * N_BANDS + band
+                        pb = persons if base is None else persons * base
+                        den[cells] = np.bincount(htype, weights=pb, minlength=len(GROUPS))
                         count[cells] = np.bincount(htype, weights=persons * has, minlength=len(GROUPS))
-            self._append(model.month, spec, count, den)
-
-    def _append(self, month: int, spec: Split, count: np.ndarray, den: np.ndarray) -> None:
-        cells = np.flatnonzero(den > 0)
-        k = cells.size
-        group, rest = np.divmod(cells, 2 * N_BANDS)
-        sex, band = np.divmod(rest, N_BANDS)
-        t = self.table
-        t["month"].extend([month] * k)
-        t["indicator"].extend([spec.name] * k)
-        t["level"].extend([spec.level] * k)
-        t["unit"].extend([spec.unit] * k)
-        t["group"].extend(GROUPS[g] for g in group.tolist())
-        t["sex"].extend(SEXES[s] for s in sex.tolist())
-        t["age_band"].extend(BAND_NAMES[b] for b in band.tolist())
-        t["count"].extend(count[cells].tolist())
-        t["base"].extend(den[cells].tolist())
-        t["value"].extend((count[cells] / den[cells]).tolist())
+            keep = np.flatnonzero(den > 0)
+            self.chunks.append((model.month, k, keep, count[keep], den[keep]))
 
     def frame(self) -> pd.DataFrame:
         """The long-format table (``COLUMNS``); ``date`` is the first day of the month."""
-        df = pd.DataFrame({c: self.table[c] for c in COLUMNS if c != "date"})
-        df["month"] = df["month"].astype(int)
+        specs = splits()
+        if not self.chunks:
+            return pd.DataFrame({c: pd.Series(dtype=float if c in ("count", "base", "value") else object)
+                                 for c in COLUMNS})
+        sizes = [c[2].size for c in self.chunks]
+        month = np.repeat([c[0] for c in self.chunks], sizes)
+        which = np.repeat([c[1] for c in self.chunks], sizes)
+        cells = np.concatenate([c[2] for c in self.chunks])
+        count = np.concatenate([c[3] for c in self.chunks])
+        base = np.concatenate([c[4] for c in self.chunks])
+        group, rest = np.divmod(cells, 2 * N_BANDS)
+        sex, band = np.divmod(rest, N_BANDS)
+        df = pd.DataFrame({
+            "month": month.astype(int),
+            "indicator": np.array([s.name for s in specs], dtype=object)[which],
+            "level": np.array([s.level for s in specs], dtype=object)[which],
+            "unit": np.array([s.unit for s in specs], dtype=object)[which],
+            "group": np.array(GROUPS, dtype=object)[group],
+            "sex": np.array(SEXES, dtype=object)[sex],
+            "age_band": np.array(BAND_NAMES, dtype=object)[band],
+            "count": count,
+            "base": base,
+            "value": count / base,
+        })
         df.insert(1, "date", calendar.dates(df["month"]).to_numpy())
-        for c in ("indicator", "level", "unit", "group", "sex", "age_band"):
-            df[c] = df[c].astype(str)
         return df
 
 

@@ -119,8 +119,18 @@ def test_splits_are_off_by_default_and_a_mesa_table_when_on() -> None:
     m = UrbanizationModel(city="changshu", households=200, rng=3, agents="lazy", splits=1)
     m.run(1)
     mesa_table = m.datacollector.get_table_dataframe("splits")
-    assert mesa_table.equals(m.split_table().drop(columns=["date"]))
+    assert mesa_table.equals(m.split_table())
     assert set(mesa_table["month"]) == {0, 1}
+
+
+def test_a_run_ends_with_its_last_month_collected_once() -> None:
+    m = UrbanizationModel(city="jinnan", households=200, rng=3, agents="lazy", splits=5)
+    m.run(3)
+    m.run(3)
+    m.run(0)
+    assert sorted(set(m.split_table()["month"])) == [0, 3, 5, 6]
+    assert len(m.split_table()) == len(m.split_table().drop_duplicates(["month", "indicator", "group", "sex",
+                                                                         "age_band"]))
 
 
 def test_splits_change_no_indicator() -> None:

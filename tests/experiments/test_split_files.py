@@ -66,6 +66,9 @@ def test_run_writes_splits_and_the_splits_command_shows_a_table(tmp_path: Path, 
     out = tmp_path / "run"
     assert main(["run", "--city", "changshu", "--years", "0.25", "--households", "300", "--seed", "2",
                  "--out", str(out), "--no-progress"]) == 0
+    assert sorted(set(pd.read_parquet(out / "splits.parquet")["month"])) == [0, 3]  # yearly, and the last month
+    assert main(["run", "--city", "changshu", "--years", "0.25", "--households", "300", "--seed", "2",
+                 "--out", str(out), "--no-progress", "--splits", "1"]) == 0
     df = pd.read_parquet(out / "splits.parquet")
     assert sorted(set(df["month"])) == [0, 1, 2, 3]
     capsys.readouterr()
@@ -75,7 +78,7 @@ def test_run_writes_splits_and_the_splits_command_shows_a_table(tmp_path: Path, 
     assert "pension_coverage, local_farmer, month 3" in text and "female" in text and "30-44" in text
     assert (tmp_path / "p.png").stat().st_size > 5_000
     assert main(["run", "--city", "changshu", "--years", "0.25", "--households", "300", "--seed", "2",
-                 "--out", str(out), "--no-progress", "--no-splits"]) == 0
+                 "--out", str(out), "--no-progress", "--splits", "0"]) == 0
     assert not (out / "splits.parquet").exists()  # the earlier run's table is gone with its run
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from urbanize.model import UrbanizationModel
 from urbanize.model.budget import FiscalParams
@@ -113,3 +115,35 @@ def test_a_tight_budget_shrinks_school_constructions_effect() -> None:
     assert unlimited.mean() > 0
     assert tight.mean() < 0.25 * unlimited.mean(), (tight, unlimited)
     assert shrink.mean() > 3 * shrink.std(ddof=1) / np.sqrt(len(seeds)), shrink  # beyond replicate noise
+
+
+_SECTORS = ("education", "health", "housing", "social_assistance", "social_security", "training", "registration",
+            "community")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    charges=st.lists(
+        st.tuples(st.sampled_from(_SECTORS), st.floats(0, 1e9), st.sampled_from(("city", "district", "province",
+                                                                               "central", "households"))),
+        max_size=20,
+    ),
+    share=st.floats(0, 0.5),
+)
+def test_transfers_move_spending_between_payers_and_never_create_or_lose_any(charges, share) -> None:
+    ledger = FiscalLedger()
+    ledger.transfers = FiscalParams(**{f"{s}_province": share for s in _SECTORS}, **{f"{s}_central": share
+                                                                                      for s in _SECTORS})
+    for sector, amount, payer in charges:
+        ledger.charge(sector, amount, payer)
+    ledger.close_month()
+    public = sum(a for _, a, p in charges if p != "households")
+    assert ledger.spend() == pytest.approx(public, rel=1e-9, abs=1e-6)
+    assert ledger.spend(payer="households") == pytest.approx(
+        sum(a for _, a, p in charges if p == "households"), rel=1e-9, abs=1e-6)
+    local = sum(a for _, a, p in charges if p in ("city", "district"))
+    assert ledger.spend(payer="city") + ledger.spend(payer="district") == pytest.approx(
+        (1 - 2 * share) * local, rel=1e-9, abs=1e-6)
+    for sector in _SECTORS:
+        assert ledger.spend(sector) == pytest.approx(
+            sum(a for s, a, p in charges if s == sector and p != "households"), rel=1e-9, abs=1e-6)
