@@ -136,15 +136,16 @@ def check_folder(root: Path, kind: str, force: bool = False) -> None:
         )
 
 
-def set_aside(root: Path, path: Path) -> Path:
+def set_aside(root: Path, path: Path, name: str | None = None) -> Path:
     """Move ``path`` into ``root/set_aside/`` under a time-stamped name (never deleted); returns the new path."""
     dest_dir = root / SET_ASIDE
     dest_dir.mkdir(exist_ok=True)
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S")
-    dest = dest_dir / f"{path.name}.{stamp}"
+    name = name or path.name
+    dest = dest_dir / f"{name}.{stamp}"
     n = 1
     while dest.exists():
-        dest = dest_dir / f"{path.name}.{stamp}-{n}"
+        dest = dest_dir / f"{name}.{stamp}-{n}"
         n += 1
     os.replace(path, dest)
     return dest
@@ -257,10 +258,12 @@ class SweepDir:
                 good.add(rid)
                 continue
             moved = set_aside(self.root, path)
-            for other in (self.runs / f"{rid}{CHECK_SUFFIX}", self.root / SPLITS / path.name,
-                          self.root / SPLITS / f"{rid}{CHECK_SUFFIX}"):
-                if other.exists():
-                    set_aside(self.root, other)
+            check = self.runs / f"{rid}{CHECK_SUFFIX}"
+            if check.exists():
+                set_aside(self.root, check)
+            for other in (self.root / SPLITS / path.name, self.root / SPLITS / f"{rid}{CHECK_SUFFIX}"):
+                if other.exists():  # named apart from the run file's copy
+                    set_aside(self.root, other, f"{SPLITS}-{other.name}")
             bad.append((rid, reason, moved))
         return good, bad
 
