@@ -6,6 +6,7 @@ process (so peaks do not mix), plus the full-scale Changshu run (one agent per r
     python benchmarks/bench_model.py                  # sizes 10k, 100k, 1M (12 months each) + full Changshu
     python benchmarks/bench_model.py --sizes 100000 --months 24 --no-full
     python benchmarks/bench_model.py --repeat 3          # best and median of three runs per size
+    python benchmarks/bench_model.py --sizes 100000 --no-full --repeat 3 --splits 1   # with the monthly split table
 
 Targets (one core of the reference machine): >= 2 M household-steps/s at 100k households; full-scale Changshu
 over 10 years within 3 minutes and 4 GB.
@@ -22,11 +23,13 @@ import sys
 import time
 
 
-def measure(city: str, policies: str, households: int | None, scale: float | None, months: int, seed: int) -> dict:
+def measure(city: str, policies: str, households: int | None, scale: float | None, months: int, seed: int,
+            splits: int = 0) -> dict:
     from urbanize.model import UrbanizationModel
 
     t0 = time.perf_counter()
-    m = UrbanizationModel(city=city, policies=policies, households=households, scale=scale, rng=seed)
+    m = UrbanizationModel(city=city, policies=policies, households=households, scale=scale, rng=seed,
+                          splits=splits)
     t1 = time.perf_counter()
     m.run(months)
     t2 = time.perf_counter()
@@ -61,6 +64,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1,
                     help="runs per size, each in a fresh process; reports the best and the median (shared machines "
                          "are noisy: the best is the machine's capability, the median what to expect)")
+    ap.add_argument("--splits", type=int, default=0,
+                    help="collect the split table every N months (model/splits.py; 0: off, the model's default)")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -70,7 +75,7 @@ def main() -> None:
           + ("   (best of runs; median)" if args.repeat > 1 else ""))
     for size in [int(s) for s in args.sizes.split(",") if s]:
         runs = [in_subprocess(city=args.city, policies=args.policies, households=size, scale=None,
-                              months=args.months, seed=1) for _ in range(max(args.repeat, 1))]
+                              months=args.months, seed=1, splits=args.splits) for _ in range(max(args.repeat, 1))]
         r = max(runs, key=lambda x: x["household_steps_per_s"])
         median = sorted(x["household_steps_per_s"] for x in runs)[len(runs) // 2]
         print(f"{r['households']:>10,} {r['months']:>6} {r['init_s']:>7} {r['run_s']:>7} "

@@ -48,10 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"urbanize {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    from urbanize.experiments import list_cli, run_cli
+    from urbanize.experiments import list_cli, run_cli, splits_cli
 
     run_cli.register(sub)
     list_cli.register(sub)
+    splits_cli.register(sub)
     for module_name in (
         "urbanize.experiments.batch_cli",
         "urbanize.experiments.validate_cli",

@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst.add_argument(
         "--city", default=None, help="parameters only: the values this city uses (its [behaviour] table)"
     )
+    lst.add_argument("--site", default=None, help="indicators: only those a pilot site monitors "
+                                                  "(zhengzhou, yanta, jinnan, changshu)")
+    lst.add_argument("--sector", default=None, help="indicators: only those of a sector (education, health, ...)")
     lst.set_defaults(handler=cmd_list)
 
 
@@ -112,8 +115,12 @@ def rows(what: str, city: str | None = None, provenance: str | None = None) -> l
             return [{"name": name, "policies": list(names)} for name, names in sorted(registry.packages().items())]
         case "indicators":
             from urbanize.model.indicators import list_indicators
+            from urbanize.model.indicators.meta import sector_of, sites_of
 
-            return [{"name": name, "doc": doc} for name, doc in list_indicators()]
+            return [
+                {"name": name, "doc": doc, "sector": sector_of(name), "sites": list(sites_of(name))}
+                for name, doc in list_indicators()
+            ]
         case "parameters":
             return parameter_rows(city, provenance)
         case "specs":
@@ -153,6 +160,24 @@ def _spec_row(path: Path) -> dict[str, Any]:
     }
 
 
+def indicator_rows(site: str | None = None, sector: str | None = None) -> list[dict[str, Any]]:
+    """The indicators a site monitors and of a sector (either may be None: all).
+
+    Raises:
+        UrbanizeError: an unknown site or sector, naming the valid ones.
+    """
+    from urbanize.model.indicators.meta import SECTORS, SITES
+
+    if site is not None and site not in SITES:
+        raise UrbanizeError(f"unknown site '{site}'; sites: {', '.join(SITES)}")
+    if sector is not None and sector not in SECTORS:
+        raise UrbanizeError(f"unknown sector '{sector}'; sectors: {', '.join(SECTORS)}")
+    return [
+        r for r in rows("indicators")
+        if (site is None or site in r["sites"]) and (sector is None or r["sector"] == sector)
+    ]
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     if args.what != "parameters" and (args.provenance or args.city or args.format == "markdown"):
         flag = "--provenance" if args.provenance else "--city" if args.city else "--format markdown"
@@ -161,6 +186,16 @@ def cmd_list(args: argparse.Namespace) -> int:
         from urbanize.model.city import load_city
 
         load_city(args.city)  # an unknown city: one line naming the cities
+    site, sector = getattr(args, "site", None), getattr(args, "sector", None)
+    if (site or sector) and args.what != "indicators":
+        raise UrbanizeError("--site and --sector filter 'urbanize list indicators' only")
+    if args.what == "indicators":
+        found = indicator_rows(site, sector)
+        if args.format == "json":
+            print(json.dumps(found, indent=1))
+        for r in found if args.format == "text" else []:
+            print(f"{r['name']:<44} {r['sector']:<18} {r['doc']}")
+        return 0
     if args.format == "json":
         print(json.dumps(rows(args.what, args.city, args.provenance), indent=1, default=str))
         return 0
@@ -185,9 +220,6 @@ def cmd_list(args: argparse.Namespace) -> int:
             from urbanize.policies.catalogue import format_packages
 
             print(format_packages())
-        case "indicators":
-            for r in rows("indicators"):
-                print(f"{r['name']:<44} {r['doc']}")
         case "parameters":
             for r in rows("parameters", args.city, args.provenance):
                 print(

@@ -1,6 +1,7 @@
 """``urbanize run``: one city, one policy package, written to a folder.
 
-The folder holds ``indicators.parquet``, ``indicators.png`` and ``manifest.json`` (kind ``run``). A rerun on the
+The folder holds ``indicators.parquet``, ``indicators.png``, ``splits.parquet`` (the split table, model/splits.py,
+every ``--splits`` months and the last; not with ``--splits 0``) and ``manifest.json`` (kind ``run``). A rerun on the
 same folder replaces them (each file renamed into place, the manifest last), so ``make demo`` can be run again;
 a folder holding another kind of output or files ``run`` did not write is refused unless ``--force``, and even
 then nothing ``run`` did not write is deleted: a file in the way is moved to ``set_aside/``.
@@ -49,6 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="write into a folder holding other files or another kind of output (nothing is deleted: "
                           "files in the way are moved to set_aside/)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--splits", type=int, default=12, metavar="MONTHS",
+                     help="months between rows of splits.parquet (indicators by group, sex and age band; the last "
+                          "month is always in it); 0: no split table. Monthly (1) costs about a fifth of the run")
     run.set_defaults(handler=cmd_run)
 
 
@@ -117,7 +121,7 @@ def build_model(args: argparse.Namespace) -> Any:
     households = args.households if args.scale is None else None
     return UrbanizationModel(
         city=args.city, policies=args.policies, households=households, scale=args.scale, rng=args.seed,
-        policy_params=policy_params, **model_params,
+        policy_params=policy_params, splits=getattr(args, "splits", 12), **model_params,
     )
 
 
@@ -183,10 +187,15 @@ def write_outputs(out: Path, model: Any, df: pd.DataFrame, args: argparse.Namesp
         manifest = manifest_for(model, args, int(df["month"].iloc[-1]), elapsed)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
         plot_indicators(df, tmp / "indicators.png", f"{model.profile.display_name}: {args.policies}")
-        names = ("indicators.parquet", "indicators.png", "manifest.json")  # manifest last: marks completion
+        names: tuple[str, ...] = ("indicators.parquet", "indicators.png", "manifest.json")  # manifest last
+        if model.split_collector.every > 0:
+            model.split_table().to_parquet(tmp / "splits.parquet", index=False)
+            names = ("splits.parquet", *names)
         ours = folder_kind(out) in ("run", None)
         if ours:
             (out / "manifest.json").unlink(missing_ok=True)
+            if "splits.parquet" not in names:  # an earlier run's split table would not match this run
+                (out / "splits.parquet").unlink(missing_ok=True)
         for name in names:
             if not ours and (out / name).exists():
                 set_aside(out, out / name)

@@ -54,14 +54,21 @@ class RunOutcome:
     worker_seconds: float = 0.0  # everything the worker did for this run
     setup_seconds: float = 0.0  # one-off start-up work (imports) done by a worker's first run
     meta: dict[str, Any] = field(default_factory=dict)
+    splits: pd.DataFrame | None = None  # the run's split table (model/splits.py), when the run made one
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
 
+#: months between split tables in sweeps (model/splits.py): yearly and the last month, so a sweep's split files
+#: stay small (about 1,000 rows a collection); ``urbanize run`` collects them monthly
+SWEEP_SPLIT_EVERY = 12
+
+
 def run_one(cfg: RunConfig) -> pd.DataFrame:
-    """Build the model for ``cfg``, run it for ``cfg.months`` and return ``model.indicators()``."""
+    """Build the model for ``cfg``, run it for ``cfg.months`` and return ``model.indicators()``, with the split
+    table (every :data:`SWEEP_SPLIT_EVERY` months) in its ``attrs["splits"]``."""
     from urbanize.model import UrbanizationModel
     from urbanize.policies.registry import split_dotted
 
@@ -73,10 +80,13 @@ def run_one(cfg: RunConfig) -> pd.DataFrame:
         rng=cfg.seed(),
         policy_params=policy_params,
         agents="lazy",  # no Mesa Household objects: a batch run only reads the indicators
+        splits=SWEEP_SPLIT_EVERY,
         **model_params,
     )
-    model.run(months=cfg.months)
-    return model.indicators()
+    model.run(months=cfg.months)  # the split table holds the last month too
+    frame = model.indicators()
+    frame.attrs["splits"] = model.split_table()
+    return frame
 
 
 RunFn = Callable[[RunConfig], pd.DataFrame]
@@ -93,7 +103,10 @@ def execute(cfg: RunConfig, run_fn: RunFn | None = None) -> RunOutcome:
         out.setup_seconds = t1 - t0
         frame = (run_fn or run_one)(cfg)
         out.model_seconds = time.perf_counter() - t1
+        splits = frame.attrs.pop("splits", None)
         out.frame = _label(frame, cfg)
+        if isinstance(splits, pd.DataFrame):
+            out.splits = _label(splits, cfg, with_params=False)
     except Exception as exc:  # noqa: BLE001  (a failing run is recorded, not fatal)
         out.error = f"{type(exc).__name__}: {exc}"
         out.traceback = traceback.format_exc()
@@ -106,7 +119,7 @@ def _import_model() -> None:
     import urbanize.policies.registry  # noqa: F401
 
 
-def _label(frame: pd.DataFrame, cfg: RunConfig) -> pd.DataFrame:
+def _label(frame: pd.DataFrame, cfg: RunConfig, with_params: bool = True) -> pd.DataFrame:
     if "month" not in frame.columns:
         raise ValueError("the model's indicators() has no 'month' column")
     frame = frame.reset_index(drop=True)
@@ -119,6 +132,6 @@ def _label(frame: pd.DataFrame, cfg: RunConfig) -> pd.DataFrame:
         },
         index=frame.index,
     )
-    for name, value in cfg.params:
+    for name, value in cfg.params if with_params else ():
         labels[name] = value
     return pd.concat([labels, frame], axis=1)

@@ -8,6 +8,8 @@ Layout of a sweep's ``--out DIR`` (``compare`` adds ``comparison.csv`` and ``rep
                                     parameter columns, month, indicators...)
     DIR/runs/p00003-r0007.check.json  its SHA-256, byte count and row count, written with it
     DIR/runs/p00004-r0000.failed.json  a run that raised: its error and traceback
+    DIR/splits/p00003-r0007.parquet   its split table (model/splits.py; yearly), with its own .check.json;
+                                    the run's record names it, so a missing or damaged one reruns the run
     DIR/set_aside/...               run files found corrupt on resume, moved here (never deleted) and rerun
     DIR/.urbanize.lock              held while a command writes (``experiments/locking.py``)
 
@@ -24,7 +26,6 @@ exposes them to DuckDB as a view.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -42,20 +43,27 @@ from urbanize.experiments.provenance import (  # noqa: F401  (re-exported: run, 
     code_version,
     package_versions,
 )
+from urbanize.experiments.run_records import (  # noqa: F401  (re-exported: the run file checks)
+    CHECK_SUFFIX,
+    SPLITS,
+    verify_run_file,
+    verify_splits,
+    write_checked,
+)
 from urbanize.model.city import list_cities
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
+
 FORMAT = 2  # 2: run files have check records, manifests record their kind
 KINDS = ("run", "sweep", "compare", "calibration")
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
 SET_ASIDE = "set_aside"
-CHECK_SUFFIX = ".check.json"
 # what each kind of command writes at the top of its folder (hidden files are temporary files and the lock)
 OWN_ENTRIES = {
-    "run": {"indicators.parquet", "indicators.png", MANIFEST},
-    "sweep": {MANIFEST, RUNS, "report", SET_ASIDE},
-    "compare": {MANIFEST, RUNS, "report", SET_ASIDE, "comparison.csv"},
+    "run": {"indicators.parquet", "indicators.png", "splits.parquet", MANIFEST},
+    "sweep": {MANIFEST, RUNS, SPLITS, "report", SET_ASIDE},
+    "compare": {MANIFEST, RUNS, SPLITS, "report", SET_ASIDE, "comparison.csv"},
     # urbanize calibrate (experiments/calibrate.py): abc.db is pyabc's history (SQLite may add its journal)
     "calibration": {
         MANIFEST, SET_ASIDE, "abc.db", "abc.db-journal", "posterior.parquet", "calibrated.toml", "summary.csv",
@@ -133,15 +141,16 @@ def check_folder(root: Path, kind: str, force: bool = False) -> None:
         )
 
 
-def set_aside(root: Path, path: Path) -> Path:
+def set_aside(root: Path, path: Path, name: str | None = None) -> Path:
     """Move ``path`` into ``root/set_aside/`` under a time-stamped name (never deleted); returns the new path."""
     dest_dir = root / SET_ASIDE
     dest_dir.mkdir(exist_ok=True)
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S")
-    dest = dest_dir / f"{path.name}.{stamp}"
+    name = name or path.name
+    dest = dest_dir / f"{name}.{stamp}"
     n = 1
     while dest.exists():
-        dest = dest_dir / f"{path.name}.{stamp}-{n}"
+        dest = dest_dir / f"{name}.{stamp}-{n}"
         n += 1
     os.replace(path, dest)
     return dest
@@ -227,7 +236,7 @@ class SweepDir:
 
     def clean_partial(self) -> None:
         """Remove temporary files left by a killed sweep."""
-        for tmp in self.runs.glob(".*.tmp-*"):
+        for tmp in [*self.runs.glob(".*.tmp-*"), *(self.root / SPLITS).glob(".*.tmp-*")]:
             tmp.unlink(missing_ok=True)
 
     # --- runs ---------------------------------------------------------------------------------------------
@@ -249,7 +258,7 @@ class SweepDir:
         bad: list[tuple[str, str, Path]] = []
         for path in sorted(self.runs.glob("p*.parquet")):
             rid = path.name.removesuffix(".parquet")
-            reason = verify_run_file(path, require_check)
+            reason = verify_run_file(path, require_check) or verify_splits(self.root, path)
             if reason is None:
                 good.add(rid)
                 continue
@@ -257,6 +266,9 @@ class SweepDir:
             check = self.runs / f"{rid}{CHECK_SUFFIX}"
             if check.exists():
                 set_aside(self.root, check)
+            for other in (self.root / SPLITS / path.name, self.root / SPLITS / f"{rid}{CHECK_SUFFIX}"):
+                if other.exists():  # named apart from the run file's copy
+                    set_aside(self.root, other, f"{SPLITS}-{other.name}")
             bad.append((rid, reason, moved))
         return good, bad
 
@@ -272,58 +284,28 @@ class SweepDir:
                 out.append({"run_id": p.name.removesuffix(".failed.json"), "error": "unreadable failure record"})
         return out
 
-    def write_run(self, run_id: str, frame: pd.DataFrame, meta: dict[str, Any]) -> None:
-        """Write a run file and its check record (record first: a file without a matching record is rerun)."""
+    def write_run(
+        self, run_id: str, frame: pd.DataFrame, meta: dict[str, Any], splits: pd.DataFrame | None = None
+    ) -> None:
+        """Write a run file and its check record (record first: a file without a matching record is rerun); its
+        split table, when given, goes to ``splits/`` first, with its own record, named in the run's record."""
         table = pa.Table.from_pandas(frame, preserve_index=False)
         md = dict(table.schema.metadata or {})
         md[b"urbanize"] = json.dumps(meta, default=_json_default).encode()
         table = table.replace_schema_metadata(md)
-        path = self.runs / f"{run_id}.parquet"
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        pq.write_table(table, tmp)
-        data = tmp.read_bytes()
-        check = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": table.num_rows}
-        atomic_write_bytes(self.runs / f"{run_id}{CHECK_SUFFIX}", json.dumps(check).encode())
+        extra: dict[str, Any] = {}
+        if splits is not None:
+            (self.root / SPLITS).mkdir(exist_ok=True)
+            split_table = pa.Table.from_pandas(splits, preserve_index=False)
+            os.replace(*write_checked(self.root / SPLITS / f"{run_id}.parquet", split_table))
+            extra["splits"] = split_table.num_rows
+        tmp, path = write_checked(self.runs / f"{run_id}.parquet", table, extra)
         os.replace(tmp, path)
         (self.runs / f"{run_id}.failed.json").unlink(missing_ok=True)
 
     def write_failure(self, run_id: str, record: dict[str, Any]) -> None:
         record = dict(record, time=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
         atomic_write_bytes(self.runs / f"{run_id}.failed.json", json.dumps(record, indent=1).encode())
-
-
-def verify_run_file(path: Path, require_check: bool = True) -> str | None:
-    """Why the run file at ``path`` is not whole (None when it is): checked against its ``.check.json``."""
-    check_path = path.with_name(path.name.removesuffix(".parquet") + CHECK_SUFFIX)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return f"unreadable ({exc.strerror})"
-    if not data:
-        return "empty"
-    if check_path.is_file():
-        try:
-            check = json.loads(check_path.read_text())
-            expected_hash, expected_bytes, expected_rows = check["sha256"], check["bytes"], check["rows"]
-        except (OSError, ValueError, KeyError, TypeError):
-            return f"its record {check_path.name} is unreadable"
-        if len(data) != expected_bytes:
-            return f"{len(data):,} bytes instead of {expected_bytes:,} (truncated?)"
-        if hashlib.sha256(data).hexdigest() != expected_hash:
-            return "content differs from its record (SHA-256)"
-    elif require_check:
-        return f"no record {check_path.name} (written before it was complete?)"
-    else:
-        expected_rows = None
-    try:
-        rows = pq.read_metadata(pa.BufferReader(data)).num_rows
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        return f"not a readable Parquet file ({type(exc).__name__})"
-    if expected_rows is not None and rows != expected_rows:
-        return f"{rows} rows instead of {expected_rows}"
-    if rows == 0:
-        return "no rows"
-    return None
 
 
 def _overrides_text(overrides: dict[str, Any]) -> str:

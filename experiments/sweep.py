@@ -282,7 +282,7 @@ def _record(folder: SweepDir, cfg: RunConfig, outcome: RunOutcome, result: Sweep
             "model_seconds": outcome.model_seconds,
             "worker_seconds": outcome.worker_seconds,
         }
-        folder.write_run(cfg.run_id, outcome.frame, meta)
+        folder.write_run(cfg.run_id, outcome.frame, meta, outcome.splits)
         result.done += 1
     else:
         folder.write_failure(

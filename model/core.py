@@ -24,6 +24,7 @@ from mesa.discrete_space import Cell
 
 from urbanize.agents.household import HOUSEHOLD_CLASSES, Household
 from urbanize.model import arrivals, calendar, docs_scale, life
+from urbanize.model.budget import CityBudget
 from urbanize.model.city import CityProfile, load_city
 from urbanize.model.datacollection import IndicatorCollector
 from urbanize.model.enums import HouseholdType, Registration, Residence
@@ -38,6 +39,7 @@ from urbanize.model.policy_set import PolicySet, split_policy_keywords
 from urbanize.model.population import Population
 from urbanize.model.services import CityServices
 from urbanize.model.space import CityGrid
+from urbanize.model.splits import SplitCollector
 from urbanize.model.synth import place_in_cells, starting_population
 from urbanize.policies.registry import resolve
 
@@ -94,6 +96,8 @@ class UrbanizationModel(mesa.Model):
             parameters as flat keywords ``policy__param`` or ``"policy.param"`` (e.g.
             ``rented_residence_hukou__contribution_years=3``), the form ``mesa.batch_run`` and SolaraViz
             sweep; the policy must be active. Numpy integers and floats are accepted wherever a number is.
+        splits: collect the split table (model/splits.py) every ``splits`` months and at the end of ``run`` (0:
+            never, the default); ``model.split_table()`` or ``model.datacollector.get_table_dataframe("splits")``.
 
     Mesa interface:
         ``model.datacollector`` is a ``mesa.DataCollector`` (:class:`~urbanize.model.datacollection.
@@ -121,6 +125,7 @@ class UrbanizationModel(mesa.Model):
         rng: Any = None,
         policy_params: Mapping[str, Mapping[str, Any]] | None = None,
         agents: AgentsMode = "auto",
+        splits: int = 0,
         **behaviour: Any,
     ) -> None:
         if isinstance(rng, np.random.SeedSequence):
@@ -151,12 +156,15 @@ class UrbanizationModel(mesa.Model):
         households, scale = docs_scale.households(households), docs_scale.scale(scale)  # docs examples only
         if agents not in ("auto", "all", "lazy"):
             raise ParameterError(f"agents = {agents!r} must be one of auto, all, lazy")
+        if not isinstance(splits, int | np.integer) or isinstance(splits, bool) or not 0 <= splits <= MAX_MONTHS:
+            raise ParameterError(f"splits = {splits!r} must be whole months between split tables, 0 (none) to 1200")
         self.city = self.profile.name
         self.policy_set = PolicySet(self, resolve(policies, policy_params))
         self.month = 0
         self.flows: dict[str, float] = defaultdict(float)
         self.cumulative: dict[str, float] = defaultdict(float)
         self.ledger = FiscalLedger()
+        self.budget = CityBudget(self)  # revenue, balance; limits nothing unless a policy sets one
         self.hukou = HukouOffice(self)
         self.labour = LabourMarket(self)
         self.type_weight: dict[str, float] = {}
@@ -188,6 +196,8 @@ class UrbanizationModel(mesa.Model):
             cls.decide_settlement(self, rows)  # the starting intentions, so month 0 reports them
             cls.decide_hukou_willingness(self, rows)
         self.datacollector = IndicatorCollector(registry())
+        self.split_collector = SplitCollector(int(splits))
+        self.datacollector.table_providers["splits"] = self.split_collector.frame  # get_table_dataframe("splits")
         self.collect()
 
     # --- construction helpers ------------------------------------------------------------------------------
@@ -283,6 +293,7 @@ class UrbanizationModel(mesa.Model):
         """Phase 7: book the month's costs; collect the indicators."""
         self.services.book()
         self.ledger.close_month()
+        self.budget.close_month()
         self.collect()
 
     # --- state changes used by decisions and policies ----------------------------------------------------------
@@ -401,6 +412,8 @@ class UrbanizationModel(mesa.Model):
         """Compute every registered indicator for the current month (into ``self.datacollector``)."""
         snap = Snapshot(self)
         self.datacollector.collect(self, snap)
+        if self.split_collector.due(self.month):
+            self.split_collector.collect(self)
         w, h = self.profile.width, self.profile.height
         cell = self.pop.cell_x.astype(np.int64) * h + self.pop.cell_y
         counts = np.bincount(cell, weights=snap.pw, minlength=w * h).reshape(w, h)
@@ -416,6 +429,7 @@ class UrbanizationModel(mesa.Model):
                 progress(self.month)
         for policy in self.policy_set:
             policy.finalize(self)
+        self.split_collector.finish(self)  # the split table holds the run's last month too
         return self
 
     def indicators(self) -> pd.DataFrame:
@@ -428,6 +442,11 @@ class UrbanizationModel(mesa.Model):
         df["month"] = df["month"].astype(int)
         df.insert(1, "date", calendar.dates(df["month"]).to_numpy())
         return df
+
+    def split_table(self) -> pd.DataFrame:
+        """The split table (model/splits.py): access, coverage and recipient indicators by group, sex and age
+        band, one row per month collected (every ``splits`` months; empty with ``splits=0``)."""
+        return self.split_collector.frame()
 
     def parameters(self) -> dict[str, Any]:
         """Every parameter of this run (for manifests)."""

@@ -9,7 +9,8 @@ Its model reporters are the indicator registry (``urbanize.model.indicators``) p
 calling each reporter with the model (Mesa's default), :meth:`IndicatorCollector.collect` builds one
 :class:`~urbanize.model.indicators.Snapshot` and evaluates every indicator on it, so the arrays several indicators
 share (persons, weights, counts by group) are computed once a month: the collector *is* the model's column
-store of results, not a second pass over the households. Reporters a user adds in Mesa's forms (a lambda, an
+store of results, not a second pass over the households. ``get_table_dataframe("splits")`` returns the split table
+(indicators by group, sex and age band, model/splits.py) when the model collects it (``splits=N``). Reporters a user adds in Mesa's forms (a lambda, an
 attribute name, a method, ``[function, args]``) are evaluated the way Mesa evaluates them.
 
 There are no agent reporters: households live in numpy columns and per-household rows at 100,000 households a
@@ -19,12 +20,13 @@ month would cost as much as the month itself (docs/mesa.md).
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from copy import deepcopy
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import mesa
+import pandas as pd
 
 from urbanize.model.indicators import Indicator, Snapshot
 
@@ -52,6 +54,14 @@ class IndicatorCollector(mesa.DataCollector):
         super().__init__(model_reporters=reporters)
         self._validated = True  # Mesa's validation would call every indicator a second time
         self.indicators: dict[str, Indicator] = dict(indicators)
+        #: tables the model keeps itself (the split table, model/splits.py), read by ``get_table_dataframe``
+        self.table_providers: dict[str, Callable[[], pd.DataFrame]] = {}
+
+    def get_table_dataframe(self, table_name: str) -> pd.DataFrame:
+        """Mesa's table as a DataFrame; ``"splits"`` is the model's split table (model/splits.py)."""
+        if table_name in self.table_providers:
+            return self.table_providers[table_name]()
+        return super().get_table_dataframe(table_name)
 
     def collect(self, model: UrbanizationModel, snapshot: Snapshot | None = None) -> None:  # type: ignore[override]
         """Record every reporter for the model's current state (one row of ``model_vars``).

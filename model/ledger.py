@@ -1,12 +1,18 @@
-"""The fiscal ledger (docs/model.md, section 2): every service's cost booked monthly by sector and payer.
+"""The fiscal ledger (docs/model.md, section 2 and "Budgets and payers"): every service's cost booked monthly by
+sector and payer.
 
 Services and policies call :meth:`FiscalLedger.charge` during the month; :meth:`FiscalLedger.close_month` (phase 7)
-moves the month's bookings into the history. Amounts are yuan in real-population terms.
+moves the month's bookings into the history. Amounts are yuan in real-population terms. A booking to a local
+payer (``city``, ``district``) is split by the sector's transfer rule (``model.budget.FiscalParams``): the
+province's and the centre's shares are booked to them. ``households`` books fees and individual contributions,
+which are not public spending: :meth:`FiscalLedger.spend` leaves them out unless asked for.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+
+from urbanize.model.budget import HOUSEHOLDS, LOCAL_PAYERS, PUBLIC_PAYERS, FiscalParams, split_local
 
 SECTORS = (
     "education",
@@ -18,7 +24,7 @@ SECTORS = (
     "registration",
     "community",
 )
-PAYERS = ("city", "district", "province", "central")
+PAYERS = (*PUBLIC_PAYERS, HOUSEHOLDS)
 
 
 class FiscalLedger:
@@ -28,6 +34,7 @@ class FiscalLedger:
         self.month: dict[tuple[str, str], float] = defaultdict(float)
         self.last_month: dict[tuple[str, str], float] = {}
         self.cumulative: dict[tuple[str, str], float] = defaultdict(float)
+        self.transfers = FiscalParams()  # the transfer rules (the budget_limit policy may replace them)
 
     def charge(self, sector: str, amount: float, payer: str = "city") -> None:
         """Book ``amount`` yuan to ``sector``, paid by ``payer``.
@@ -41,7 +48,13 @@ class FiscalLedger:
             raise ValueError(f"unknown payer '{payer}'; valid: {', '.join(PAYERS)}")
         if not amount >= 0:
             raise ValueError(f"a charge must be a non-negative amount, got {amount!r} for {sector}")
-        self.month[(sector, payer)] += float(amount)
+        amount = float(amount)
+        if payer in LOCAL_PAYERS:
+            for upper, part in split_local(self.transfers, sector, amount).items():
+                if part > 0:
+                    self.month[(sector, upper)] += part
+                    amount -= part
+        self.month[(sector, payer)] += amount
 
     def close_month(self) -> None:
         self.last_month = dict(self.month)
@@ -50,12 +63,13 @@ class FiscalLedger:
         self.month = defaultdict(float)
 
     def spend(self, sector: str | None = None, payer: str | None = None, cumulative: bool = False) -> float:
-        """Spending of the last closed month (or since the start), optionally for one sector or payer."""
+        """Spending of the last closed month (or since the start), optionally for one sector or payer; without a
+        payer, public spending (every payer but ``households``)."""
         book = self.cumulative if cumulative else self.last_month
         return float(
             sum(
                 v
                 for (s, p), v in book.items()
-                if (sector is None or s == sector) and (payer is None or p == payer)
+                if (sector is None or s == sector) and (p == payer if payer is not None else p != HOUSEHOLDS)
             )
         )

@@ -67,7 +67,31 @@ def indicators() -> str:
     return _table(("indicator", "unit", "meaning"), rows)
 
 
-TABLES: dict[str, Callable[[], str]] = {"parameters": parameters, "costs": costs, "indicators": indicators}
+def splits() -> str:
+    """The split indicators (``model.splits``): level, unit, meaning and the indicators each one splits."""
+    from urbanize.model.splits import splits as split_list
+
+    rows = [(f"`{s.name}`", s.level, s.unit, s.doc, ", ".join(f"`{n}`" for n in s.splits))
+            for s in split_list()]
+    return _table(("split indicator", "level", "unit", "meaning", "splits"), rows)
+
+
+def transfers() -> str:
+    """The fiscal parameters (``model.budget.FiscalParams``): transfer shares by sector and revenue."""
+    from urbanize.model.budget import FiscalParams
+    from urbanize.model.params import describe
+
+    rows = [(f"`{i.name}`", i.default, i.unit, i.range_text(), i.doc) for i in describe(FiscalParams)]
+    return _table(("parameter", "default", "unit", "range", "meaning and source"), rows)
+
+
+TABLES: dict[str, Callable[[], str]] = {
+    "parameters": parameters,
+    "costs": costs,
+    "indicators": indicators,
+    "splits": splits,
+    "transfers": transfers,
+}
 _BLOCK = re.compile(r"(<!-- BEGIN GENERATED: (\w+) -->\n)(.*?)(<!-- END GENERATED: \2 -->)", re.DOTALL)
 
 

@@ -95,6 +95,9 @@ class SchoolConstruction(Policy):
             start = np.minimum(gap, school.classes * p.max_growth_per_year / 12.0 + 1.0)
             if start.sum() <= 0:
                 continue
+            start = start * model.budget.grant("education", float(start.sum()) * school.norm * p.cost_per_seat)
+            if start.sum() <= 0:
+                continue
             svc.charge("education", float(start.sum()) * school.norm * p.cost_per_seat)
             if p.lag_months == 0:
                 school.add_classes(start)
@@ -239,6 +242,9 @@ class MigrantEducation(Policy):
             free = np.maximum(school.open_capacity - school.used_after, 0.0)
             want = self.params.public_share_target * (public + private + waiting) - public - free
             extra = np.maximum(want, 0.0)
+            if extra.sum() <= 0:
+                continue
+            extra = extra * model.budget.grant("education", float(extra.sum()) * self.params.cost_per_seat)
             if extra.sum() <= 0:
                 continue
             school.add_capacity(extra)

@@ -119,6 +119,7 @@ class PublicRentalHousing(Policy):
         per_month = self.params.flats_per_1000_households / 1000.0 / 12.0 * float(model.pop.weight.sum())
         queue = queued_by_district(model, flats.wait_col)
         where = queue if queue.sum() > 0 else households_by_district(model)
+        per_month *= model.budget.grant("housing", per_month * self.params.build_cost)
         extra = per_month * where / max(where.sum(), 1e-9)
         svc.charge("housing", per_month * self.params.build_cost)
         if self.params.lag_months == 0:

@@ -185,6 +185,10 @@ class Service:
         """Yuan this month, real-population terms (default: unit cost times units held after allocation)."""
         return self.unit_cost * float(self.used_after.sum())
 
+    def fees(self) -> float:
+        """Households' fees this month, yuan (booked to the payer ``households``; default none)."""
+        return 0.0
+
     # --- phase 5: assess -------------------------------------------------------------------------------
     def apply(self, access: np.ndarray) -> None:
         """Every household states its need; the units it lacks join the queue where it has access.
@@ -373,6 +377,10 @@ class Entitlement:
         """Entitlements need no allocation (kept for a uniform interface)."""
 
     def cost(self) -> float:
+        return 0.0
+
+    def fees(self) -> float:
+        """Households' individual contributions this month, yuan (default none)."""
         return 0.0
 
 

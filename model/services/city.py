@@ -229,6 +229,9 @@ class CityServices(ServiceSet):
             c = svc.cost()
             if c > 0:
                 ledger.charge(svc.sector, c, svc.payer)
+            fee = svc.fees()
+            if fee > 0:
+                ledger.charge(svc.sector, fee, "households")
         central = self.pension.central_cost()
         if central > 0:
             ledger.charge("social_security", central, "central")

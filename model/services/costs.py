@@ -28,6 +28,15 @@ COSTS: dict[str, tuple[float, str]] = {
     ),
     "pension_basic_new_rural": (55.0, "basic pension per elder-month (Guo Fa [2009] 32), paid centrally"),
     "pension_basic_urban_resident": (120.0, "assumed local basic pension per elder-month"),
+    "pension_individual_contribution": (
+        100.0 / 12,
+        "lowest individual contribution grade of the new rural pension, 100 yuan/person-year (Guo Fa [2009] 32); "
+        "assumed the same for the urban-rural resident scheme",
+    ),
+    "medical_individual_premium": (
+        20.0 / 12,
+        "assumed: 2009 individual NCMS contribution of about 20 yuan/person-year, used for the resident schemes",
+    ),
     "medical_subsidy": (
         80.0 / 12,
         "2009 government subsidy 80 yuan/person-year (NCMS and urban resident BMI)",

@@ -91,6 +91,10 @@ class PublicSchool(Service):
         total = float(self.used_after.sum())
         return max(self.unit_cost * total - self.fee_nonlocal * self.nonlocal_pupils, 0.0)
 
+    def fees(self) -> float:
+        """The fees non-hukou pupils' households pay (no more than the schools' spending they offset)."""
+        return min(self.fee_nonlocal * self.nonlocal_pupils, self.unit_cost * float(self.used_after.sum()))
+
 
 class PrimarySchool(PublicSchool):
     name = "primary_school"

@@ -99,6 +99,13 @@ class Pension(Entitlement):
         elders = pop.elders[rows].astype(float) * w
         return subsidy + COSTS["pension_basic_urban_resident"][0] * float(elders[resident].sum())
 
+    def fees(self) -> float:
+        """Individual contributions of the adults enrolled in the resident and new rural schemes."""
+        pop = self.model.pop
+        rows = np.flatnonzero((pop.pension == PENSION_RESIDENT) | (pop.pension == PENSION_NEW_RURAL))
+        adults = float((pop.adults[rows].astype(float) * pop.weight[rows]).sum())
+        return COSTS["pension_individual_contribution"][0] * adults
+
     def central_cost(self) -> float:
         """Basic new rural pensions, paid by the central government."""
         pop = self.model.pop
@@ -148,3 +155,7 @@ class MedicalInsurance(Entitlement):
         return COSTS["medical_subsidy"][0] * float(
             ((pop.persons(rows).astype(float)) * (pop.weight[rows])).sum()
         )
+
+    def fees(self) -> float:
+        """Individual premiums of the members whose government subsidy is booked here (same persons)."""
+        return self.cost() * COSTS["medical_individual_premium"][0] / COSTS["medical_subsidy"][0]

@@ -18,7 +18,7 @@ from urbanize.experiments.spec import load_spec
 from urbanize.experiments.storage import read_manifest
 from urbanize.experiments.sweep import run_sweep
 
-COMMANDS = ["run", "list", "sweep", "report", "compare"]
+COMMANDS = ["run", "list", "sweep", "report", "compare", "splits"]
 
 
 def test_version(capsys):

@@ -176,7 +176,8 @@ def test_run_replaces_its_own_output_and_keeps_what_it_did_not_write(tmp_path, c
     assert main([*args, "--force"]) == 0
     assert (out / "notes.txt").read_text() == "mine"
     (out / "notes.txt").unlink()
-    assert sorted(p.name for p in out.iterdir()) == ["indicators.parquet", "indicators.png", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["indicators.parquet", "indicators.png", "manifest.json",
+                                                     "splits.parquet"]
     assert json.loads((out / "manifest.json").read_text())["kind"] == "run"
     capsys.readouterr()
 
