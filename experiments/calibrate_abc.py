@@ -241,14 +241,13 @@ def run_generations(
         else:
             abc.load(url, 1)
         start = time.perf_counter()
-        sims_before = stats.simulations
         abc.run(max_nr_populations=1, minimum_epsilon=cfg.min_epsilon)
         seconds = time.perf_counter() - start
         stats.generation_seconds.append(seconds)
         if progress:
             pops = abc.history.get_all_populations()
             row = pops[pops["t"] == t].iloc[0]
-            n_sims = stats.simulations - sims_before
+            n_sims = int(row["samples"])  # from the history: counted by any sampler, Dask's included
             print(
                 f"generation {t + 1}/{cfg.generations}: epsilon {row['epsilon']:.4g}, acceptance "
                 f"{cfg.population / max(n_sims, 1):.0%} ({cfg.population}/{n_sims}), "
