@@ -60,7 +60,7 @@ def rows(what: str) -> list[dict[str, Any]]:
         case "indicators":
             from urbanize.model.indicators import list_indicators
 
-            return [{"name": name, "doc": doc} for name, doc in list_indicators()]
+            return [{"name": name, "doc": doc} for name, doc in list_indicators(None)]  # policies' own too
         case "parameters":
             from urbanize.model.params import BehaviourParams, describe
 
