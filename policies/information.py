@@ -69,7 +69,9 @@ class InformationSharing(Policy):
 
     name = NAME
     pilot = "Zhengzhou"
-    summary = "Registered migrants' records shared with education, health, housing and social-security bureaus"
+    summary = (
+        "Registered migrants' records shared with education, health, housing and social-security bureaus"
+    )
 
     @dataclass(frozen=True)
     class Params:

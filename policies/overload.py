@@ -62,7 +62,11 @@ class OverloadSuspension(Policy):
     @dataclass(frozen=True)
     class Params:
         target: str = param(
-            "low_threshold_hukou", "policy", None, None, "The reform suspended; it must be active and scalable"
+            "low_threshold_hukou",
+            "policy",
+            None,
+            None,
+            "The reform suspended; it must be active and scalable",
         )
         indicator: str = param(
             "avg_class_size_primary",
@@ -80,7 +84,11 @@ class OverloadSuspension(Policy):
             "Education's lower bound of a 'large class')",
         )
         fire_above: bool = param(
-            True, "", None, None, "Overload is the figure above the threshold (off: below it, e.g. a coverage)"
+            True,
+            "",
+            None,
+            None,
+            "Overload is the figure above the threshold (off: below it, e.g. a coverage)",
         )
         months: int = param(
             6, "months", 1, 120, "Consecutive published months of overload before the city acts (assumed)"
