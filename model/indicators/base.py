@@ -75,6 +75,14 @@ def registry(policies: Iterable[str] | None = ()) -> dict[str, Indicator]:
     return common | own
 
 
+def unknown_indicator_hint(name: str) -> str:
+    """Why ``name`` is not a column of every run: a policy's own indicator names its policy; else ''."""
+    found = registry(None).get(name)
+    if found is None or found.policy is None:
+        return ""
+    return f" (it is a column only of runs with policy '{found.policy}', not of every run compared)"
+
+
 def list_indicators(policies: Iterable[str] | None = ()) -> list[tuple[str, str]]:
     """(name, meaning) of the indicators ``registry(policies)`` holds, in column order: by default the columns of
     every run; ``None`` adds every policy's own, whose meaning names the policy that adds them."""

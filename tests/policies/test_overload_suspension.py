@@ -173,3 +173,12 @@ def test_the_low_threshold_reform_suspends_itself_and_schools_prevent_it() -> No
     later = [math.inf if math.isnan(m) else m for m in small]
     assert all(s >= a for a, s in zip(alone, later, strict=True)), (alone, small)
     assert sum(later) > sum(alone), (alone, small)
+
+
+def test_comparisons_refuse_a_policy_s_own_indicator_naming_its_policy() -> None:
+    from urbanize.experiments.checks import known_outcomes
+    from urbanize.model.errors import UrbanizeError
+
+    with pytest.raises(UrbanizeError, match="only of runs with policy 'overload_suspension'"):
+        known_outcomes(["registration_rate", "reform_suspension_month"])
+    assert known_outcomes(["registration_rate"]) == ["registration_rate"]
