@@ -90,10 +90,11 @@ def known_outcomes(outcomes: Sequence[str] | None, flag: str = "--outcomes") -> 
         return None
     if not outcomes:
         raise CliError(f"{flag} is empty; give indicator names (see 'urbanize list indicators')")
-    from urbanize.model.indicators import list_indicators
+    from urbanize.model.indicators import list_indicators, unknown_indicator_hint
 
     known = {n for n, _ in list_indicators()}
     unknown = [o for o in outcomes if known and o not in known]
     if unknown:
-        raise CliError(f"{flag}: unknown indicator '{unknown[0]}'; see 'urbanize list indicators'")
+        hint = unknown_indicator_hint(unknown[0])
+        raise CliError(f"{flag}: unknown indicator '{unknown[0]}'{hint}; see 'urbanize list indicators'")
     return list(outcomes)

@@ -119,7 +119,7 @@ def rows(what: str, city: str | None = None, provenance: str | None = None) -> l
 
             return [
                 {"name": name, "doc": doc, "sector": sector_of(name), "sites": list(sites_of(name))}
-                for name, doc in list_indicators()
+                for name, doc in list_indicators(None)  # policies' own indicators too
             ]
         case "parameters":
             return parameter_rows(city, provenance)

@@ -52,7 +52,7 @@ class OutcomeInfo:
 def _registry() -> dict[str, tuple[str, str]]:
     from urbanize.model.indicators import registry
 
-    return {name: (ind.doc, ind.unit) for name, ind in registry().items()}
+    return {name: (ind.doc, ind.unit) for name, ind in registry(None).items()}  # policies' own too
 
 
 def outcome_info(name: str) -> OutcomeInfo:

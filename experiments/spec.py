@@ -745,7 +745,7 @@ def _check_sampler(
 
 
 def _check_outcomes(raw: Any, p: Any) -> list[str]:
-    from urbanize.model.indicators import list_indicators
+    from urbanize.model.indicators import list_indicators, unknown_indicator_hint
 
     known = [n for n, _ in list_indicators()]
     if raw is None:
@@ -755,5 +755,6 @@ def _check_outcomes(raw: Any, p: Any) -> list[str]:
         return []
     for name in raw:
         if known and name not in known:
-            p(f"unknown outcome '{name}'{_did_you_mean(name, known)}; see 'urbanize list indicators'")
+            hint = unknown_indicator_hint(name) or _did_you_mean(name, known)
+            p(f"unknown outcome '{name}'{hint}; see 'urbanize list indicators'")
     return list(raw)

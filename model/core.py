@@ -195,7 +195,7 @@ class UrbanizationModel(mesa.Model):
         for cls, rows in zip(HOUSEHOLD_CLASSES, self.rows_by_type(), strict=True):
             cls.decide_settlement(self, rows)  # the starting intentions, so month 0 reports them
             cls.decide_hukou_willingness(self, rows)
-        self.datacollector = IndicatorCollector(registry())
+        self.datacollector = IndicatorCollector(registry(self.policy_set.names))
         self.split_collector = SplitCollector(int(splits))
         self.datacollector.table_providers["splits"] = self.split_collector.frame  # get_table_dataframe("splits")
         self.collect()

@@ -74,6 +74,7 @@ class Policy:
     summary: ClassVar[str] = ""
     Params: ClassVar[type] = NoParams
     awareness_topic: ClassVar[str | None] = None  # a topic households must learn of before acting on it
+    scalable: ClassVar[bool] = False  # a city may suspend or scale back this reform (``scale``)
 
     def __init__(self, **params: Any) -> None:
         self.params: Any = build(self.Params, params, owner=f"{self.name} ")
@@ -87,6 +88,14 @@ class Policy:
 
     def finalize(self, model: UrbanizationModel) -> None:
         """Called once after the last month."""
+
+    def scale(self, model: UrbanizationModel, level: float) -> None:
+        """Scale this reform to ``level`` of its set strength, from now on (1: as set; 0: suspended).
+
+        Called by a rule that reacts to monitored indicators (``overload_suspension``); only policies with
+        ``scalable = True`` implement it.
+        """
+        raise NotImplementedError(f"policy '{self.name}' cannot be suspended or scaled back")
 
     # --- questions ---------------------------------------------------------------------------------------
     def eligible(

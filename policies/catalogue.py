@@ -29,7 +29,7 @@ def format_policy(name: str, cls: type[Policy]) -> str:
     if not infos:
         lines.append("    (no parameters)")
     for info in infos:
-        rng = "" if info.kind is bool else f" in {info.range_text()}"
+        rng = "" if info.kind in (bool, str) else f" in {info.range_text()}"
         lines.append(
             f"    {cls.name or name}.{info.name} = {_value(info.default)}  ({info.unit}{rng})  {info.doc}".rstrip()
         )

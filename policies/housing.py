@@ -15,14 +15,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from urbanize.model.enums import Job, Residence
+from urbanize.model.indicators import Snapshot, indicator, ratio
 from urbanize.model.params import param, validate
 from urbanize.model.provenance import assumed, sourced
+from urbanize.model.rents import private_rents, rent_burden, rents
 from urbanize.policies._services import city_services, households_by_district, queued_by_district
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
+
+#: Tenures whose households pay rent to a landlord (the rental market's burden indicator).
+RENTING = (Residence.URBAN_VILLAGE_RENTAL, Residence.PRIVATE_RENTAL, Residence.PUBLIC_RENTAL)
 
 #: Assumed construction cost of one public rental flat (about 50 m2 at 3,000 yuan/m2).
 FLAT_BUILD_COST = 150_000.0
@@ -132,11 +137,20 @@ class PublicRentalHousing(Policy):
 class RentalMarket(Policy):
     """Changshu: a regulated private rental market, moving migrants out of dormitories and urban villages.
 
-    Mechanism: each month a share ``monthly_shift`` of migrant households in dormitories or urban-village
-    rentals moves to a vacant registered private rental in its district (while private renters are under
-    ``max_private_share`` of migrants; developers build more as vacancies run out, see ``model/housing.py``);
-    low-income migrant private renters (income under ``subsidy_income_line`` yuan per person a month)
-    receive a rent subsidy of ``rent_subsidy`` yuan a month (housing).
+    Mechanism (rents from ``model/rents.py``: a private rental's rent rises as its district's vacancy falls):
+
+    * regulation brings rooms onto the market: each month landlords register a share
+      ``landlord_registration`` of the urban-village rooms let to migrants whose tenants can afford the
+      registered rent (at most ``max_rent_burden`` of their income after any subsidy): the room becomes a
+      registered private rental (the stock moves with it), its tenant stays and pays the market rent;
+    * tenants look for a better home: each month a share ``monthly_shift`` of migrant households in dormitories
+      or urban-village rooms looks for a vacant private rental in its district and takes one if it can afford
+      it (same burden test; developers build more as vacancies run out, ``model/housing.py``);
+    * both stop while private renters are ``max_private_share`` of migrant households or more;
+    * low-income migrant private renters (income under ``subsidy_income_line`` yuan per person a month)
+      receive a rent subsidy of ``rent_subsidy`` yuan a month (housing, city).
+
+    Its indicators (columns of runs with it): ``rent_private_mean`` and ``rent_burden_migrant_renters``.
 
     Usage::
 
@@ -145,12 +159,16 @@ class RentalMarket(Policy):
 
     name = "rental_market"
     pilot = "Changshu"
-    summary = "A regulated private rental market: fewer dormitory and urban-village tenancies, rent subsidies"
+    summary = "A regulated private rental market: registered rooms, affordable moves out of dormitories, rent subsidies"
 
     @dataclass(frozen=True)
     class Params:
         monthly_shift: float = param(
-            0.02, "1/month", 0.0, 1.0, "Monthly chance a dormitory or urban-village tenant moves (assumed)",
+            0.02,
+            "1/month",
+            0.0,
+            1.0,
+            "Monthly chance a dormitory or urban-village tenant looks for a private rental (assumed)",
             prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
         max_private_share: float = param(
@@ -165,19 +183,51 @@ class RentalMarket(Policy):
             800.0, "yuan/person-month", 0.0, 20000.0, "Income per person below which renters get it (assumed)",
             prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
+        max_rent_burden: float = param(
+            0.3,
+            "share of income",
+            0.0,
+            1.0,
+            "Most of its income a household pays in rent for a private rental, after subsidy (assumed: the "
+            "common 30 % affordability norm)",
+        )
+        landlord_registration: float = param(
+            0.03,
+            "1/month",
+            0.0,
+            1.0,
+            "Monthly share of urban-village rooms let to migrants that landlords register in the regulated "
+            "market (assumed)",
+        )
 
         def __post_init__(self) -> None:
             validate(self, "rental_market ")
 
-    def act(self, model: UrbanizationModel) -> None:
+    def subsidy(self, model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
+        """Rent subsidy (yuan a month) each migrant household of ``rows`` would receive as a private renter."""
         pop, p = model.pop, self.params
+        per_person = pop.income[rows] / np.maximum(pop.persons(rows), 1)
+        return np.where(~pop.hukou_local[rows] & (per_person < p.subsidy_income_line), p.rent_subsidy, 0.0)
+
+    def affordable(self, model: UrbanizationModel, rows: np.ndarray, market: np.ndarray) -> np.ndarray:
+        """Mask over ``rows``: the district's private rent, after subsidy, is within the burden limit."""
+        pop = model.pop
+        rent = np.maximum(market[pop.district[rows]] - self.subsidy(model, rows), 0.0)
+        return rent <= self.params.max_rent_burden * pop.income[rows]
+
+    def act(self, model: UrbanizationModel) -> None:
+        pop, p, rng = model.pop, self.params, model.rng
         migrants = np.flatnonzero(~pop.hukou_local)
         res = pop.residence[migrants]
         w = pop.weight[migrants]
         private_share = float(w[res == Residence.PRIVATE_RENTAL].sum()) / max(float(w.sum()), 1e-9)
         if private_share < p.max_private_share:
+            market = private_rents(model)
+            self._register_rooms(model, migrants[res == Residence.URBAN_VILLAGE_RENTAL], market)
             cand = migrants[(res == Residence.DORMITORY) | (res == Residence.URBAN_VILLAGE_RENTAL)]
-            movers = cand[model.rng.random(cand.size) < p.monthly_shift]
+            cand = cand[pop.residence[cand] != Residence.PRIVATE_RENTAL]  # not the rooms just registered
+            looking = cand[rng.random(cand.size) < p.monthly_shift]
+            movers = looking[self.affordable(model, looking, market)]
             # only into vacant private rentals of their district (the market is built up as demand shows)
             _, got = model.housing.place(
                 pop.district[movers],
@@ -188,7 +238,62 @@ class RentalMarket(Policy):
             movers = movers[got == Residence.PRIVATE_RENTAL]
             pop.residence[movers] = Residence.PRIVATE_RENTAL
             pop.residence_months[movers] = 0
-        renters = migrants[res == Residence.PRIVATE_RENTAL]
-        persons = pop.adults[renters] + pop.elders[renters] + pop.children(renters)
-        poor = renters[pop.income[renters] / np.maximum(persons, 1) < p.subsidy_income_line]
-        city_services(model, self.name).charge("housing", p.rent_subsidy * float(pop.weight[poor].sum()))
+        renters = migrants[pop.residence[migrants] == Residence.PRIVATE_RENTAL]
+        paid = float((self.subsidy(model, renters) * pop.weight[renters]).sum())
+        city_services(model, self.name).charge("housing", paid)
+
+    def _register_rooms(self, model: UrbanizationModel, tenants: np.ndarray, market: np.ndarray) -> None:
+        """Landlords register rooms whose tenants can pay the market rent; the rooms join the private stock."""
+        pop = model.pop
+        rooms = tenants[model.rng.random(tenants.size) < self.params.landlord_registration]
+        rooms = rooms[self.affordable(model, rooms, market)]
+        if rooms.size == 0:
+            return
+        pop.residence[rooms] = Residence.PRIVATE_RENTAL
+        stock = model.housing.dwellings
+        moved = np.bincount(pop.district[rooms], weights=pop.weight[rooms], minlength=stock.shape[0])
+        stock[:, int(Residence.PRIVATE_RENTAL)] += moved
+        uv = int(Residence.URBAN_VILLAGE_RENTAL)
+        stock[:, uv] = np.maximum(stock[:, uv] - moved, 0.0)
+
+
+def _market(s: Snapshot) -> RentalMarket | None:
+    """The run's rental market policy (None: the burden is then computed without its subsidy)."""
+    rule = s.model.policy_set.get("rental_market")
+    return rule if isinstance(rule, RentalMarket) else None
+
+
+@indicator(
+    "rent_private_mean",
+    "Mean market rent of a private rental, over the private rental stock (model/rents.py)",
+    "yuan/month",
+    policy="rental_market",
+)
+def rent_private_mean(s: Snapshot) -> float:
+    stock = s.model.housing.dwellings[:, int(Residence.PRIVATE_RENTAL)]
+    return ratio(float((private_rents(s.model) * stock).sum()), float(stock.sum()))
+
+
+@indicator(
+    "rent_burden_migrant_renters",
+    "Mean rent over income, after the rent subsidy, of persons in migrant households renting a room or flat "
+    "(capped at 1)",
+    "share",
+    policy="rental_market",
+)
+def rent_burden_migrant_renters(s: Snapshot) -> float:
+    return migrant_rent_burden(s.model, _market(s))
+
+
+def migrant_rent_burden(model: UrbanizationModel, market: RentalMarket | None) -> float:
+    """Mean rent burden (after ``market``'s subsidy, if given) of persons in migrant renting households."""
+    pop = model.pop
+    res = pop.residence
+    rows = np.flatnonzero(~pop.hukou_local & np.isin(res, list(RENTING)))
+    rent = rents(model, rows)
+    if market is not None:
+        private = res[rows] == Residence.PRIVATE_RENTAL
+        rent = np.where(private, np.maximum(rent - market.subsidy(model, rows), 0.0), rent)
+    burden = np.minimum(rent_burden(rent, pop.income[rows]), 1.0)
+    pw = pop.persons(rows) * pop.weight[rows]
+    return ratio(float((burden * pw).sum()), float(pw.sum()))

@@ -35,14 +35,23 @@ class LowThresholdHukou(Policy):
     average), who, as hukou holders' children, have a right to a public school seat: without new schools,
     classes swell (the 2003-04 experience: classes above 90 pupils).
 
+    Suspension (``scale``, as ``overload_suspension`` calls it): at level ``l`` the annual quota is the prior
+    quota plus ``l`` of the reform's increase, this year's unused quota shrinks to ``l`` of itself and publicity
+    runs at ``l`` of its rate; at level 0 the reform's doors close (permits and hukou applications on the
+    status quo's terms again, processing as before) while families already granted hukou keep it and still
+    bring their children.
+
     Usage::
 
         UrbanizationModel(city="zhengzhou", policies="low_threshold_hukou")
         UrbanizationModel(city="zhengzhou", policies="low_threshold_hukou,school_construction")
+        UrbanizationModel(city="zhengzhou", policies="low_threshold_hukou,overload_suspension")
     """
 
     name = "low_threshold_hukou"
     pilot = "Zhengzhou"
+    scalable = True
+    level: float = 1.0  # the reform's strength (``scale``)
     summary = "2003 reform: hukou for permit holders with any job after a short stay, no housing requirement"
 
     @dataclass(frozen=True)
@@ -77,13 +86,28 @@ class LowThresholdHukou(Policy):
             validate(self, "low_threshold_hukou ")
 
     def setup(self, model: UrbanizationModel) -> None:
+        self.level = 1.0
+        self._prior = (model.hukou.quota_share, model.hukou.processing_months)
         model.hukou.quota_share = max(model.hukou.quota_share, self.params.quota_per_year)
         model.hukou.processing_months = min(model.hukou.processing_months, self.params.processing_months)
+
+    def scale(self, model: UrbanizationModel, level: float) -> None:
+        level = min(max(float(level), 0.0), 1.0)
+        prior_quota, prior_processing = self._prior
+        reform_quota = max(prior_quota, self.params.quota_per_year)
+        model.hukou.quota_share = prior_quota + level * (reform_quota - prior_quota)
+        if level < self.level:
+            model.hukou.quota_remaining *= level / self.level if self.level > 0 else 0.0
+        if level == 0.0:
+            model.hukou.processing_months = prior_processing
+        self.level = level
 
     def eligible(
         self, model: UrbanizationModel, transition: Transition, rows: np.ndarray
     ) -> np.ndarray | None:
         pop = model.pop
+        if self.level <= 0.0:
+            return None
         match transition:
             case Transition.RESIDENCE_PERMIT:
                 return np.ones(rows.size, dtype=bool)
@@ -99,8 +123,8 @@ class LowThresholdHukou(Policy):
     def act(self, model: UrbanizationModel) -> None:
         pop, rng = model.pop, model.rng
         migrants = np.flatnonzero(pop.htype == HouseholdType.MIGRANT)
-        if self.params.publicity > 0 and migrants.size:
-            model.awareness.boost("hukou", migrants, self.params.publicity)
+        if self.params.publicity * self.level > 0 and migrants.size:
+            model.awareness.boost("hukou", migrants, self.params.publicity * self.level)
         # families granted hukou last month (reg_months restarts at the grant) bring left-behind children
         new = np.flatnonzero(
             pop.former_migrant & (pop.reg == Registration.LOCAL_URBAN_HUKOU) & (pop.reg_months == 0)

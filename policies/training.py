@@ -97,7 +97,11 @@ class VocationalTraining(Policy):
     ``extra_places_per_1000_heads`` places and promotes training (interest x ``interest_boost``); a completed
     course raises skill (faster job finding and more formal jobs, ``model.life.jobs``); employment services
     place unemployed heads trained in the last six months in a job with chance ``placement_rate`` a month, a
-    formal one with chance ``placement_formal_share``.
+    formal one with chance ``placement_formal_share``; jobs follow training (seed ch.2 V.2, Changshu:
+    "senior technical workers and technical talents are in shortage"; "develop and regulate employment
+    intermediary market"): the intermediary matches heads working informally who completed a course in the
+    last ``upgrade_window_months`` months with employers short of skilled workers, who hire them on a formal
+    contract, with chance ``upgrade_rate`` a month.
 
     Usage::
 
@@ -123,6 +127,17 @@ class VocationalTraining(Policy):
             0.6, "share", 0.0, 1.0, "Share of placements in formal jobs (assumed)",
             prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
         )
+        upgrade_rate: float = param(
+            0.1,
+            "1/month",
+            0.0,
+            1.0,
+            "Monthly chance the employment intermediary matches an informally employed recent trainee with an "
+            "employer short of skilled workers, who hires them on a formal contract (assumed)",
+        )
+        upgrade_window_months: int = param(
+            12, "months", 0, 120, "Months after a course during which a trainee is matched (assumed)"
+        )
 
         def __post_init__(self) -> None:
             validate(self, "vocational_training ")
@@ -143,3 +158,10 @@ class VocationalTraining(Policy):
         placed = cand[rng.random(cand.size) < p.placement_rate]
         formal = rng.random(placed.size) < p.placement_formal_share
         pop.job[placed] = np.where(formal, Job.FORMAL, Job.INFORMAL)
+        # jobs that follow training: informal workers with a recent course are matched to formal openings
+        trained = np.flatnonzero(
+            (pop.job == Job.INFORMAL)
+            & (pop.head_age < 60)
+            & (pop.trained_month >= model.month - p.upgrade_window_months)
+        )
+        pop.job[trained[rng.random(trained.size) < p.upgrade_rate]] = Job.FORMAL

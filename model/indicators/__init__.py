@@ -27,9 +27,10 @@ from urbanize.model.indicators.base import (
     list_indicators,
     ratio,
     registry,
+    unknown_indicator_hint,
 )
 
 for _module in CORE_MODULES:  # in column order
     importlib.import_module(f"urbanize.model.indicators.{_module}")
 
-__all__ = ["TRAITS", "Indicator", "Snapshot", "indicator", "list_indicators", "ratio", "registry"]
+__all__ = ["TRAITS", "Indicator", "Snapshot", "indicator", "list_indicators", "ratio", "registry", "unknown_indicator_hint"]

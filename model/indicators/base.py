@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ class Indicator:
     doc: str
     unit: str
     fn: Callable[[Snapshot], float]
+    policy: str | None = None  # an optional policy's own indicator: a column only of runs with that policy
 
 
 _REGISTRY: dict[str, Indicator] = {}
@@ -44,24 +45,54 @@ SERVICE_MODULES = (
 )
 
 
-def indicator(name: str, doc: str, unit: str = "") -> Callable[[Callable[[Snapshot], float]], Callable]:
-    """Decorator registering ``fn(snapshot) -> float`` as indicator ``name``."""
+def indicator(
+    name: str, doc: str, unit: str = "", policy: str | None = None
+) -> Callable[[Callable[[Snapshot], float]], Callable]:
+    """Decorator registering ``fn(snapshot) -> float`` as indicator ``name``.
+
+    ``policy``: the indicator describes that optional policy's own state (a suspension month, say) and is a
+    column only of runs where the policy is active, so the status quo's columns do not grow with every lever.
+    """
 
     def deco(fn: Callable[[Snapshot], float]) -> Callable[[Snapshot], float]:
-        _REGISTRY[name] = Indicator(name, doc, unit, fn)
+        _REGISTRY[name] = Indicator(name, doc, unit, fn, policy)
         return fn
 
     return deco
 
 
-def registry() -> dict[str, Indicator]:
+def registry(policies: Iterable[str] | None = ()) -> dict[str, Indicator]:
+    """Indicators by name, in column order: those of every run, then those of the active ``policies``.
+
+    ``registry()`` gives the columns of every run; ``registry(names)`` adds the indicators of the named
+    policies (the columns of a run with them); ``registry(None)`` gives every indicator, whatever its policy.
+    """
     _load_extensions()
-    return dict(_REGISTRY)
+    if policies is None:
+        return dict(_REGISTRY)
+    active = set(policies)
+    common = {k: v for k, v in _REGISTRY.items() if v.policy is None}
+    own = {k: v for k, v in _REGISTRY.items() if v.policy is not None and v.policy in active}
+    return common | own
 
 
-def list_indicators() -> list[tuple[str, str]]:
-    """(name, meaning) of every indicator, in column order."""
-    return [(i.name, f"{i.doc} [{i.unit}]" if i.unit else i.doc) for i in registry().values()]
+def unknown_indicator_hint(name: str) -> str:
+    """Why ``name`` is not a column of every run: a policy's own indicator names its policy; else ''."""
+    found = registry(None).get(name)
+    if found is None or found.policy is None:
+        return ""
+    return f" (it is a column only of runs with policy '{found.policy}', not of every run compared)"
+
+
+def list_indicators(policies: Iterable[str] | None = ()) -> list[tuple[str, str]]:
+    """(name, meaning) of the indicators ``registry(policies)`` holds, in column order: by default the columns of
+    every run; ``None`` adds every policy's own, whose meaning names the policy that adds them."""
+
+    def meaning(i: Indicator) -> str:
+        text = f"{i.doc} [{i.unit}]" if i.unit else i.doc
+        return f"{text} (with policy {i.policy})" if i.policy else text
+
+    return [(i.name, meaning(i)) for i in registry(policies).values()]
 
 
 def _load_extensions() -> None:
