@@ -40,6 +40,7 @@ SERVICE_MODULES = (
     "fiscal",
     "queues",
     "access",
+    "elderly_care",
 )
 
 

@@ -11,7 +11,10 @@ module of its sector; a new service is a new module and one line in :meth:`CityS
 * ``housing``: ``public_rental`` (public rental flats; renters in need queue for them);
 * ``training``: ``training`` (vocational training places, city-wide);
 * ``assistance``: the entitlements ``dibao`` and ``hardship_aid``;
-* ``social_security``: the entitlements ``pension`` and ``medical_insurance``.
+* ``social_security``: the entitlements ``pension`` and ``medical_insurance``;
+* ``elderly_care``: ``elder_home_support``, ``elder_day_care`` and ``elder_care_home`` with dependent elders and
+  their carers (``CityServices.elderly``; allocated after the others, from a generator of their own, so that they
+  change no other draw).
 
 Capacity-limited services (``base.Service``) are allocated in the order of :data:`CAPACITY_SERVICES`;
 entitlements (``base.Entitlement``) have eligibility and take-up. Every service asks the policies who may use it
@@ -32,6 +35,7 @@ from urbanize.model.services.assistance import Dibao, HardshipAid
 from urbanize.model.services.base import Entitlement, Service, ServiceSet, all_rows
 from urbanize.model.services.calibration import calibrate, config, initial_entitlements
 from urbanize.model.services.community import CommunityCentre
+from urbanize.model.services.elderly_care import ElderlyCare
 from urbanize.model.services.health import ChildHealth, MaternalHealth
 from urbanize.model.services.housing import PublicRental
 from urbanize.model.services.schools import JuniorSchool, PrimarySchool, PrivateMigrantSchool
@@ -119,6 +123,8 @@ class CityServices(ServiceSet):
         self.entitlements = [self.dibao, self.hardship_aid, self.pension, self.medical_insurance]
         self._column = {name: j for j, name in enumerate(ACCESS_SERVICES)}
         calibrate(self)
+        self.elderly = ElderlyCare(model)
+        self.elderly.calibrate()
 
     def set_static(self, rows: np.ndarray) -> None:
         """Columns fixed at arrival: graduates are high-skill heads (years since graduation: age - 22)."""
@@ -201,6 +207,7 @@ class CityServices(ServiceSet):
             svc.apply(self.access(svc.name))
         for ent in self.entitlements:
             ent.apply(self.access(ent.name))
+        self.elderly.apply()
 
     def allocate(self) -> None:
         """Allocation phase: each service admits by its priority rule (public schools before private)."""
@@ -210,6 +217,7 @@ class CityServices(ServiceSet):
                 self.private.adjust()
             svc.allocate()
         self.update_unschooled()
+        self.elderly.allocate()
 
     def book(self) -> None:
         """Book the month's costs by sector and payer (real-population terms)."""
@@ -241,6 +249,7 @@ class CityServices(ServiceSet):
         """Service state of households new to the rows: static columns, entitlements, access."""
         self.set_static(rows)
         initial_entitlements(self.model, rows, arriving=arriving)
+        self.elderly.on_arrival(rows)
         if self._access_ready:
             self.refresh_access(rows)
 
