@@ -161,7 +161,7 @@ class ElderlyCareSubsidy(Policy):
             30.0, "beds/1000 elders", 0.0, 1000.0, "Target institution beds (the 2011-2015 national plan's 30)"
         )
         build_rate: float = param(
-            1 / 24, "1/month", 0.0, 1.0, "Share of the gap to the target built a month (assumed)"
+            0.04, "1/month", 0.0, 1.0, "Share of the gap to the target built a month (assumed, about two years)"
         )
         construction_subsidy: float = param(
             5000.0, "yuan/bed", 0.0, 100000.0, "One-off subsidy per new bed (assumed; cities paid 3,000-10,000)"

@@ -106,6 +106,20 @@ for _group in ("migrant", "local_farmer", "local_urban", "female_head", "male_he
     )(_served_by(_group))
 
 
+@service_indicator(
+    "elder_care_home_affordable",
+    "Share of elders in poor health without a working-age adult at home whose household can pay the institution fee",
+    "share",
+)
+def elder_care_home_affordable(s: Snapshot) -> float:
+    care = _care(s)
+    if care is None:
+        return NAN
+    frail, affordable = care.care_home.eligible()
+    w = s.pop.weight
+    return ratio(float((affordable * w).sum()), float((frail * w).sum()))
+
+
 @service_indicator("elders_served", "Elders served by home support, day care or institutions", "persons")
 def elders_served(s: Snapshot) -> float:
     care = _care(s)

@@ -123,12 +123,18 @@ class CareHome(_ElderService):
     per_district = False
     sector = "social_security"
 
-    def need_all(self) -> np.ndarray:
+    def eligible(self) -> tuple[np.ndarray, np.ndarray]:
+        """(elders in poor health without a working-age adult at home, those of them whose household can pay the
+        net fee), per row."""
         pop, care = self.model.pop, self.care
-        frail = pop.frail_elders.astype(np.int64)
+        frail = np.where(pop.adults == 0, pop.frail_elders.astype(np.int64), 0)
         net_fee = max(care.fee - care.fee_subsidy, 0.0)
         affordable = pop.income.astype(np.float64) * care.fee_income_share >= net_fee * frail
-        eligible = np.where((pop.adults == 0) & affordable, frail, 0)
+        return frail, np.where(affordable, frail, 0)
+
+    def need_all(self) -> np.ndarray:
+        care = self.care
+        eligible = self.eligible()[1]
         sought = self.held.astype(np.int64) + self.waiting
         rows = np.flatnonzero(eligible > sought)
         sought[rows] += self.rng.binomial(eligible[rows] - sought[rows], care.seek_rate)
