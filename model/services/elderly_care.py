@@ -43,7 +43,7 @@ Elders are the persons aged 60+ of ``model/members.py``. The rules and what they
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -151,13 +151,11 @@ class ElderlyCare:
         carers: carers employed (real persons); ``hire_rate``: share of carer vacancies filled a month.
     """
 
-    SERVICES: ClassVar[tuple[type[_ElderService], ...]] = (HomeSupport, DayCare, CareHome)
-
     def __init__(self, model: UrbanizationModel) -> None:
         self.model = model
         self.rng = child_rng(model)
         pop = model.pop
-        pop.add_column("frail_elders", np.int8, 0, "elders who cannot fully care for themselves")
+        pop.add_column("frail_elders", np.int8, 0, "elders in poor health (unhealthy or dependent)")
         pop.add_column("carer", np.int8, -1, "service the head works for as a trained carer (index), -1 none")
         self.fee = CARE_HOME_FEE
         self.fee_subsidy = 0.0
@@ -165,13 +163,13 @@ class ElderlyCare:
         self.seek_rate = 0.03  # assumed
         self.subsidy_paid = 0.0  # subsidies to institutions this month (yuan), set by ``elderly_care_subsidy``
         self.hire_rate = 0.05  # assumed
-        self.market_carers = np.zeros(len(self.SERVICES))  # carers hired in the labour market, by service
-        self.services: list[_ElderService] = []
-        for cls in self.SERVICES:
-            svc = cls(model)
+        self.market_carers = np.zeros(3)  # carers hired in the labour market, by service
+        self.home_support = HomeSupport(model)
+        self.day_care = DayCare(model)
+        self.care_home = CareHome(model)
+        self.services: list[_ElderService] = [self.home_support, self.day_care, self.care_home]
+        for svc in self.services:
             svc.care = self
-            self.services.append(svc)
-        self.home_support, self.day_care, self.care_home = self.services
 
     # --- set-up --------------------------------------------------------------------------------------------
     def calibrate(self) -> None:
