@@ -41,6 +41,9 @@ SERVICE_MODULES = (
     "queues",
     "access",
     "elderly_care",
+    "coupons",
+    "assistance_split",
+    "health_project",
 )
 
 

@@ -35,6 +35,7 @@ from urbanize.model.services.assistance import Dibao, HardshipAid
 from urbanize.model.services.base import Entitlement, Service, ServiceSet, all_rows
 from urbanize.model.services.calibration import calibrate, config, initial_entitlements
 from urbanize.model.services.community import CommunityCentre
+from urbanize.model.services.coupons import CouponBook
 from urbanize.model.services.elderly_care import ElderlyCare
 from urbanize.model.services.health import ChildHealth, MaternalHealth
 from urbanize.model.services.housing import PublicRental
@@ -89,6 +90,7 @@ class CityServices(ServiceSet):
         self.sanitation_coverage = np.zeros(len(model.profile.districts))  # share of residents served
         self.extra_costs: list[tuple[str, float, str]] = []  # (sector, yuan, payer) booked at month end
         self.budgets: dict[str, float] = {}  # planned annual budget by service (``service_costing``)
+        self.coupons = CouponBook(model)  # education coupons issued and used (Yanta; recorded by policies)
 
     # --- construction ----------------------------------------------------------------------------------
     def setup(self) -> None:
