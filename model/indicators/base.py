@@ -44,6 +44,7 @@ SERVICE_MODULES = (
     "coupons",
     "assistance_split",
     "health_project",
+    "villagers",
 )
 
 

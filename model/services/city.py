@@ -14,7 +14,9 @@ module of its sector; a new service is a new module and one line in :meth:`CityS
 * ``social_security``: the entitlements ``pension`` and ``medical_insurance``;
 * ``elderly_care``: ``elder_home_support``, ``elder_day_care`` and ``elder_care_home`` with dependent elders and
   their carers (``CityServices.elderly``; allocated after the others, from a generator of their own, so that they
-  change no other draw).
+  change no other draw);
+* ``disability``: persons with disability and who of them is assisted (``CityServices.disability``);
+  ``coupons``: education coupons issued and used (``CityServices.coupons``, recorded by the policies).
 
 Capacity-limited services (``base.Service``) are allocated in the order of :data:`CAPACITY_SERVICES`;
 entitlements (``base.Entitlement``) have eligibility and take-up. Every service asks the policies who may use it
@@ -36,6 +38,7 @@ from urbanize.model.services.base import Entitlement, Service, ServiceSet, all_r
 from urbanize.model.services.calibration import calibrate, config, initial_entitlements
 from urbanize.model.services.community import CommunityCentre
 from urbanize.model.services.coupons import CouponBook
+from urbanize.model.services.disability import Disability
 from urbanize.model.services.elderly_care import ElderlyCare
 from urbanize.model.services.health import ChildHealth, MaternalHealth
 from urbanize.model.services.housing import PublicRental
@@ -127,6 +130,8 @@ class CityServices(ServiceSet):
         calibrate(self)
         self.elderly = ElderlyCare(model)
         self.elderly.calibrate()
+        self.disability = Disability(model)
+        self.disability.draw(all_rows(pop.n))
 
     def set_static(self, rows: np.ndarray) -> None:
         """Columns fixed at arrival: graduates are high-skill heads (years since graduation: age - 22)."""
@@ -210,6 +215,7 @@ class CityServices(ServiceSet):
         for ent in self.entitlements:
             ent.apply(self.access(ent.name))
         self.elderly.apply()
+        self.disability.clip()
 
     def allocate(self) -> None:
         """Allocation phase: each service admits by its priority rule (public schools before private)."""
@@ -252,6 +258,7 @@ class CityServices(ServiceSet):
         self.set_static(rows)
         initial_entitlements(self.model, rows, arriving=arriving)
         self.elderly.on_arrival(rows)
+        self.disability.draw(rows)
         if self._access_ready:
             self.refresh_access(rows)
 

@@ -70,13 +70,14 @@ CARE_HOME_FEE = 1000.0
 _RNG_KEY = 60_601
 
 
-def child_rng(model: UrbanizationModel) -> np.random.Generator:
-    """A generator of its own, derived from the model's seed sequence without advancing or spawning from it."""
+def child_rng(model: UrbanizationModel, key: int = _RNG_KEY) -> np.random.Generator:
+    """A generator of its own (``key``), derived from the model's seed sequence without advancing or spawning from
+    it: a state that must exist under the status quo draws from it and changes no other draw of a run."""
     seq = getattr(model.rng.bit_generator, "seed_seq", None)
     if not isinstance(seq, np.random.SeedSequence):
-        return np.random.default_rng(np.random.SeedSequence(0, spawn_key=(_RNG_KEY,)))
+        return np.random.default_rng(np.random.SeedSequence(0, spawn_key=(key,)))
     return np.random.default_rng(
-        np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, _RNG_KEY), pool_size=seq.pool_size)
+        np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, key), pool_size=seq.pool_size)
     )
 
 
