@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from urbanize.model.enums import Job, Residence
+from urbanize.model.enums import HouseholdType, Job, Residence
 from urbanize.model.indicators.base import Snapshot, ratio
 from urbanize.model.indicators.service_base import NAN, cached, service_indicator, services_of
 
@@ -51,6 +51,61 @@ def exchanged_heads_employed_share(s: Snapshot) -> float:
 def exchanged_heads_placed(s: Snapshot) -> float:
     policy = s.model.policy_set.get("exchanged_villager_employment")
     return 0.0 if policy is None else float(getattr(policy, "placed", 0.0))
+
+
+@service_indicator(
+    "pension_coverage_local_farmer_any",
+    "Share of local-farmer households enrolled in any pension scheme (new rural pension included)",
+    "share",
+)
+def pension_coverage_local_farmer_any(s: Snapshot) -> float:
+    pop = s.pop
+    farmer = pop.htype == HouseholdType.LOCAL_FARMER
+    return ratio(float(pop.weight[farmer & (pop.pension > 0)].sum()), float(pop.weight[farmer].sum()))
+
+
+@service_indicator(
+    "community_reached_share", "Share of households the community reaches (centres' desks, organizations)", "share"
+)
+def community_reached_share(s: Snapshot) -> float:
+    pop = s.pop
+    reached = pop.community_reached | (pop.use_community_centre > 0) | (pop.org_member >= 0)
+    return ratio(float(pop.weight[reached].sum()), float(pop.weight.sum()))
+
+
+@service_indicator(
+    "villager_committees_reformed_share", "Share of model-town villagers' committees reformed (Jinnan)", "share"
+)
+def villager_committees_reformed_share(s: Snapshot) -> float:
+    policy = s.model.policy_set.get("community_organizations")
+    return 0.0 if policy is None else float(getattr(policy, "reformed_share", 0.0))
+
+
+for _kind, _label in ((None, "any"), (0, "elderly_association"), (1, "residents_association")):
+
+    def _count(s: Snapshot, kind: int | None = _kind) -> float:
+        pop = s.pop
+        mask = pop.org_member >= 0 if kind is None else pop.org_member == kind
+        return float(pop.weight[mask].sum())
+
+    suffix = "" if _kind is None else f"_{_label}"
+    service_indicator(
+        f"community_organization_members{suffix}",
+        f"Households in community social organizations ({_label.replace('_', ' ')})",
+        "households",
+    )(_count)
+
+
+@service_indicator(
+    "community_organizations_count",
+    "Community social organizations (members / members per organization)",
+    "organizations",
+)
+def community_organizations_count(s: Snapshot) -> float:
+    policy = s.model.policy_set.get("community_organizations")
+    if policy is None:
+        return 0.0
+    return float(np.ceil(float(s.pop.weight[s.pop.org_member >= 0].sum()) / policy.params.members_per_organization))
 
 
 @service_indicator("disabled_persons", "Persons with disability", "persons")

@@ -103,6 +103,10 @@ class CityServices(ServiceSet):
         for name in ACCESS_SERVICES:
             pop.add_column(f"acc_{name}", np.bool_, False, f"the policies let the household use {name}")
         pop.add_column("access_count", np.int8, 0, "household services (of eleven) the household may use")
+        pop.add_column(
+            "community_reached", np.bool_, False, "a community service centre's desk reaches the household"
+        )
+        pop.add_column("org_member", np.int8, -1, "community social organization joined (type index), -1 none")
         self.primary = PrimarySchool(model, cfg["class_size_norm_primary"], cfg["max_class_size"])
         self.junior = JuniorSchool(model, cfg["class_size_norm_junior"], cfg["max_class_size"])
         self.private = PrivateMigrantSchool(model, slack=cfg["private_school_slack"])

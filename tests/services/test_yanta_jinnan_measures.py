@@ -186,3 +186,44 @@ def test_exchanged_villagers_are_referred_to_training_and_placed_in_jobs() -> No
         True,
         False,
     ]
+
+
+def test_reformed_communities_foster_organizations_whose_members_the_community_reaches() -> None:
+    m = tiny_world(
+        city="jinnan",
+        policies="community_organizations",
+        policy_params={"community_organizations": {"join_rate": 1.0, "elder_join_rate": 1.0, "outreach": 0.0}},
+    )
+    pop = m.pop
+    pop.district[[0, 1]] = 2  # a new town
+    pop.district[2] = 4  # a rural township
+    set_persons(m, 1, [(0, 50.0), (1, 70.0)])  # an elder lives here: the elderly association
+    m.month = 24  # every villagers' committee reformed
+    policy = m.policy_set.get("community_organizations")
+    policy.act(m)
+    assert pop.org_member[:4].tolist() == [1, 0, 1, -1]  # row 3 lives in the urban core: no reform there
+    from urbanize.model.services.social_security import reached_by_community
+
+    assert reached_by_community(pop, np.arange(4)).tolist() == [True, True, True, False]
+    assert value(m, "community_organization_members_elderly_association") == 1.0
+    assert value(m, "community_organizations_count") == 1.0  # three members, 60 per organization
+    pop.district[0] = 0  # moved to the urban core: leaves its organization
+    policy.act(m)
+    assert pop.org_member[0] == -1
+
+
+def test_reform_share_follows_the_ramp() -> None:
+    m = tiny_world(city="jinnan", policies="community_organizations")
+    policy = m.policy_set.get("community_organizations")
+    m.month = 6
+    policy.act(m)
+    assert value(m, "villager_committees_reformed_share") == pytest.approx(0.25)
+
+
+def test_centre_desks_reach_every_town_household_once_the_centres_are_built() -> None:
+    m = tiny_world(city="jinnan", policies="community_service_centres")
+    pop = m.pop
+    pop.district[[0, 1]] = [2, 4]
+    m.month = 12  # the ramp is complete
+    m.policy_set.get("community_service_centres").act(m)
+    assert pop.community_reached[:3].tolist() == [True, True, False]
