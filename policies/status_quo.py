@@ -10,7 +10,9 @@
   hardship aid and training (residence-permit holders also get health profiles); migrants may take a public school seat left open after a year in the city (paying
   a fee) and use private migrant schools; urban dibao, urban pensions and medical insurance follow local urban
   hukou (plus formal jobs for the employee schemes); public rental flats go to the urban poor (seed ch.2,
-  "current situation": "Urban and rural poor families (with local Hukou) have housing subsidies").
+  "current situation": "Urban and rural poor families (with local Hukou) have housing subsidies"); elderly-care
+  institutions admit anyone who pays, community home-based support and day care serve local hukou holders
+  (assumed: community services followed hukou, as the community centres do).
 
 Usage::
 
@@ -110,6 +112,10 @@ class StatusQuo(Policy):
                 return local & take(pop.hukou_urban, rows)
             case "pension" | "medical_insurance":
                 return (local & take(pop.hukou_urban, rows)) | (take(pop.job, rows) == Job.FORMAL)
+            case "elder_care_home":
+                return np.ones(rows.size, dtype=bool)
+            case "elder_home_support" | "elder_day_care":
+                return local.copy()
             case _:
                 return None
 

@@ -87,6 +87,9 @@ class TrainingCoupons(Policy):
         started = np.flatnonzero((pop.use_training > 0) & (pop.training_left == svc.training.course_months))
         started = started[self._targets(model, started)]
         svc.charge("training", self.params.coupon_value * float(pop.weight[started].sum()), "district")
+        # a coupon is handed to a farmer or migrant as the course starts, and used at once (model/services/coupons.py)
+        svc.coupons.record("issued", "training", started)
+        svc.coupons.record("used", "training", started)
 
 
 @register

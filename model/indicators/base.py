@@ -42,6 +42,11 @@ SERVICE_MODULES = (
     "fiscal",
     "queues",
     "access",
+    "elderly_care",
+    "coupons",
+    "assistance_split",
+    "health_project",
+    "villagers",
 )
 
 

@@ -113,6 +113,11 @@ class Service:
         self.unmet_after = 0.0  # real units still queued after this month's allocation
         self.mean_wait_after = 0.0  # their mean months waited so far
 
+    @property
+    def rng(self) -> np.random.Generator:
+        """The generator of the allocation's random tie-break (the model's)."""
+        return self.model.rng
+
     # --- columns ---------------------------------------------------------------------------------------
     @property
     def held(self) -> np.ndarray:
@@ -283,7 +288,7 @@ class Service:
             score = self.default_priority(rows)
         # by group, guaranteed first, then score, ties broken at random: a random permutation, then a stable sort
         # by the rest; when the scores are whole numbers (months waited, points) the rest is one exact float key
-        shuffled = model.rng.permutation(rows.size)
+        shuffled = self.rng.permutation(rows.size)
         first = (groups * 2 + ~g)[shuffled]
         score = np.asarray(score, dtype=float)[shuffled]
         span = float(np.abs(score).max(initial=0.0)) * 2 + 1

@@ -11,7 +11,12 @@ module of its sector; a new service is a new module and one line in :meth:`CityS
 * ``housing``: ``public_rental`` (public rental flats; renters in need queue for them);
 * ``training``: ``training`` (vocational training places, city-wide);
 * ``assistance``: the entitlements ``dibao`` and ``hardship_aid``;
-* ``social_security``: the entitlements ``pension`` and ``medical_insurance``.
+* ``social_security``: the entitlements ``pension`` and ``medical_insurance``;
+* ``elderly_care``: ``elder_home_support``, ``elder_day_care`` and ``elder_care_home`` with dependent elders and
+  their carers (``CityServices.elderly``; allocated after the others, from a generator of their own, so that they
+  change no other draw);
+* ``disability``: persons with disability and who of them is assisted (``CityServices.disability``);
+  ``coupons``: education coupons issued and used (``CityServices.coupons``, recorded by the policies).
 
 Capacity-limited services (``base.Service``) are allocated in the order of :data:`CAPACITY_SERVICES`;
 entitlements (``base.Entitlement``) have eligibility and take-up. Every service asks the policies who may use it
@@ -32,6 +37,9 @@ from urbanize.model.services.assistance import Dibao, HardshipAid
 from urbanize.model.services.base import Entitlement, Service, ServiceSet, all_rows
 from urbanize.model.services.calibration import calibrate, config, initial_entitlements
 from urbanize.model.services.community import CommunityCentre
+from urbanize.model.services.coupons import CouponBook
+from urbanize.model.services.disability import Disability
+from urbanize.model.services.elderly_care import ElderlyCare
 from urbanize.model.services.health import ChildHealth, MaternalHealth
 from urbanize.model.services.housing import PublicRental
 from urbanize.model.services.schools import JuniorSchool, PrimarySchool, PrivateMigrantSchool
@@ -87,6 +95,7 @@ class CityServices(ServiceSet):
         self.extra_costs: list[tuple[str, float, str]] = []  # (sector, yuan, payer) booked at month end
         self.budgets: dict[str, float] = {}  # planned annual budget by service (``service_costing``)
         self.sent_home = 0.0  # children of compulsory age sent home this month (left-behind; ``take_up``)
+        self.coupons = CouponBook(model)  # education coupons issued and used (Yanta; recorded by policies)
 
     # --- construction ----------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -97,6 +106,10 @@ class CityServices(ServiceSet):
             pop.add_column(f"acc_{name}", np.bool_, False, f"the policies let the household use {name}")
         pop.add_column("access_count", np.int8, 0, "household services (of eleven) the household may use")
         add_columns(model)
+        pop.add_column(
+            "community_reached", np.bool_, False, "a community service centre's desk reaches the household"
+        )
+        pop.add_column("org_member", np.int8, -1, "community social organization joined (type index), -1 none")
         self.primary = PrimarySchool(model, cfg["class_size_norm_primary"], cfg["max_class_size"])
         self.junior = JuniorSchool(model, cfg["class_size_norm_junior"], cfg["max_class_size"])
         self.private = PrivateMigrantSchool(model, slack=cfg["private_school_slack"])
@@ -122,6 +135,10 @@ class CityServices(ServiceSet):
         self.entitlements = [self.dibao, self.hardship_aid, self.pension, self.medical_insurance]
         self._column = {name: j for j, name in enumerate(ACCESS_SERVICES)}
         calibrate(self)
+        self.elderly = ElderlyCare(model)
+        self.elderly.calibrate()
+        self.disability = Disability(model)
+        self.disability.draw(all_rows(pop.n))
 
     def set_static(self, rows: np.ndarray) -> None:
         """Columns fixed at arrival: graduates are high-skill heads (years since graduation: age - 22); the
@@ -212,6 +229,8 @@ class CityServices(ServiceSet):
             svc.apply(access)
         for ent in self.entitlements:
             ent.apply(self.access(ent.name))
+        self.elderly.apply()
+        self.disability.clip()
 
     def allocate(self) -> None:
         """Allocation phase: each service admits by its priority rule (public schools before private)."""
@@ -221,6 +240,7 @@ class CityServices(ServiceSet):
                 self.private.adjust()
             svc.allocate()
         self.update_unschooled()
+        self.elderly.allocate()
 
     def book(self) -> None:
         """Book the month's costs by sector and payer (real-population terms)."""
@@ -255,6 +275,8 @@ class CityServices(ServiceSet):
         """Service state of households new to the rows: static columns, entitlements, access."""
         self.set_static(rows)
         initial_entitlements(self.model, rows, arriving=arriving)
+        self.elderly.on_arrival(rows)
+        self.disability.draw(rows)
         if self._access_ready:
             self.refresh_access(rows)
 

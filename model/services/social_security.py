@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
 
 INSURANCE_NONE, INSURANCE_EMPLOYEE, INSURANCE_RESIDENT, INSURANCE_NCMS = 0, 1, 2, 3
+
+
+def reached_by_community(pop: Any, rows: np.ndarray) -> np.ndarray:
+    """Households a community centre serves or the community otherwise reaches (a centre's social-insurance desk,
+    a social organization: ``community_reached``), to whom community delivery raises take-up."""
+    return (pop.use_community_centre[rows] > 0) | pop.community_reached[rows] | (pop.org_member[rows] >= 0)
 
 
 class Pension(Entitlement):
@@ -51,7 +57,7 @@ class Pension(Entitlement):
         self.take_up_local = 0.2  # assumed monthly enrolment chance of eligible local households
         self.take_up_nonlocal = 0.01  # assumed (low employer compliance for migrants)
         self.take_up_new_rural = 0.02  # assumed roll-out of the new rural pension
-        self.delivery_boost = 1.0  # take-up multiplier for households served by a community centre
+        self.delivery_boost = 1.0  # take-up multiplier for households the community reaches
 
     def apply(self, access: np.ndarray) -> None:
         pop, model = self.model.pop, self.model
@@ -74,7 +80,7 @@ class Pension(Entitlement):
             acc, np.where(local[cand], self.take_up_local, self.take_up_nonlocal), self.take_up_new_rural
         )
         if self.delivery_boost != 1.0:
-            chance = chance * np.where(pop.use_community_centre[cand] > 0, self.delivery_boost, 1.0)
+            chance = chance * np.where(reached_by_community(pop, cand), self.delivery_boost, 1.0)
         join = draw(model.rng, cand, chance)
         a = acc_all[join]
         scheme[join] = np.where(
@@ -143,7 +149,7 @@ class MedicalInsurance(Entitlement):
             return
         chance = np.where(pop.hukou_local[cand], self.take_up_local, self.take_up_nonlocal)
         if self.delivery_boost != 1.0:
-            chance = chance * np.where(pop.use_community_centre[cand] > 0, self.delivery_boost, 1.0)
+            chance = chance * np.where(reached_by_community(pop, cand), self.delivery_boost, 1.0)
         join = draw(model.rng, cand, chance)
         ins[join] = np.where(formal[join], INSURANCE_EMPLOYEE, INSURANCE_RESIDENT)
 

@@ -1,0 +1,148 @@
+"""Elderly care (Yanta, Changshu): elders, beds and places, occupancy, queues, elders served by group, carers and
+subsidies (services in ``model/services/elderly_care.py``).
+
+Seed indicators: Yanta "Number of beds in day care centres and amount of financial subsidies provided to elder care
+institutions"; Changshu "Beds in the elderly care institutions".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from urbanize.model.enums import HouseholdType
+from urbanize.model.indicators.base import Snapshot, ratio
+from urbanize.model.indicators.service_base import NAN, service_indicator, services_of
+from urbanize.model.services.elderly_care import ElderlyCare
+
+SERVICES = ("elder_home_support", "elder_day_care", "elder_care_home")
+UNITS = {"elder_home_support": "places", "elder_day_care": "beds", "elder_care_home": "beds"}
+
+
+def _care(s: Snapshot) -> ElderlyCare | None:
+    svc = services_of(s)
+    return None if svc is None else svc.elderly
+
+
+def _service(name: str, s: Snapshot):  # noqa: ANN202 - an elderly-care Service
+    care = _care(s)
+    return None if care is None else next(x for x in care.services if x.name == name)
+
+
+@service_indicator("elders", "Residents aged 60+", "persons")
+def elders(s: Snapshot) -> float:
+    return float((s.pop.elders * s.pop.weight).sum())
+
+
+@service_indicator("elders_poor_health", "Residents aged 60+ in poor health (unhealthy or dependent)", "persons")
+def elders_poor_health(s: Snapshot) -> float:
+    return float((s.pop.frail_elders * s.pop.weight).sum())
+
+
+def _capacity(name: str) -> Callable[[Snapshot], float]:
+    def capacity(s: Snapshot) -> float:
+        svc = _service(name, s)
+        return NAN if svc is None else float(svc.capacity.sum())
+
+    return capacity
+
+
+def _served(name: str) -> Callable[[Snapshot], float]:
+    def served(s: Snapshot) -> float:
+        svc = _service(name, s)
+        return NAN if svc is None else float(svc.used_after.sum())
+
+    return served
+
+
+def _occupancy(name: str) -> Callable[[Snapshot], float]:
+    def occupancy(s: Snapshot) -> float:
+        svc = _service(name, s)
+        return NAN if svc is None else ratio(float(svc.used_after.sum()), float(svc.capacity.sum()))
+
+    return occupancy
+
+
+def _queue(name: str) -> Callable[[Snapshot], float]:
+    def queue(s: Snapshot) -> float:
+        svc = _service(name, s)
+        return NAN if svc is None else svc.unmet_after
+
+    return queue
+
+
+for _name in SERVICES:
+    _label = _name.replace("elder_", "").replace("_", " ")
+    service_indicator(f"{_name}_capacity", f"Elderly care: {_label} {UNITS[_name]}", UNITS[_name])(_capacity(_name))
+    service_indicator(f"{_name}_served", f"Elders served by {_label} after allocation", "persons")(_served(_name))
+    service_indicator(f"{_name}_occupancy", f"Share of {_label} {UNITS[_name]} in use", "share")(_occupancy(_name))
+    service_indicator(f"{_name}_queue", f"Elders waiting for {_label} after allocation", "persons")(_queue(_name))
+
+
+def _served_by(group: str) -> Callable[[Snapshot], float]:
+    def served(s: Snapshot) -> float:
+        care = _care(s)
+        if care is None:
+            return NAN
+        pop = s.pop
+        mask = {
+            "migrant": ~pop.hukou_local,
+            "local_farmer": pop.htype == HouseholdType.LOCAL_FARMER,
+            "local_urban": pop.hukou_local & pop.hukou_urban,
+            "female_head": pop.head_female,
+            "male_head": ~pop.head_female,
+        }[group]
+        return care.served(np.asarray(mask))
+
+    return served
+
+
+for _group in ("migrant", "local_farmer", "local_urban", "female_head", "male_head"):
+    service_indicator(
+        f"elders_served_{_group}",
+        f"Elders served by home support, day care or institutions, households: {_group.replace('_', ' ')}",
+        "persons",
+    )(_served_by(_group))
+
+
+@service_indicator(
+    "elder_care_home_affordable",
+    "Share of elders in poor health without a working-age adult at home whose household can pay the institution fee",
+    "share",
+)
+def elder_care_home_affordable(s: Snapshot) -> float:
+    care = _care(s)
+    if care is None:
+        return NAN
+    frail, affordable = care.care_home.eligible()
+    w = s.pop.weight
+    return ratio(float((affordable * w).sum()), float((frail * w).sum()))
+
+
+@service_indicator("elders_served", "Elders served by home support, day care or institutions", "persons")
+def elders_served(s: Snapshot) -> float:
+    care = _care(s)
+    return NAN if care is None else care.served()
+
+
+@service_indicator("elder_care_carers", "Carers staffing elderly-care beds and places", "persons")
+def elder_care_carers(s: Snapshot) -> float:
+    care = _care(s)
+    return NAN if care is None else care.carers
+
+
+@service_indicator(
+    "elder_care_staffed_share", "Share of elderly-care capacity staffed by carers (open to elders)", "share"
+)
+def elder_care_staffed_share(s: Snapshot) -> float:
+    care = _care(s)
+    return NAN if care is None else min(ratio(care.carers, care.carers_needed()), 1.0)
+
+
+@service_indicator(
+    "elder_care_subsidy", "Financial subsidies to elderly-care institutions this month", "yuan/month"
+)
+def elder_care_subsidy(s: Snapshot) -> float:
+    care = _care(s)
+    return NAN if care is None else care.subsidy_paid
