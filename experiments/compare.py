@@ -77,6 +77,7 @@ def format_table(table: pd.DataFrame) -> str:
         f"{'95% CI':>27} {'p adj.':>8}"
     )
     lines = [head]
+    r: Any  # a row of the table (pandas-stubs type its fields as any scalar)
     for r in table.itertuples(index=False):
         ci = f"[{fmt(r.ci_low)}, {fmt(r.ci_high)}]"
         lines.append(

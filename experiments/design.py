@@ -156,7 +156,7 @@ class Design:
 
 def build_design(spec: SweepSpec) -> Design:
     grid_params = [p for p in spec.parameters if p.values is not None or (p.range and p.range.levels)]
-    grid_levels = [list(p.values if p.values is not None else p.range.levels) for p in grid_params]  # type: ignore[union-attr]
+    grid_levels = [_levels(p) for p in grid_params]
     fixed = {p.name: p.value for p in spec.parameters if p.is_fixed}
     sampled = spec.sampled
     sample: np.ndarray | None = None
@@ -184,6 +184,14 @@ def build_design(spec: SweepSpec) -> Design:
                 point += 1
     columns = ["point", "policies", "sample"] + [p.name for p in spec.parameters]
     return Design(pd.DataFrame.from_records(records, columns=columns), sample)
+
+
+def _levels(p: ParamSpec) -> list[Any]:
+    """The grid levels of a parameter given as a list of values or as a range with a step or levels."""
+    if p.values is not None:
+        return list(p.values)
+    assert p.range is not None and p.range.levels is not None  # only such parameters are on the grid
+    return list(p.range.levels)
 
 
 def draw_sample(spec: SweepSpec) -> np.ndarray:

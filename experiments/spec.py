@@ -161,7 +161,7 @@ def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "s
         p("give either 'months' or 'years', not both")
     if "years" in data:
         years = _positive_int(data, "years", p, default=1, hi=limits.MAX_YEARS)
-        months = years * 12  # type: ignore[operator]
+        months: int | None = (years or 1) * 12  # years is never None: its default is 1
     else:
         months = _positive_int(data, "months", p, default=None, hi=limits.MAX_MONTHS)
     replicates = _positive_int(data, "replicates", p, default=1, hi=limits.MAX_RUNS)
@@ -211,13 +211,14 @@ def parse_spec(data: Mapping[str, Any], source: str = "", default_name: str = "s
 
     if problems:
         raise SpecError(problems, source=source)
+    assert households is not None and months is not None and replicates is not None  # else a problem above
     return SweepSpec(
         name=name,
         description=str(data.get("description", "")),
         city=city,
         policies=tuple(policies),
         households=int(households),
-        months=docs_scale.months(int(months)),  # type: ignore[arg-type]
+        months=docs_scale.months(int(months)),
         replicates=docs_scale.replicates(int(replicates)),
         seed=int(seed),
         sampler=sampler,
