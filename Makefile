@@ -55,7 +55,8 @@ TYPECHECK_VIEW := .build/typecheck
 typecheck: setup
 	@rm -rf $(TYPECHECK_VIEW) && mkdir -p $(TYPECHECK_VIEW)/urbanize && ln -s ../../../__init__.py $(TYPECHECK_VIEW)/urbanize/__init__.py && \
 	  for d in model agents policies experiments viz; do ln -s ../../../$$d $(TYPECHECK_VIEW)/urbanize/$$d; done
-	cd $(TYPECHECK_VIEW) && ../../$(VENV)/bin/mypy --config-file ../../pyproject.toml -p urbanize.model -p urbanize.agents -p urbanize.policies
+	cd $(TYPECHECK_VIEW) && ../../$(VENV)/bin/mypy --config-file ../../pyproject.toml -p urbanize.model -p urbanize.agents -p urbanize.policies \
+	  -p urbanize.viz -p urbanize.experiments
 
 unit: setup
 	$(VENV)/bin/pytest -q -m "not browser"

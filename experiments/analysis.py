@@ -7,7 +7,7 @@ All functions take the long table of :func:`experiments.storage.open_runs` (one 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -73,7 +73,7 @@ def summarize(
         base: dict[str, Any] = {"point": point, "policies": info.at[point, "policies"]}
         base.update({p: info.at[point, p] for p in params})
         for outcome in outcomes:
-            if month < first_month(outcome):
+            if cast(int, month) < first_month(outcome):
                 continue
             oi = outcome_info(outcome)
             mean, sd, n, _, _ = mean_ci(g[outcome].to_numpy(), conf)
@@ -169,8 +169,8 @@ def point_means(
     """
     sub = df[(df["month"] == month) & df["point"].isin(points)]
     g = sub.groupby("point")[outcome]
-    means = g.mean().reindex(points).to_numpy(dtype=float)
-    var_of_mean = (g.var(ddof=1) / g.count()).reindex(points).to_numpy(dtype=float)
+    means = g.mean().reindex(list(points)).to_numpy(dtype=float)
+    var_of_mean = (g.var(ddof=1) / g.count()).reindex(list(points)).to_numpy(dtype=float)
     noise = float(np.nanmean(var_of_mean)) if np.isfinite(var_of_mean).any() else np.nan
     return means, noise
 

@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from urbanize.model.errors import UrbanizeError
 
@@ -35,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _HelpFormatter)
         super().__init__(*args, **kwargs)
 
-    def error(self, message: str) -> None:  # one line, exit code 2 (argparse prints usage first)
+    def error(self, message: str) -> NoReturn:  # one line, exit code 2 (argparse prints usage first)
         self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
 
 

@@ -123,6 +123,7 @@ def format_table(table: pd.DataFrame) -> str:
     if nested:
         head += f" {'param. share':>12} {'adj.':>5}"
     lines = [head]
+    r: Any  # a row of the table (pandas-stubs type its fields as any scalar)
     for r in table.itertuples(index=False):
         ci = f"[{fmt(r.ci_low)}, {fmt(r.ci_high)}]"
         line = (

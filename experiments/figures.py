@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -75,7 +75,7 @@ def _year_ticks(ax: Any) -> None:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
         return
     ax.xaxis.set_major_locator(MultipleLocator(0.25 if hi - lo <= 1.5 else 0.5))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: month_label(round((v - float(decimal_year(0))) * 12))))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: month_label(round((v - float(cast(float, decimal_year(0)))) * 12))))
 
 
 def _finish(fig: Any, path: Path | None) -> Any:

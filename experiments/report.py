@@ -115,7 +115,7 @@ def write_report(
 
     summary = summarize(df, design, outcomes, months)
     if not summary.empty:
-        summary.insert(summary.columns.get_loc("month") + 1, "date", [month_label(m) for m in summary["month"]])
+        summary.insert(list(summary.columns).index("month") + 1, "date", [month_label(m) for m in summary["month"]])
     written.append(write_csv(summary, dest / "summary.csv"))
 
     if comparison:

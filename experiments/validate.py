@@ -16,6 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -120,7 +121,7 @@ def score(targets: Sequence[Target], frames: dict[tuple[str, str], pd.DataFrame]
     rows: list[dict] = []
     for t in targets:
         lo, hi = t.band()
-        base = {
+        base: dict[str, Any] = {
             "target": t.name, "use": t.use, "must_pass": t.must_pass, "indicator": t.indicator,
             "measure": t.measure, "value": t.value, "low": lo, "high": hi, "source": t.source,
             "tolerance_basis": t.tolerance_basis, "first_year_tolerance": t.first_year_tolerance(),
@@ -184,6 +185,7 @@ def _summary(t: Target, vals: np.ndarray) -> dict:
 def card_lines(card: pd.DataFrame) -> list[str]:
     """One line per scored row for stdout: status, target, city, model mean [CI] against the band."""
     lines = []
+    r: Any  # a row of the scorecard (pandas-stubs type its fields as any scalar)
     for r in card.itertuples():
         band = _band_text(r.low, r.high)
         model = "n/a" if not _finite(r.model_mean) else f"{_fmt(r.model_mean)} [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]"

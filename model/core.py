@@ -242,8 +242,12 @@ class UrbanizationModel(mesa.Model):
         self.book_and_collect()
 
     def act_policies(self) -> None:
-        """Phase 1: quotas reset in January; each policy acts; housing is built."""
-        if self.month % 12 == 1:
+        """Phase 1: quotas reset in January; each policy acts; housing is built.
+
+        The hukou quota is annual, per calendar year (quotas are set per year; assumed to open in January): it is
+        set at construction (month 0, January 2009) and again in months 12, 24, ... (each January, by
+        ``model.calendar``). It reset in months 1, 13, ... before: February, and twice in the first year."""
+        if calendar.date_of(self.month).month == 1:
             self.hukou.reset_quota()
         for policy in self.policy_set:
             policy.act(self)

@@ -12,6 +12,7 @@ so the page and the written report agree. Shown for one outcome at a time:
 from __future__ import annotations
 
 import traceback
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -110,7 +111,7 @@ def trajectory_figure(sweep: Sweep, outcome: str, baseline: int, month: int) -> 
             if many:  # too many points to tell apart: thin lines, no bands
                 ax2.plot(g["month"], g["difference"], color="#1f77b4", lw=0.8, alpha=0.5)
                 continue
-            c = colours.get(int(point), "#333333")
+            c = colours.get(int(cast(int, point)), "#333333")
             ax2.plot(g["month"], g["difference"], color=c, lw=1.6)
             if np.isfinite(g["ci_low"]).any():
                 ax2.fill_between(g["month"], g["ci_low"], g["ci_high"], color=c, alpha=0.15, lw=0)
@@ -127,11 +128,12 @@ def trajectory_figure(sweep: Sweep, outcome: str, baseline: int, month: int) -> 
 
 def _fmt(v) -> str:
     if isinstance(v, float | np.floating):
-        if not np.isfinite(v):
+        x = float(v)
+        if not np.isfinite(x):
             return "-"
-        if abs(v) < 1e-9:
+        if abs(x) < 1e-9:
             return "0"  # rounding noise, never -1.42e-14
-        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}" if abs(v) >= 1e-3 else f"{v:.6f}".rstrip("0")
+        return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}" if abs(x) >= 1e-3 else f"{x:.6f}".rstrip("0")
     return str(v)
 
 

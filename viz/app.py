@@ -43,13 +43,13 @@ def initial_config(search: str | None = None) -> VizConfig:
         config.policies = [p.strip() for p in query.pop("policies").split(",") if p.strip()]
         config.package = "custom"
     if "households" in query:
-        config.households = query.pop("households")  # type: ignore[assignment]  (checked by TwinRun)
+        config.households = query.pop("households")  # type: ignore[assignment]  # checked by TwinRun
     if "seed" in query:
         text = query.pop("seed")
         try:
             config.seed = int(text)  # checked by TwinRun: -1 gets a message there
         except ValueError:
-            config.seed = text  # type: ignore[assignment]  (reported by TwinRun as not a whole number)
+            config.seed = text  # type: ignore[assignment]  # TwinRun reports it
     if "twin" in query:
         config.twin = query.pop("twin").lower() not in ("0", "false", "no", "off")
     if query:  # behavioural parameters: validated with their ranges when the run is built
@@ -94,7 +94,7 @@ def LivePage(safe: bool = False):
     solara.use_memo(release_on_session_close, [])  # once per session
     config = solara.use_memo(lambda: VizConfig() if safe else initial_config(router.search), [])
     first = solara.use_memo(lambda: TwinRun(config), [])
-    model = solara.use_reactive(first)
+    model: solara.Reactive[TwinRun] = solara.use_reactive(first)
     with solara.Column(style={"width": "100%", "padding": "0", "gap": "4px"}) as main:  # all inside: elements
         with solara.Div(style={"display": "none"}):  # made outside the returned column are dropped
             solara.Title("urbanize - live city")

@@ -3,6 +3,8 @@ parameters and view options. The main area (maps, effect table, charts) is in :m
 
 from __future__ import annotations
 
+import functools
+
 import solara
 from mesa.visualization.solara_viz import ModelController
 
@@ -118,7 +120,7 @@ def Controls(model: solara.Reactive, config: cfg.VizConfig):
             for name, (pilot, summary) in cfg.policy_catalogue().items():
                 with solara.Tooltip(summary or name):
                     solara.Checkbox(label=f"{name} ({pilot})" if pilot else name, value=name in active,
-                                    on_value=lambda on, name=name: on_policy(name, on))
+                                    on_value=functools.partial(on_policy, name))
 
     PolicyParameters(config, active, lambda: set_version(lambda x: x + 1))
 

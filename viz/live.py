@@ -8,6 +8,7 @@ step), so a Step re-renders them; figures are rendered to PNG once per (run, mon
 from __future__ import annotations
 
 import traceback
+from typing import Any, cast
 
 import solara
 from mesa.visualization.utils import update_counter
@@ -116,11 +117,12 @@ def PolicyEffect(run: TwinRun):
             if moved.empty:
                 text = "No difference from the status quo yet."
             else:
-                top = moved.loc[scale[moved.index].idxmax()]
+                top = moved.loc[cast(Any, scale[moved.index].idxmax())]  # a label (pandas-stubs: Hashable)
                 text = (f"Largest relative effect: {top['name']} {plots.fmt(top['difference'], sign=True)} "
                         f"{top['unit']} ({len(moved)} of {len(diffs)} indicators differ).")
             solara.Text(text, classes=["urbanize-effect-summary"])
-        rows = [(r.name, r.unit, r.policies, r[4], r.difference) for r in table.itertuples(index=False)]
+        rows: list[tuple[Any, ...]] = [(r.name, r.unit, r.policies, r[4], r.difference)
+                                       for r in table.itertuples(index=False)]
 
         def cell(v):
             return v if isinstance(v, str) else plots.fmt(v)

@@ -147,6 +147,7 @@ class MapRenderer:
                 score = (min(length, 7), -abs(y - cy_mean))
                 if best is None or score > best[0]:
                     best = (score, (xs[a] + xs[b] + 1) / 2.0, y + 0.5, length)
+        assert best is not None  # a district has at least one cell
         _, cx, cy, length = best
         return float(cx), float(cy), float(min(6.0, max(1.5, length - 0.4)))
 

@@ -104,7 +104,7 @@ class TwinRun(mesa.Model):
 
     @property
     def month(self) -> int:
-        return int(getattr(self.main, "month", self.steps)) if self.main is not None else 0
+        return int(getattr(self.main, "month", self.steps or 0)) if self.main is not None else 0
 
     @property
     def active_policies(self) -> list[str]:
@@ -136,7 +136,7 @@ class TwinRun(mesa.Model):
         m = self.main if which == "main" else self.twin
         if m is None:
             return None
-        key = int(getattr(m, "month", self.steps))
+        key = int(getattr(m, "month", self.steps or 0))
         cached = self._frames.get(which)
         if cached is not None and cached[0] == key:
             return cached[1]

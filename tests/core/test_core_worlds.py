@@ -74,6 +74,18 @@ def test_quota_limits_grants_longest_waiting_first() -> None:
     ]
 
 
+def test_hukou_quota_resets_each_january_only() -> None:
+    # month 0 is January 2009 (model.calendar): the quota set at construction lasts until month 12 (January
+    # 2010), then 24; in no other month is it refilled (it was in months 1, 13: February, twice in 2009)
+    m = small_model()
+    resets: list[int] = []
+    m.hukou.reset_quota = lambda: resets.append(m.month)  # type: ignore[method-assign]
+    for month in range(1, 26):
+        m.month = month
+        m.act_policies()
+    assert resets == [12, 24]
+
+
 def test_awareness_reaches_exactly_the_households_within_k_ties() -> None:
     # a chain of five households a-b-c-d-e, the first aware; contact certain, no media: after k months the
     # topic has travelled exactly k ties, and nobody off the chain learns of it
