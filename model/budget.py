@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from urbanize.model.errors import ParameterError
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
@@ -44,39 +45,162 @@ class FiscalParams:
     in each line.
     """
 
-    education_province: float = param(0.10, "share", 0.0, 1.0, "Province's share of local education spending "
-                                      "(assumed; Compulsory Education Law 2006 art. 44: county governments lead)")
-    education_central: float = param(0.05, "share", 0.0, 1.0, "Centre's share of local education spending (assumed: "
-                                     "small 'awards instead of subsidies' for migrant children, MOF 2008)")
-    health_province: float = param(0.15, "share", 0.0, 1.0, "Province's share of local health spending (assumed)")
-    health_central: float = param(0.25, "share", 0.0, 1.0, "Centre's share of local health spending (assumed: "
-                                  "central subsidies to basic public health and NCMS premiums, 2009 reform)")
-    housing_province: float = param(0.10, "share", 0.0, 1.0, "Province's share of local housing spending (assumed)")
-    housing_central: float = param(0.10, "share", 0.0, 1.0, "Centre's share of local housing spending (assumed: "
-                                   "central subsidies to low-rent housing from 2007)")
-    social_assistance_province: float = param(0.15, "share", 0.0, 1.0,
-                                              "Province's share of local assistance spending (assumed)")
-    social_assistance_central: float = param(0.30, "share", 0.0, 1.0, "Centre's share of local assistance "
-                                             "spending (assumed: central dibao subsidies)")
-    social_security_province: float = param(0.20, "share", 0.0, 1.0, "Province's share of local pension "
-                                            "subsidies (assumed; the centre's basic new rural pension is booked "
-                                            "to the centre directly)")
-    social_security_central: float = param(0.0, "share", 0.0, 1.0, "Centre's share of local pension subsidies")
-    training_province: float = param(0.20, "share", 0.0, 1.0, "Province's share of local training spending "
-                                     "(assumed)")
-    training_central: float = param(0.20, "share", 0.0, 1.0, "Centre's share of local training spending (assumed: "
-                                    "employment special funds)")
-    registration_province: float = param(0.0, "share", 0.0, 1.0, "Province's share of registration spending "
-                                         "(assumed: migrant management is locally funded; seed, Zhengzhou)")
-    registration_central: float = param(0.0, "share", 0.0, 1.0, "Centre's share of registration spending")
-    community_province: float = param(0.0, "share", 0.0, 1.0, "Province's share of community spending (assumed)")
-    community_central: float = param(0.0, "share", 0.0, 1.0, "Centre's share of community spending (assumed)")
-    revenue_per_resident: float = param(25.0, "yuan/resident-month", 0.0, 1e5,
-                                        "City revenue for the modelled services per resident (assumed: with the "
-                                        "income share, about the local spending on them under the status quo)")
-    revenue_income_share: float = param(0.005, "share of income", 0.0, 1.0,
-                                        "City revenue for the modelled services per yuan of households' income "
-                                        "(assumed: taxes and fees that follow the economy)")
+    education_province: float = param(
+        0.10,
+        "share",
+        0.0,
+        1.0,
+        "Province's share of local education spending "
+        "(assumed; Compulsory Education Law 2006 art. 44: county governments lead)",
+        prov=assumed("Compulsory Education Law 2006 art. 44: county governments lead"),
+    )
+    education_central: float = param(
+        0.05,
+        "share",
+        0.0,
+        1.0,
+        "Centre's share of local education spending (assumed: "
+        "small 'awards instead of subsidies' for migrant children, MOF 2008)",
+        prov=assumed("small 'awards instead of subsidies' for migrant children, MOF 2008"),
+    )
+    health_province: float = param(
+        0.15,
+        "share",
+        0.0,
+        1.0,
+        "Province's share of local health spending (assumed)",
+        prov=assumed("no source found; a plausible value to be varied in sweeps"),
+    )
+    health_central: float = param(
+        0.25,
+        "share",
+        0.0,
+        1.0,
+        "Centre's share of local health spending (assumed: "
+        "central subsidies to basic public health and NCMS premiums, 2009 reform)",
+        prov=assumed("central subsidies to basic public health and NCMS premiums, 2009 reform"),
+    )
+    housing_province: float = param(
+        0.10,
+        "share",
+        0.0,
+        1.0,
+        "Province's share of local housing spending (assumed)",
+        prov=assumed("no source found; a plausible value to be varied in sweeps"),
+    )
+    housing_central: float = param(
+        0.10,
+        "share",
+        0.0,
+        1.0,
+        "Centre's share of local housing spending (assumed: central subsidies to low-rent housing from 2007)",
+        prov=assumed("central subsidies to low-rent housing from 2007"),
+    )
+    social_assistance_province: float = param(
+        0.15,
+        "share",
+        0.0,
+        1.0,
+        "Province's share of local assistance spending (assumed)",
+        prov=assumed("no source found; a plausible value to be varied in sweeps"),
+    )
+    social_assistance_central: float = param(
+        0.30,
+        "share",
+        0.0,
+        1.0,
+        "Centre's share of local assistance spending (assumed: central dibao subsidies)",
+        prov=assumed("central dibao subsidies"),
+    )
+    social_security_province: float = param(
+        0.20,
+        "share",
+        0.0,
+        1.0,
+        "Province's share of local pension "
+        "subsidies (assumed; the centre's basic new rural pension is booked "
+        "to the centre directly)",
+        prov=assumed("the centre's basic new rural pension is booked to the centre directly"),
+    )
+    social_security_central: float = param(
+        0.0,
+        "share",
+        0.0,
+        1.0,
+        "Centre's share of local pension subsidies",
+        prov=assumed(
+            "no source found in the seed or the literature; a plausible value to be varied in sweeps (docs/policies.md)"
+        ),
+    )
+    training_province: float = param(
+        0.20,
+        "share",
+        0.0,
+        1.0,
+        "Province's share of local training spending (assumed)",
+        prov=assumed("no source found; a plausible value to be varied in sweeps"),
+    )
+    training_central: float = param(
+        0.20,
+        "share",
+        0.0,
+        1.0,
+        "Centre's share of local training spending (assumed: employment special funds)",
+        prov=assumed("employment special funds"),
+    )
+    registration_province: float = param(
+        0.0,
+        "share",
+        0.0,
+        1.0,
+        "Province's share of registration spending "
+        "(assumed: migrant management is locally funded; seed, Zhengzhou)",
+        prov=assumed("migrant management is locally funded; seed, Zhengzhou"),
+    )
+    registration_central: float = param(
+        0.0,
+        "share",
+        0.0,
+        1.0,
+        "Centre's share of registration spending",
+        prov=assumed(
+            "no source found in the seed or the literature; a plausible value to be varied in sweeps (docs/policies.md)"
+        ),
+    )
+    community_province: float = param(
+        0.0,
+        "share",
+        0.0,
+        1.0,
+        "Province's share of community spending (assumed)",
+        prov=assumed("no source found; a plausible value to be varied in sweeps"),
+    )
+    community_central: float = param(
+        0.0,
+        "share",
+        0.0,
+        1.0,
+        "Centre's share of community spending (assumed)",
+        prov=assumed("no source found; a plausible value to be varied in sweeps"),
+    )
+    revenue_per_resident: float = param(
+        25.0,
+        "yuan/resident-month",
+        0.0,
+        1e5,
+        "City revenue for the modelled services per resident (assumed: with the "
+        "income share, about the local spending on them under the status quo)",
+        prov=assumed("with the income share, about the local spending on them under the status quo"),
+    )
+    revenue_income_share: float = param(
+        0.005,
+        "share of income",
+        0.0,
+        1.0,
+        "City revenue for the modelled services per yuan of households' income "
+        "(assumed: taxes and fees that follow the economy)",
+        prov=assumed("taxes and fees that follow the economy"),
+    )
 
     def __post_init__(self) -> None:
         validate(self, "fiscal ")
@@ -94,14 +218,23 @@ class FiscalParams:
 
 
 _SECTORS = (
-    "education", "health", "housing", "social_assistance", "social_security", "training", "registration",
+    "education",
+    "health",
+    "housing",
+    "social_assistance",
+    "social_security",
+    "training",
+    "registration",
     "community",
 )
 
 
 def split_local(params: FiscalParams, sector: str, amount: float) -> dict[str, float]:
     """The upper levels' parts of a local booking of ``amount`` in ``sector`` (the local payer keeps the rest)."""
-    return {"province": amount * params.province_share(sector), "central": amount * params.central_share(sector)}
+    return {
+        "province": amount * params.province_share(sector),
+        "central": amount * params.central_share(sector),
+    }
 
 
 class CityBudget:

@@ -16,6 +16,7 @@ from scipy.special import expit
 
 from urbanize.model.indicators import Snapshot, indicator, ratio
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies._services import city_services
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
@@ -86,6 +87,7 @@ class HospitalBirths(Policy):
             MARKET_PRICE,
             "Price of a normal hospital delivery for a migrant woman with a profile (assumed; the market price "
             "is 3,500)",
+            prov=assumed("the market price is 3,500"),
         )
 
         def __post_init__(self) -> None:
@@ -99,7 +101,9 @@ class HospitalBirths(Policy):
             return
         p = hospital_chance(model, due, self.params.stipulated_price)
         births = float((p * pop.weight[due]).sum())
-        city_services(model, self.name).charge("health", births * (MARKET_PRICE - self.params.stipulated_price))
+        city_services(model, self.name).charge(
+            "health", births * (MARKET_PRICE - self.params.stipulated_price)
+        )
 
 
 @indicator(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from urbanize.model.budget import FiscalParams
 from urbanize.model.params import param
+from urbanize.model.provenance import assumed
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
 
@@ -45,15 +46,30 @@ class BudgetLimit(Policy):
 
     name = "budget_limit"
     pilot = "all"
-    summary = "Capacity expansion stops when the sector's yearly capital allowance from the city budget is spent"
+    summary = (
+        "Capacity expansion stops when the sector's yearly capital allowance from the city budget is spent"
+    )
 
     @dataclass(frozen=True)
     class Params(FiscalParams):
         capital_share: float = param(
-            0.05, "share of revenue/year", 0.0, 10.0,
+            0.05,
+            "share of revenue/year",
+            0.0,
+            10.0,
             "Each sector's yearly capital allowance, as a share of a year's revenue for the services (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
-        limit: bool = param(True, "", None, None, "Limit capacity expansion (false: only the fiscal parameters)")
+        limit: bool = param(
+            True,
+            "",
+            None,
+            None,
+            "Limit capacity expansion (false: only the fiscal parameters)",
+            prov=assumed(
+                "a switch or scenario choice, not an empirical quantity: the default is the case the seed describes"
+            ),
+        )
 
     def setup(self, model: UrbanizationModel) -> None:
         model.ledger.transfers = self.params

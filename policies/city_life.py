@@ -15,6 +15,7 @@ import numpy as np
 
 from urbanize.model.enums import HouseholdType
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies._services import city_services
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
@@ -48,18 +49,45 @@ class CityLifeSkills(Policy):
     @dataclass(frozen=True)
     class Params:
         issue_share: float = param(
-            0.3, "share/year", 0.0, 1.0, "Share of target households handed a coupon each January (assumed)"
+            0.3,
+            "share/year",
+            0.0,
+            1.0,
+            "Share of target households handed a coupon each January (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         attend_rate: float = param(
-            0.15, "1/month", 0.0, 1.0, "Monthly chance a coupon holder attends the course (assumed)"
+            0.15,
+            "1/month",
+            0.0,
+            1.0,
+            "Monthly chance a coupon holder attends the course (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         places_per_1000_heads: float = param(
-            10.0, "places/1000 heads/month", 0.0, 1000.0, "Course places a month (assumed)"
+            10.0,
+            "places/1000 heads/month",
+            0.0,
+            1000.0,
+            "Course places a month (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         learn_chance: float = param(
-            0.8, "share", 0.0, 1.0, "Chance an attendee learns of each policy the city runs (assumed)"
+            0.8,
+            "share",
+            0.0,
+            1.0,
+            "Chance an attendee learns of each policy the city runs (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
-        coupon_value: float = param(150.0, "yuan/coupon", 0.0, 5000.0, "Value of one coupon (assumed)")
+        coupon_value: float = param(
+            150.0,
+            "yuan/coupon",
+            0.0,
+            5000.0,
+            "Value of one coupon (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
+        )
 
         def __post_init__(self) -> None:
             validate(self, "city_life_skills ")

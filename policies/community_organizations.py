@@ -17,6 +17,7 @@ import numpy as np
 
 from urbanize.model.enums import DistrictKind
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies._services import city_services, districts_of_kind
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
@@ -49,28 +50,69 @@ class CommunityOrganizations(Policy):
 
     name = "community_organizations"
     pilot = "Jinnan"
-    summary = "Villagers' committees reformed; community social organizations carry services to members (Jinnan)"
+    summary = (
+        "Villagers' committees reformed; community social organizations carry services to members (Jinnan)"
+    )
 
     @dataclass(frozen=True)
     class Params:
         reform_target: float = param(
-            1.0, "share of communities", 0.0, 1.0, "Share of model-town villagers' committees reformed"
+            1.0,
+            "share of communities",
+            0.0,
+            1.0,
+            "Share of model-town villagers' committees reformed",
+            prov=assumed(
+                "no source found in the seed or the literature; a plausible value to be varied in sweeps (docs/policies.md)"
+            ),
         )
-        reform_months: int = param(24, "months", 1, 120, "Months to reform them (assumed)")
+        reform_months: int = param(
+            24,
+            "months",
+            1,
+            120,
+            "Months to reform them (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
+        )
         join_rate: float = param(
-            0.02, "1/month", 0.0, 1.0, "Monthly chance a household joins a residents' association (assumed)"
+            0.02,
+            "1/month",
+            0.0,
+            1.0,
+            "Monthly chance a household joins a residents' association (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         elder_join_rate: float = param(
-            0.05, "1/month", 0.0, 1.0, "The same for an elderly association, households with elders (assumed)"
+            0.05,
+            "1/month",
+            0.0,
+            1.0,
+            "The same for an elderly association, households with elders (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         take_up_boost: float = param(
-            2.0, "multiplier", 1.0, 20.0, "Take-up of pensions and insurance by members (assumed)"
+            2.0,
+            "multiplier",
+            1.0,
+            20.0,
+            "Take-up of pensions and insurance by members (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         outreach: float = param(
-            0.05, "1/month", 0.0, 1.0, "Monthly chance a member learns of each policy (assumed)"
+            0.05,
+            "1/month",
+            0.0,
+            1.0,
+            "Monthly chance a member learns of each policy (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         members_per_organization: float = param(
-            60.0, "households", 1.0, 10000.0, "Member households per organization (assumed)"
+            60.0,
+            "households",
+            1.0,
+            10000.0,
+            "Member households per organization (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
 
         def __post_init__(self) -> None:
@@ -79,7 +121,9 @@ class CommunityOrganizations(Policy):
     def setup(self, model: UrbanizationModel) -> None:
         svc = city_services(model, self.name)
         pop = model.pop
-        pop.add_column("community_rank", np.float32, 1.0, "place of the household's community in the reform order")
+        pop.add_column(
+            "community_rank", np.float32, 1.0, "place of the household's community in the reform order"
+        )
         self.towns = districts_of_kind(model, DistrictKind.NEW_TOWN, DistrictKind.RURAL_TOWNSHIP)
         pop.community_rank[:] = model.rng.random(pop.n)
         for s in (svc.pension, svc.medical_insurance):

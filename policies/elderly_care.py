@@ -20,6 +20,7 @@ import numpy as np
 
 from urbanize.model.enums import HouseholdType, Job
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed, sourced
 from urbanize.model.services.elderly_care import ElderlyCare
 from urbanize.policies._services import city_services
 from urbanize.policies.base import Policy
@@ -42,7 +43,11 @@ def _ramp_to(model: UrbanizationModel, capacity: np.ndarray, per_1000: float, ra
     """Capacity to add this month so that each group reaches ``per_1000`` per 1,000 elders over the ramp."""
     f = min(model.month / ramp_months, 1.0)
     elders = elders_by_district(model)
-    target = elders * per_1000 / 1000.0 * f if capacity.size == elders.size else elders.sum() * per_1000 / 1000.0 * f
+    target = (
+        elders * per_1000 / 1000.0 * f
+        if capacity.size == elders.size
+        else elders.sum() * per_1000 / 1000.0 * f
+    )
     return np.maximum(target - capacity, 0.0)
 
 
@@ -63,7 +68,9 @@ class _OpenCare(Policy):
         svc = next(s for s in care.services if s.name == self.service)
         p = self.params
         svc.add_capacity(_ramp_to(model, svc.capacity, p.per_1000_elders, p.ramp_months))
-        city_services(model, self.name).charge("community", p.cost_per_unit * float(svc.used().sum()), "district")
+        city_services(model, self.name).charge(
+            "community", p.cost_per_unit * float(svc.used().sum()), "district"
+        )
 
 
 @register
@@ -94,12 +101,36 @@ class ElderlyHomeSupport(_OpenCare):
             1000.0,
             "Target places: the 7 % community share of Shanghai's '9073' pattern (90 % family, 7 % community, "
             "3 % institutions)",
+            prov=assumed(
+                "no source found in the seed or the literature; a plausible value to be varied in sweeps (docs/policies.md)"
+            ),
         )
-        ramp_months: int = param(24, "months", 1, 120, "Months to reach the target (assumed)")
+        ramp_months: int = param(
+            24,
+            "months",
+            1,
+            120,
+            "Months to reach the target (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
+        )
         cost_per_unit: float = param(
-            150.0, "yuan/place-month", 0.0, 5000.0, "Service purchased per elder served (assumed)"
+            150.0,
+            "yuan/place-month",
+            0.0,
+            5000.0,
+            "Service purchased per elder served (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
-        open_to_migrants: bool = param(True, "", None, None, "Migrants' elders may use the places")
+        open_to_migrants: bool = param(
+            True,
+            "",
+            None,
+            None,
+            "Migrants' elders may use the places",
+            prov=assumed(
+                "a switch or scenario choice, not an empirical quantity: the default is the case the seed describes"
+            ),
+        )
 
         def __post_init__(self) -> None:
             validate(self, "elderly_home_support ")
@@ -125,12 +156,40 @@ class ElderlyDayCare(_OpenCare):
 
     @dataclass(frozen=True)
     class Params:
-        per_1000_elders: float = param(20.0, "beds/1000 elders", 0.0, 1000.0, "Target day-care beds (assumed)")
-        ramp_months: int = param(24, "months", 1, 120, "Months to reach the target (assumed)")
-        cost_per_unit: float = param(
-            300.0, "yuan/bed-month", 0.0, 5000.0, "Running cost per day-care bed in use (assumed)"
+        per_1000_elders: float = param(
+            20.0,
+            "beds/1000 elders",
+            0.0,
+            1000.0,
+            "Target day-care beds (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
-        open_to_migrants: bool = param(True, "", None, None, "Migrants' elders may use the beds")
+        ramp_months: int = param(
+            24,
+            "months",
+            1,
+            120,
+            "Months to reach the target (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
+        )
+        cost_per_unit: float = param(
+            300.0,
+            "yuan/bed-month",
+            0.0,
+            5000.0,
+            "Running cost per day-care bed in use (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
+        )
+        open_to_migrants: bool = param(
+            True,
+            "",
+            None,
+            None,
+            "Migrants' elders may use the beds",
+            prov=assumed(
+                "a switch or scenario choice, not an empirical quantity: the default is the case the seed describes"
+            ),
+        )
 
         def __post_init__(self) -> None:
             validate(self, "elderly_day_care ")
@@ -158,16 +217,36 @@ class ElderlyCareSubsidy(Policy):
     @dataclass(frozen=True)
     class Params:
         per_1000_elders: float = param(
-            30.0, "beds/1000 elders", 0.0, 1000.0, "Target institution beds (the 2011-2015 national plan's 30)"
+            30.0,
+            "beds/1000 elders",
+            0.0,
+            1000.0,
+            "Target institution beds (the 2011-2015 national plan's 30)",
+            prov=sourced("Target institution beds (the 2011-2015 national plan's 30)"),
         )
         build_rate: float = param(
-            0.04, "1/month", 0.0, 1.0, "Share of the gap to the target built a month (assumed, about two years)"
+            0.04,
+            "1/month",
+            0.0,
+            1.0,
+            "Share of the gap to the target built a month (assumed, about two years)",
+            prov=assumed("about two years"),
         )
         construction_subsidy: float = param(
-            5000.0, "yuan/bed", 0.0, 100000.0, "One-off subsidy per new bed (assumed; cities paid 3,000-10,000)"
+            5000.0,
+            "yuan/bed",
+            0.0,
+            100000.0,
+            "One-off subsidy per new bed (assumed; cities paid 3,000-10,000)",
+            prov=assumed("cities paid 3,000-10,000"),
         )
         operating_subsidy: float = param(
-            300.0, "yuan/bed-month", 0.0, 5000.0, "Subsidy per occupied bed, passed on in the fee (assumed)"
+            300.0,
+            "yuan/bed-month",
+            0.0,
+            5000.0,
+            "Subsidy per occupied bed, passed on in the fee (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
 
         def __post_init__(self) -> None:
@@ -210,11 +289,28 @@ class ElderlyCareTraining(Policy):
     @dataclass(frozen=True)
     class Params:
         trainees_per_1000_elders: float = param(
-            1.0, "heads/1000 elders/month", 0.0, 100.0, "Course starts a month at most (assumed)"
+            1.0,
+            "heads/1000 elders/month",
+            0.0,
+            100.0,
+            "Course starts a month at most (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
-        course_months: int = param(3, "months", 1, 24, "Length of a course (assumed)")
+        course_months: int = param(
+            3,
+            "months",
+            1,
+            24,
+            "Length of a course (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
+        )
         course_cost: float = param(
-            600.0, "yuan/course", 0.0, 20000.0, "Cost of a course (assumed, as vocational training)"
+            600.0,
+            "yuan/course",
+            0.0,
+            20000.0,
+            "Cost of a course (assumed, as vocational training)",
+            prov=assumed("as vocational training"),
         )
 
         def __post_init__(self) -> None:
@@ -253,4 +349,6 @@ class ElderlyCareTraining(Policy):
         if take.size == 0 and cand.size and model.rng.random() < room / float(pop.weight[cand[0]]):
             take = cand[:1]  # a fraction of a sampled household: started with that chance
         left[take] = p.course_months
-        city_services(model, self.name).charge("training", p.course_cost * float(pop.weight[take].sum()), "district")
+        city_services(model, self.name).charge(
+            "training", p.course_cost * float(pop.weight[take].sum()), "district"
+        )

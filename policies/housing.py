@@ -57,22 +57,62 @@ class PublicRentalHousing(Policy):
     @dataclass(frozen=True)
     class Params:
         local_income_line: float = param(
-            1000.0, "yuan/person-month", 0.0, 20000.0, "Income below which locals qualify (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            1000.0,
+            "yuan/person-month",
+            0.0,
+            20000.0,
+            "Income below which locals qualify (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
-        graduate_years: float = param(5.0, "years", 0.0, 20.0, "Years since graduation (seed: under 5)", prov=sourced("the seed scenario (docs/policies.md): under 5"))
+        graduate_years: float = param(
+            5.0,
+            "years",
+            0.0,
+            20.0,
+            "Years since graduation (seed: under 5)",
+            prov=sourced("the seed scenario (docs/policies.md): under 5"),
+        )
         migrant_stay_months: int = param(
-            24, "months", 0, 240, "Months in the city before migrants with a stable job qualify (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            24,
+            "months",
+            0,
+            240,
+            "Months in the city before migrants with a stable job qualify (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
         flats_per_1000_households: float = param(
-            3.0, "flats/1000 households/year", 0.0, 100.0, "Flats built a year (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            3.0,
+            "flats/1000 households/year",
+            0.0,
+            100.0,
+            "Flats built a year (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
-        lag_months: int = param(6, "months", 0, 60, "Months from starting a flat to letting it (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
+        lag_months: int = param(
+            6,
+            "months",
+            0,
+            60,
+            "Months from starting a flat to letting it (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
+        )
         build_cost: float = param(
-            FLAT_BUILD_COST, "yuan/flat", 0.0, 5e6, "Construction cost per flat (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            FLAT_BUILD_COST,
+            "yuan/flat",
+            0.0,
+            5e6,
+            "Construction cost per flat (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
 
         def __post_init__(self) -> None:
@@ -169,19 +209,39 @@ class RentalMarket(Policy):
             0.0,
             1.0,
             "Monthly chance a dormitory or urban-village tenant looks for a private rental (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
         max_private_share: float = param(
-            0.7, "share", 0.0, 1.0, "Private renters stop growing at this share of migrant households",
-            prov=assumed("a lever of the policy's design as described in docs/policies.md; no published figure for these cities"),
+            0.7,
+            "share",
+            0.0,
+            1.0,
+            "Private renters stop growing at this share of migrant households",
+            prov=assumed(
+                "a lever of the policy's design as described in docs/policies.md; no published figure for these cities"
+            ),
         )
         rent_subsidy: float = param(
-            150.0, "yuan/household-month", 0.0, 5000.0, "Rent subsidy to low-income migrant renters (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            150.0,
+            "yuan/household-month",
+            0.0,
+            5000.0,
+            "Rent subsidy to low-income migrant renters (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
         subsidy_income_line: float = param(
-            800.0, "yuan/person-month", 0.0, 20000.0, "Income per person below which renters get it (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            800.0,
+            "yuan/person-month",
+            0.0,
+            20000.0,
+            "Income per person below which renters get it (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
         max_rent_burden: float = param(
             0.3,
@@ -190,6 +250,7 @@ class RentalMarket(Policy):
             1.0,
             "Most of its income a household pays in rent for a private rental, after subsidy (assumed: the "
             "common 30 % affordability norm)",
+            prov=assumed("the common 30 % affordability norm"),
         )
         landlord_registration: float = param(
             0.03,
@@ -198,6 +259,7 @@ class RentalMarket(Policy):
             1.0,
             "Monthly share of urban-village rooms let to migrants that landlords register in the regulated "
             "market (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
 
         def __post_init__(self) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 from urbanize.model.enums import Registration
 from urbanize.model.indicators import Snapshot, indicator, ratio
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies.base import Policy
 from urbanize.policies.registration import registered_migrants
 from urbanize.policies.registry import register
@@ -75,11 +76,45 @@ class InformationSharing(Policy):
 
     @dataclass(frozen=True)
     class Params:
-        education: bool = param(True, "", None, None, "The education bureau receives the records")
-        health: bool = param(True, "", None, None, "The health bureau receives the records")
-        housing: bool = param(True, "", None, None, "The housing management bureau receives the records")
+        education: bool = param(
+            True,
+            "",
+            None,
+            None,
+            "The education bureau receives the records",
+            prov=assumed(
+                "a switch or scenario choice, not an empirical quantity: the default is the case the seed describes"
+            ),
+        )
+        health: bool = param(
+            True,
+            "",
+            None,
+            None,
+            "The health bureau receives the records",
+            prov=assumed(
+                "a switch or scenario choice, not an empirical quantity: the default is the case the seed describes"
+            ),
+        )
+        housing: bool = param(
+            True,
+            "",
+            None,
+            None,
+            "The housing management bureau receives the records",
+            prov=assumed(
+                "a switch or scenario choice, not an empirical quantity: the default is the case the seed describes"
+            ),
+        )
         social_security: bool = param(
-            True, "", None, None, "The human resources and social security bureau receives the records"
+            True,
+            "",
+            None,
+            None,
+            "The human resources and social security bureau receives the records",
+            prov=assumed(
+                "a switch or scenario choice, not an empirical quantity: the default is the case the seed describes"
+            ),
         )
         sync_months: int = param(
             1,
@@ -87,6 +122,7 @@ class InformationSharing(Policy):
             0,
             24,
             "Months from registration until the record reaches the bureaus (assumed: a monthly data exchange)",
+            prov=assumed("a monthly data exchange"),
         )
         incentive_per_sector: float = param(
             0.25,
@@ -95,6 +131,9 @@ class InformationSharing(Policy):
             2.0,
             "What each connected sector adds to the value of registering (assumed: four sectors make the one "
             "unit linked_registration assumes for its linked services)",
+            prov=assumed(
+                "four sectors make the one unit linked_registration assumes for its linked services"
+            ),
         )
         cost_per_sector: float = param(
             50_000.0,
@@ -102,6 +141,7 @@ class InformationSharing(Policy):
             0.0,
             1e8,
             "Running cost of one bureau's data interface (assumed: a few staff and upkeep of an exchange link)",
+            prov=assumed("a few staff and upkeep of an exchange link"),
         )
 
         def __post_init__(self) -> None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from urbanize.model.errors import ParameterError
 from urbanize.model.indicators import Snapshot, indicator, registry
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed, sourced
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
 
@@ -67,6 +68,9 @@ class OverloadSuspension(Policy):
             None,
             None,
             "The reform suspended; it must be active and scalable",
+            prov=assumed(
+                "a switch or scenario choice, not an empirical quantity: the default is the case the seed describes"
+            ),
         )
         indicator: str = param(
             "avg_class_size_primary",
@@ -74,6 +78,9 @@ class OverloadSuspension(Policy):
             None,
             None,
             "The monitored figure (any indicator of the run; seed: average students per class)",
+            prov=assumed(
+                "a switch or scenario choice, not an empirical quantity: the default is the case the seed describes"
+            ),
         )
         threshold: float = param(
             56.0,
@@ -82,6 +89,9 @@ class OverloadSuspension(Policy):
             None,
             "Level past which the figure counts as overload (default: 56 pupils a class, the Ministry of "
             "Education's lower bound of a 'large class')",
+            prov=sourced(
+                "Level past which the figure counts as overload (default: 56 pupils a class, the Ministry of Education's lower bound of a 'large class')"
+            ),
         )
         fire_above: bool = param(
             True,
@@ -89,9 +99,17 @@ class OverloadSuspension(Policy):
             None,
             None,
             "Overload is the figure above the threshold (off: below it, e.g. a coverage)",
+            prov=assumed(
+                "a switch or scenario choice, not an empirical quantity: the default is the case the seed describes"
+            ),
         )
         months: int = param(
-            6, "months", 1, 120, "Consecutive published months of overload before the city acts (assumed)"
+            6,
+            "months",
+            1,
+            120,
+            "Consecutive published months of overload before the city acts (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         reporting_lag: int = param(
             1,
@@ -100,6 +118,7 @@ class OverloadSuspension(Policy):
             24,
             "Months between the end of the month a figure describes and the month it is acted on "
             "(assumed: monthly statistics reach the city government a month after they are compiled)",
+            prov=assumed("monthly statistics reach the city government a month after they are compiled"),
         )
         level: float = param(
             0.0,
@@ -107,6 +126,9 @@ class OverloadSuspension(Policy):
             0.0,
             1.0,
             "Strength of the reform after the city acts (0: suspended; 0.5: scaled back by half)",
+            prov=assumed(
+                "no source found in the seed or the literature; a plausible value to be varied in sweeps (docs/policies.md)"
+            ),
         )
 
         def __post_init__(self) -> None:

@@ -52,10 +52,25 @@ class TrainingCoupons(Policy):
 
     @dataclass(frozen=True)
     class Params:
-        coupon_value: float = param(800.0, "yuan/coupon", 0.0, 20000.0, "Value of one coupon (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
+        coupon_value: float = param(
+            800.0,
+            "yuan/coupon",
+            0.0,
+            20000.0,
+            "Value of one coupon (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
+        )
         interest_boost: float = param(
-            2.0, "multiplier", 1.0, 20.0, "Rise in the monthly chance of seeking training (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            2.0,
+            "multiplier",
+            1.0,
+            20.0,
+            "Rise in the monthly chance of seeking training (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
         extra_places_per_1000_heads: float = param(
             3.0,
@@ -63,7 +78,9 @@ class TrainingCoupons(Policy):
             0.0,
             100.0,
             "Training places added by universities and schools (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
 
         def __post_init__(self) -> None:
@@ -118,17 +135,44 @@ class VocationalTraining(Policy):
     @dataclass(frozen=True)
     class Params:
         extra_places_per_1000_heads: float = param(
-            5.0, "places/1000 heads", 0.0, 100.0, "Training places added (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            5.0,
+            "places/1000 heads",
+            0.0,
+            100.0,
+            "Training places added (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
-        interest_boost: float = param(1.5, "multiplier", 1.0, 20.0, "Rise in interest in training (assumed)", prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"))
+        interest_boost: float = param(
+            1.5,
+            "multiplier",
+            1.0,
+            20.0,
+            "Rise in interest in training (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
+        )
         placement_rate: float = param(
-            0.3, "1/month", 0.0, 1.0, "Monthly placement chance of unemployed recent trainees (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            0.3,
+            "1/month",
+            0.0,
+            1.0,
+            "Monthly placement chance of unemployed recent trainees (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
         placement_formal_share: float = param(
-            0.6, "share", 0.0, 1.0, "Share of placements in formal jobs (assumed)",
-            prov=assumed("no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"),
+            0.6,
+            "share",
+            0.0,
+            1.0,
+            "Share of placements in formal jobs (assumed)",
+            prov=assumed(
+                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+            ),
         )
         upgrade_rate: float = param(
             0.1,
@@ -137,9 +181,15 @@ class VocationalTraining(Policy):
             1.0,
             "Monthly chance the employment intermediary matches an informally employed recent trainee with an "
             "employer short of skilled workers, who hires them on a formal contract (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         upgrade_window_months: int = param(
-            12, "months", 0, 120, "Months after a course during which a trainee is matched (assumed)"
+            12,
+            "months",
+            0,
+            120,
+            "Months after a course during which a trainee is matched (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
 
         def __post_init__(self) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 
 from urbanize.model.enums import Job, Residence
 from urbanize.model.params import param, validate
+from urbanize.model.provenance import assumed
 from urbanize.policies._services import city_services
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
@@ -54,14 +55,40 @@ class DisabilityAssistance(Policy):
 
     @dataclass(frozen=True)
     class Params:
-        allowance: float = param(100.0, "yuan/person-month", 0.0, 5000.0, "Disability allowance (assumed)")
+        allowance: float = param(
+            100.0,
+            "yuan/person-month",
+            0.0,
+            5000.0,
+            "Disability allowance (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
+        )
         take_up: float = param(
-            0.05, "1/month", 0.0, 1.0, "Monthly chance a disabled person enrols (assumed)"
+            0.05,
+            "1/month",
+            0.0,
+            1.0,
+            "Monthly chance a disabled person enrols (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         centre_take_up: float = param(
-            0.2, "1/month", 0.0, 1.0, "The same for households a community centre serves (assumed)"
+            0.2,
+            "1/month",
+            0.0,
+            1.0,
+            "The same for households a community centre serves (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
-        open_to_migrants: bool = param(False, "", None, None, "Disabled migrants may receive the allowance")
+        open_to_migrants: bool = param(
+            False,
+            "",
+            None,
+            None,
+            "Disabled migrants may receive the allowance",
+            prov=assumed(
+                "a switch or scenario choice, not an empirical quantity: the default is the case the seed describes"
+            ),
+        )
 
         def __post_init__(self) -> None:
             validate(self, "disability_assistance ")
@@ -110,16 +137,36 @@ class ExchangedVillagerEmployment(Policy):
     @dataclass(frozen=True)
     class Params:
         referral_rate: float = param(
-            0.2, "1/month", 0.0, 1.0, "Monthly chance a jobless exchanged head is referred to training (assumed)"
+            0.2,
+            "1/month",
+            0.0,
+            1.0,
+            "Monthly chance a jobless exchanged head is referred to training (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         placement_rate: float = param(
-            0.3, "1/month", 0.0, 1.0, "Monthly placement chance of jobless recent trainees (assumed)"
+            0.3,
+            "1/month",
+            0.0,
+            1.0,
+            "Monthly placement chance of jobless recent trainees (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         placement_formal_share: float = param(
-            0.6, "share", 0.0, 1.0, "Share of placements in formal jobs (assumed)"
+            0.6,
+            "share",
+            0.0,
+            1.0,
+            "Share of placements in formal jobs (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
         extra_places: float = param(
-            0.05, "places/exchanged household", 0.0, 1.0, "Training places added per exchanged household (assumed)"
+            0.05,
+            "places/exchanged household",
+            0.0,
+            1.0,
+            "Training places added per exchanged household (assumed)",
+            prov=assumed("no source found; a plausible value to be varied in sweeps"),
         )
 
         def __post_init__(self) -> None:
