@@ -52,6 +52,19 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("city_budget", "fiscal"),
     ("capital_refused", "fiscal"),
     ("migrant_access_index", "access"),
+    ("access_index_registered", "registration"),
+    ("info_system_", "registration"),
+    ("reform_", "education"),  # overload_suspension: the 2003 reform suspended for overloaded schools
+    ("overload_", "education"),
+    ("hospital_birth", "health"),
+    ("rent_", "housing"),
+    ("urban_security_", "social_security"),
+    ("elder", "elderly_care"),
+    ("coupon", "training"),
+    ("city_life_skills", "training"),
+    ("exchanged_heads", "training"),
+    ("villager_committees", "community"),
+    ("disabled_", "social_assistance"),
 )
 #: sector of each service, for ``unmet_demand_<service>``, ``mean_wait_<service>``, ``access_gap_<service>``
 _SERVICE_SECTOR = {
@@ -82,6 +95,7 @@ SECTOR_SITES: dict[str, tuple[str, ...]] = {
     "social_security": ("jinnan", "changshu"),
     "training": ("yanta", "jinnan", "changshu"),
     "community": ("yanta", "jinnan"),
+    "elderly_care": ("yanta", "jinnan", "changshu"),  # Yanta and Changshu elderly care, Jinnan help for elders
     "fiscal": ("zhengzhou", "yanta", "changshu"),  # Changshu: subsidies on vocational training
 }
 SECTORS = tuple(SECTOR_SITES)

@@ -37,7 +37,7 @@ def test_list_filters_by_site_and_sector(capsys) -> None:
     assert main(["list", "indicators", "--site", "zhengzhou", "--sector", "education", "--format", "json"]) == 0
     found = json.loads(capsys.readouterr().out)
     names = {r["name"] for r in found}
-    assert names == {n for n in registry() if sector_of(n) == "education"}
+    assert names == {n for n in registry(None) if sector_of(n) == "education"}
     assert "migrant_children_public_school_share" in names
     assert main(["list", "indicators", "--site", "yanta", "--sector", "education"]) == 0
     assert capsys.readouterr().out == ""  # Yanta's programme monitors no school indicator
