@@ -279,14 +279,14 @@ class BehaviourParams(TakeUpParams):
         prov=assumed("no source found; a plausible order of magnitude, kept as a lever for sensitivity analysis"),
     )
     hukou_want_const: float = param(
-        -1.25,
+        -1.246,
         "logit",
         -15.0,
         10.0,
-        "Baseline log-odds that a migrant household would transfer its hukou here if eligible (fitted: with "
-        "hukou_settle and hukou_land_tie, 48.7 % of those intending to settle want it, CMDS 2016 (Qiu and Zhou "
-        "2019), when 80 % hold land at origin as the starting population does)",
-        prov=sourced("fitted by hand (with hukou_settle and hukou_land_tie): 48.7 % of migrants intending to settle want to transfer their hukou, CMDS 2016 (Qiu and Zhou 2019)"),
+        "Baseline log-odds that a migrant household would transfer its hukou here if eligible (with hukou_settle "
+        "and hukou_land_tie; calibrated to 48.7 % of those intending to settle wanting it, CMDS 2016, Qiu and Zhou "
+        "2019: model/calibration.toml)",
+        prov=calibrated(),
     )
     hukou_const: float = param(
         -1.0,
@@ -320,13 +320,14 @@ class BehaviourParams(TakeUpParams):
     )
     # --- settlement (logit) ---
     settle_const: float = param(
-        -1.47,
+        -1.906,
         "logit",
         -10.0,
         10.0,
-        "Baseline log-odds of intending to settle for good (fitted with leave_const so that the starting migrant "
-        "stock (model.migrant_history), pooled over the four cities, has 57.3 % intending to settle, CMDS 2015)",
-        prov=sourced("fitted by hand with leave_const: 57.3 % of the starting migrant stock, pooled over the four cities, intend to settle (CMDS 2015)"),
+        "Baseline log-odds of intending to settle for good (calibrated to 57.3 % intending to settle in 2015, CMDS "
+        "2015, with the other behavioural targets: model/calibration.toml; the starting migrant stock is drawn with "
+        "it, model.migrant_history)",
+        prov=calibrated(),
     )
     settle_years: float = param(
         0.12, "logit/year", 0.0, 2.0, "Log-odds gain of intending to settle per year of residence",
