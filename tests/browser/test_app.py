@@ -62,6 +62,24 @@ def step(app: Page, times: int = 1) -> None:
         expect(app.locator(".urbanize-status")).to_contain_text(f"month {before + 1} ")
 
 
+def switch_on(app: Page, policy: str, artifacts) -> None:
+    """Open "Individual policies" and tick ``policy``. The panel is waited for until fully open (Vuetify's expand
+    transition) and the tick is checked in the page itself, so a click that the browser did not register fails
+    here, with a screenshot, rather than later as a status that did not change."""
+    header = app.get_by_text("Individual policies (switch on or off)")
+    header.click()
+    expect(app.locator(".v-expansion-panel--active").filter(has=header)).to_have_count(1)
+    box = app.locator(".v-input--checkbox").filter(has_text=re.compile(f"^{re.escape(policy)}"))
+    expect(box).to_be_visible()
+    box.scroll_into_view_if_needed()
+    box.locator("label").click()
+    try:
+        expect(box.locator("input")).to_have_attribute("aria-checked", "true")
+    except AssertionError:
+        shot(app, artifacts, f"lost_click_{policy}")
+        raise
+
+
 def shot(app: Page, artifacts, name: str) -> None:
     app.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
 
@@ -184,8 +202,7 @@ def test_twin_shows_the_effect_of_a_policy(app, app_url, artifacts):
     choose(app, "Policy package", "status_quo")
     expect(app.locator(".urbanize-effect")).to_contain_text("No twin")
     # switch one measure on: urban hukou with rented housing (Yanta), which lets more migrants convert
-    app.get_by_text("Individual policies (switch on or off)").click()
-    app.locator(".v-input--checkbox").filter(has_text=re.compile(r"^rented_residence_hukou")).locator("label").click()
+    switch_on(app, "rented_residence_hukou", artifacts)
     expect(app.locator(".urbanize-status")).to_contain_text("yanta - rented_residence_hukou -")
     charts = img_src(app, ".urbanize-charts img")
     step(app, 12)
