@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from urbanize.experiments.provenance import atomic_write_bytes
 
 CHECK_SUFFIX = ".check.json"
+RUNS = "runs"  # the folder of run files inside an output folder
 SPLITS = "splits"  # a run's split table (model/splits.py), same name as its run file, with its own check record
 
 
