@@ -142,8 +142,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         df = model.indicators()
         write_outputs(out, model, df, args, elapsed)
     last = df.iloc[-1]
-    print(f"wrote {out}/indicators.parquet ({len(df)} months x {df.shape[1] - 1} indicators), manifest.json, "
-          f"indicators.png in {elapsed:.1f}s")
+    splits = ", splits.parquet (by sex, age band and group)" if (out / "splits.parquet").exists() else ""
+    print(f"wrote {out}/indicators.parquet ({len(df)} months x {df.shape[1] - 1} indicators){splits}, "
+          f"manifest.json, indicators.png in {elapsed:.1f}s")
     print(f"after {months} months: residents {last['residents']:,.0f}, registration rate "
           f"{last['registration_rate']:.1%}, hukou conversions {last['hukou_conversions']:,.0f}")
     return 0
