@@ -54,6 +54,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("migrant_access_index", "access"),
     ("access_index_registered", "registration"),
     ("info_system_", "registration"),
+    ("management_", "registration"),  # management_capacity: coordinators, visits, registrations
     ("reform_", "education"),  # overload_suspension: the 2003 reform suspended for overloaded schools
     ("overload_", "education"),
     ("hospital_birth", "health"),
