@@ -23,6 +23,11 @@ def date_of(month: int) -> _dt.date:
     return _dt.date(START_YEAR + y, m + 1, 1)
 
 
+def is_january(month: int) -> bool:
+    """Whether model month ``month`` is a January (0, 12, 24, ...): when yearly plans, quotas and coupons start."""
+    return (START_MONTH - 1 + int(month)) % 12 == 0
+
+
 def year_of(month: int | np.ndarray) -> int | np.ndarray:
     """Calendar year of a model month (or of an array of months)."""
     if isinstance(month, np.ndarray):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from urbanize.model.calendar import is_january
 from urbanize.model.enums import HouseholdType
 from urbanize.model.params import param, validate
 from urbanize.model.provenance import assumed
@@ -108,7 +109,7 @@ class CityLifeSkills(Policy):
     def act(self, model: UrbanizationModel) -> None:
         pop, rng, p = model.pop, model.rng, self.params
         coupons = city_services(model, self.name).coupons
-        if model.month % 12 == 1:
+        if is_january(model.month):
             pop.city_life_coupon[:] = False  # last year's unused coupons lapse
             cand = np.flatnonzero(self._targets(model))
             got = cand[rng.random(cand.size) < p.issue_share]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from urbanize.model.calendar import is_january
 from urbanize.model.params import param, validate
 from urbanize.model.provenance import assumed
 from urbanize.policies._services import SEAT_BUILD_COST, city_services, queued_by_district
@@ -222,7 +223,7 @@ class MigrantEducation(Policy):
         return ~pop.hukou_local[rows] & (pop.months_resident[rows] >= self.params.min_months_resident)
 
     def act(self, model: UrbanizationModel) -> None:
-        if model.month % 12 == 1:
+        if is_january(model.month):
             self._build(model)
 
     def _build(self, model: UrbanizationModel) -> None:

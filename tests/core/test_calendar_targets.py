@@ -25,6 +25,10 @@ def test_month_zero_is_january_2009() -> None:
     assert calendar.year_of(np.array([0, 11, 12])).tolist() == [2009, 2009, 2010]
     with pytest.raises(ValueError, match="YYYY-MM"):
         calendar.month_of("January")
+    # yearly acts (school building, coupons, quotas) start in the months that are Januaries, as documented
+    januaries = [m for m in range(36) if calendar.is_january(m)]
+    assert januaries == [0, 12, 24]
+    assert all(calendar.date_of(m).month == 1 for m in januaries)
 
 
 def test_every_shipped_target_names_a_known_indicator_and_a_source() -> None:

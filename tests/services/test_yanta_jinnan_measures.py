@@ -48,7 +48,7 @@ def test_city_life_coupons_go_to_migrants_and_farmers_and_teach_every_policy_top
     pop.hukou_urban[2] = False
     m.awareness.matrix()[:] = False
     policy = m.policy_set.get("city_life_skills")
-    m.month = 1  # January: coupons are issued
+    m.month = 12  # January 2010: coupons are issued
     policy.act(m)
     book = services(m).coupons
     assert book.count("issued", "city_life") == 3.0
@@ -56,9 +56,9 @@ def test_city_life_coupons_go_to_migrants_and_farmers_and_teach_every_policy_top
     assert book.count("issued", "city_life", "local_farmer") == 1.0
     assert book.count("used", "city_life") == 3.0  # 20 places: all three attend at once
     assert m.awareness.matrix()[[0, 1, 2]].all() and not m.awareness.matrix()[3:].any()
-    assert pop.city_life_coupon.sum() == 0 and (pop.city_life_month[[0, 1, 2]] == 1).all()
+    assert pop.city_life_coupon.sum() == 0 and (pop.city_life_month[[0, 1, 2]] == 12).all()
     assert book.take_up("city_life") == 1.0
-    m.month = 2
+    m.month = 13
     policy.act(m)  # nobody holds a coupon any more
     assert book.count("used", "city_life") == 0.0 and book.count("used", "city_life", cumulative=True) == 3.0
 
@@ -72,11 +72,11 @@ def test_city_life_places_limit_attendance_and_unused_coupons_lapse_in_january()
     pop = m.pop
     make_migrant(m, np.arange(5))
     policy = m.policy_set.get("city_life_skills")
-    m.month = 1
+    m.month = 12  # January 2010
     policy.act(m)  # 20 heads x 100/1000 = 2 places: two of the five attend
     assert services(m).coupons.count("used", "city_life") == 2.0
     assert pop.city_life_coupon.sum() == 3
-    m.month = 13
+    m.month = 24  # January 2011
     pop.city_life_month[:] = -1000
     policy.act(m)
     assert services(m).coupons.count("issued", "city_life") == 5.0  # last year's three lapsed; five new
