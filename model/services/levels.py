@@ -143,8 +143,9 @@ class SeniorSchool(PublicSchool):
         kids = pop.kids_15_17
         return np.where(pop.pays_senior, kids, np.minimum(self.held, kids))
 
-    def guaranteed(self, rows: np.ndarray) -> np.ndarray | None:
-        return None
+    def guaranteed(self, rows: np.ndarray) -> np.ndarray:
+        """Nobody: senior middle school is not compulsory, so no child is owed a seat."""
+        return np.zeros(rows.size, dtype=bool)
 
     def default_priority(self, rows: np.ndarray) -> np.ndarray:
         """Examination candidates first, then the longest waiting."""
