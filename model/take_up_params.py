@@ -106,3 +106,53 @@ class TakeUpParams:
             "no price elasticity of profile take-up was found; one logit per per cent of income is a moderate response"
         ),
     )
+    # --- pre-school and senior middle (model.services.levels.level_choice) ---
+    preschool_fee: float = param(
+        200.0,
+        "yuan/child-month",
+        0.0,
+        3000.0,
+        "Care-and-education fee of a kindergarten place, paid by every family (pre-school is not free in China); "
+        "a family seeks a place when the fee fits its school-fee tolerance after the compulsory fees it pays",
+        prov=assumed(
+            "public kindergartens in provincial capitals charged roughly 100-300 yuan a month around 2009 and private "
+            "ones more; 200 is a round value inside that range"
+        ),
+    )
+    senior_tuition: float = param(
+        1200.0 / 12,
+        "yuan/pupil-month",
+        0.0,
+        2000.0,
+        "Tuition of a public senior middle school, paid by every pupil (senior middle is not compulsory and not free)",
+        prov=assumed(
+            "public general senior-middle tuition in central China around 2009 was of the order of 800-1,600 yuan a "
+            "year; 1,200 is a round value inside that range"
+        ),
+    )
+    senior_fee_nonlocal: float = param(
+        2000.0 / 12,
+        "yuan/pupil-month",
+        0.0,
+        5000.0,
+        "Extra 'borrowing' fee of a non-hukou pupil who may not sit the city's senior-middle entrance examination "
+        "(a pupil who may sit it pays the tuition only)",
+        prov=assumed(
+            "borrowing and school-choice fees for pupils without local hukou were common before the 2012 reform; no "
+            "city figure was found, 2,000 yuan a year is a round value"
+        ),
+    )
+    gaokao_away_share: float = param(
+        0.5,
+        "share",
+        0.0,
+        1.0,
+        "Share of non-hukou families who keep no child of 15-17 in a city senior middle school while the child may "
+        "not sit the entrance examinations here: the gaokao must be taken in the hukou province, so the child "
+        "studies there (decided once per family by a persistent taste)",
+        prov=assumed(
+            "until the State Council General Office's Guo Ban Fa [2012] No. 46 asked provinces to let migrant children "
+            "sit the entrance examinations where they live, the gaokao had to be taken in the hukou province; no "
+            "share of families who therefore kept teenagers out of city senior middle schools was found"
+        ),
+    )

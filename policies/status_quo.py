@@ -8,7 +8,9 @@
 * Local farmers convert to urban hukou only once their land has been requisitioned.
 * Services (``service_access``): local hukou holders use public schools, health profiles, community centres,
   hardship aid and training (residence-permit holders also get health profiles); migrants may take a public school seat left open after a year in the city (paying
-  a fee) and use private migrant schools; urban dibao, urban pensions and medical insurance follow local urban
+  a fee) and use private migrant schools; kindergartens admit anyone who pays (local children first), and
+  non-hukou pupils may take a senior-middle seat left after the examination candidates, as fee-paying "borrowing"
+  pupils, after a year in the city (model/services/levels.py); urban dibao, urban pensions and medical insurance follow local urban
   hukou (plus formal jobs for the employee schemes); public rental flats go to the urban poor (seed ch.2,
   "current situation": "Urban and rural poor families (with local Hukou) have housing subsidies"); elderly-care
   institutions admit anyone who pays, community home-based support and day care serve local hukou holders
@@ -101,6 +103,10 @@ class StatusQuo(Policy):
                 return local | (take(pop.months_resident, rows) >= MIGRANT_SCHOOL_MONTHS)
             case "private_migrant_school":
                 return ~local
+            case "kindergarten":
+                return np.ones(rows.size, dtype=bool)
+            case "senior_school":
+                return local | (take(pop.months_resident, rows) >= MIGRANT_SCHOOL_MONTHS)
             case "child_health" | "maternal_health":
                 reg = take(pop.reg, rows)
                 return local | (reg == Registration.RESIDENCE_PERMIT) | (reg == Registration.HUKOU_APPLICANT)

@@ -34,6 +34,7 @@ CORE_MODULES = ("population", "registration", "flows", "demography", "settlement
 #: Modules of the indicators that read the service catalogue, in column order (loaded on first use of the registry).
 SERVICE_MODULES = (
     "education",
+    "school_levels",
     "health",
     "tenure",
     "assistance",

@@ -33,6 +33,18 @@ DEFAULTS: dict[str, Any] = {
     "max_class_size": 100.0,  # assumed physical limit; Zhengzhou 2003-04 reported classes above 90
     "class_size_start_primary": 42.0,  # assumed
     "class_size_start_junior": 46.0,  # assumed
+    "class_size_norm_senior": 50.0,  # assumed: senior middle norm of 45-50
+    "class_size_start_senior": 56.0,  # assumed: senior middle classes were larger than the compulsory ones
+    # pre-school: national gross enrolment in three years of pre-school 50.9 % in 2009 (MOE, 2009 statistical
+    # communique on education); assumed above it for urban hukou children and below it for migrant children
+    "preschool_enrolment_start_local": 0.7,
+    "preschool_enrolment_start_migrant": 0.4,
+    "preschool_slack": 0.02,  # assumed spare kindergarten places
+    # senior middle: national gross enrolment in senior secondary education 79.2 % in 2009 (MOE, same communique,
+    # general and vocational); assumed 0.85 for hukou children in general senior middle schools of a big city and
+    # 0.5 for the non-hukou families that would keep a teenager in the city (most sit the gaokao elsewhere)
+    "senior_enrolment_start_local": 0.85,
+    "senior_enrolment_start_migrant": 0.5,
     "migrant_enrolment_start": 0.95,  # assumed share of migrant compulsory-age children in school
     "migrant_public_share_start": 0.7,  # assumed share of enrolled migrant children in public schools
     "private_school_slack": 0.05,  # assumed spare private seats

@@ -5,7 +5,8 @@
 module of its sector; a new service is a new module and one line in :meth:`CityServices.setup`:
 
 * ``schools``: ``primary_school``, ``junior_school`` (public seats, counted in classes) and
-  ``private_migrant_school``;
+  ``private_migrant_school``; ``levels``: ``kindergarten`` (ages 3-5) and ``senior_school`` (15-17), fee-paying,
+  with a generator of their own;
 * ``health``: ``child_health`` (profiles and immunisation, 0-36 months) and ``maternal_health``;
 * ``community``: ``community_centre`` (places in community service centres, per district);
 * ``housing``: ``public_rental`` (public rental flats; renters in need queue for them);
@@ -33,6 +34,7 @@ import numpy as np
 
 from urbanize.model.enums import Skill
 from urbanize.model.population import set_bit
+from urbanize.model.services import levels
 from urbanize.model.services.assistance import Dibao, HardshipAid
 from urbanize.model.services.base import Entitlement, Service, ServiceSet, all_rows
 from urbanize.model.services.calibration import calibrate, config, initial_entitlements
@@ -50,7 +52,8 @@ from urbanize.model.services.training import Training
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
 
-#: Services whose access is asked of the policies; the first eleven make up the access index.
+#: Services whose access is asked of the policies; the first eleven make up the access index (the pre-school and
+#: senior-middle levels, added later, are outside it, so the index keeps its meaning).
 ACCESS_SERVICES = (
     "primary_school",
     "junior_school",
@@ -64,6 +67,8 @@ ACCESS_SERVICES = (
     "pension",
     "medical_insurance",
     "private_migrant_school",
+    "kindergarten",
+    "senior_school",
 )
 INDEX_SERVICES = 11
 #: bits of the access code of ``CityServices.refresh_access``: one per service, then local urban, non-local
@@ -79,6 +84,8 @@ CAPACITY_SERVICES = (
     "community_centre",
     "public_rental",
     "training",
+    "kindergarten",
+    "senior_school",
 )
 
 
@@ -96,6 +103,9 @@ class CityServices(ServiceSet):
         self.budgets: dict[str, float] = {}  # planned annual budget by service (``service_costing``)
         self.sent_home = 0.0  # children of compulsory age sent home this month (left-behind; ``take_up``)
         self.coupons = CouponBook(model)  # education coupons issued and used (Yanta; recorded by policies)
+        #: the month's recurrent education spending by the pupil's hukou, yuan: (local, non-local) (``book``)
+        self.education_by_hukou = (0.0, 0.0)
+        self.education_per_migrant_start = float("nan")  # its value per migrant child at month 0 (``settle``)
 
     # --- construction ----------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -118,6 +128,8 @@ class CityServices(ServiceSet):
         self.community = CommunityCentre(model)
         self.public_rental = PublicRental(model)
         self.training = Training(model)
+        levels.add_columns(model)
+        self.kindergarten, self.senior, self.levels_rng = levels.create(model, cfg)
         self.services = [
             self.primary,
             self.junior,
@@ -127,6 +139,8 @@ class CityServices(ServiceSet):
             self.community,
             self.public_rental,
             self.training,
+            self.kindergarten,
+            self.senior,
         ]
         self.dibao = Dibao(model, cfg["dibao_line_urban"], cfg["dibao_line_rural"])
         self.hardship_aid = HardshipAid(model, cfg["dibao_line_urban"])
@@ -146,6 +160,7 @@ class CityServices(ServiceSet):
         pop = self.model.pop
         pop.graduate[rows] = pop.skill[rows] == Skill.HIGH
         draw_tastes(self.model, rows)
+        levels.draw_tastes(self, rows)
 
     # --- access ------------------------------------------------------------------------------------------
     def refresh_access(self, rows: np.ndarray | None = None) -> None:
@@ -211,6 +226,9 @@ class CityServices(ServiceSet):
             self.dibao.apply(self.access(self.dibao.name))
         finally:
             self.dibao.take_up = take_up
+        levels.calibrate(self)
+        self.education_by_hukou = self.education_split()
+        self.education_per_migrant_start = self.education_per_migrant_child()
 
     # --- the monthly phases --------------------------------------------------------------------------
     def apply(self) -> None:
@@ -222,6 +240,7 @@ class CityServices(ServiceSet):
         self.refresh_access()
         self.sent_home = 0.0
         school_choice(self)
+        levels.level_choice(self)
         for svc in self.services:
             access = self.access(svc.name)
             if svc is self.child_health or svc is self.maternal_health:
@@ -245,6 +264,7 @@ class CityServices(ServiceSet):
     def book(self) -> None:
         """Book the month's costs by sector and payer (real-population terms)."""
         ledger = self.model.ledger
+        self.education_by_hukou = self.education_split()
         for svc in [*self.services, *self.entitlements]:
             c = svc.cost()
             if c > 0:
@@ -259,6 +279,23 @@ class CityServices(ServiceSet):
             if amount > 0:
                 ledger.charge(sector, amount, payer)
         self.extra_costs = []
+
+    def education_split(self) -> tuple[float, float]:
+        """This month's recurrent spending of the schools (not construction), split by the pupil's hukou:
+        (local, non-local), yuan; the two add up to the schools' booked costs."""
+        local = nonlocal_ = 0.0
+        for svc in (self.primary, self.junior, self.private, self.kindergarten, self.senior):
+            a, b = svc.cost_by_hukou()
+            local, nonlocal_ = local + a, nonlocal_ + b
+        return local, nonlocal_
+
+    def education_per_migrant_child(self) -> float:
+        """The non-hukou part of :meth:`education_split` as booked this month, yuan a year per non-hukou child aged
+        3-17 in the city (NaN without such children)."""
+        pop = self.model.pop
+        kids = pop.kids_3_5 + pop.kids_6_11 + pop.kids_12_14 + pop.kids_15_17
+        children = float((kids * pop.weight * ~pop.hukou_local).sum())
+        return 12.0 * self.education_by_hukou[1] / children if children > 0 else float("nan")
 
     def charge(self, sector: str, amount: float, payer: str = "city") -> None:
         """Queue a policy's cost to be booked with this month's services."""

@@ -13,6 +13,16 @@ COSTS: dict[str, tuple[float, str]] = {
         4331.62 / 12,
         "2009 national budgetary expenditure per junior middle pupil, 4,331.62 yuan/year (same source)",
     ),
+    "senior_school": (
+        3800.0 / 12,
+        "assumed: budgetary expenditure per public senior middle pupil of about 3,800 yuan/year in 2009, between the "
+        "primary and junior middle figures of the same announcement (fees are the households' own, booked apart)",
+    ),
+    "kindergarten": (
+        1000.0 / 12,
+        "assumed: budgetary expenditure per kindergarten child of about 1,000 yuan/year in 2009 (pre-school was "
+        "mostly fee-funded and received a small share of public education spending)",
+    ),
     "school_fee_nonlocal": (1000.0 / 12, "assumed 'borrowing fee' paid by non-hukou pupils, 1,000 yuan/year"),
     "private_migrant_school": (0.0, "fee-funded; the city pays nothing unless a policy subsidises it"),
     "child_health": (20.0, "assumed: child health management and immunisation visits per child-month"),

@@ -95,6 +95,13 @@ class PublicSchool(Service):
         """The fees non-hukou pupils' households pay (no more than the schools' spending they offset)."""
         return min(self.fee_nonlocal * self.nonlocal_pupils, self.unit_cost * float(self.used_after.sum()))
 
+    def cost_by_hukou(self) -> tuple[float, float]:
+        """(local, non-local) split of :meth:`cost` by the pupil's hukou: a non-hukou pupil costs the per-pupil
+        expenditure less the fee paid (never below nothing, never above the total)."""
+        total = self.cost()
+        nonlocal_ = min(max(self.unit_cost - self.fee_nonlocal, 0.0) * self.nonlocal_pupils, total)
+        return total - nonlocal_, nonlocal_
+
 
 class PrimarySchool(PublicSchool):
     name = "primary_school"
@@ -164,3 +171,11 @@ class PrivateMigrantSchool(Service):
 
     def cost(self) -> float:
         return self.subsidy * float(self.used_after.sum()) if self.subsidy > 0 else 0.0
+
+    def cost_by_hukou(self) -> tuple[float, float]:
+        """(local, non-local) split of :meth:`cost` by the pupil's hukou (the allowance per pupil)."""
+        if self.subsidy <= 0:
+            return 0.0, 0.0
+        pop = self.model.pop
+        nonlocal_ = self.subsidy * float((self.held * pop.weight * ~pop.hukou_local).sum())
+        return self.cost() - nonlocal_, nonlocal_
