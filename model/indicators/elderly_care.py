@@ -13,7 +13,7 @@ import numpy as np
 
 from urbanize.model.enums import HouseholdType
 from urbanize.model.indicators.base import Snapshot, ratio
-from urbanize.model.indicators.service_base import NAN, service_indicator, services_of
+from urbanize.model.indicators.service_base import NAN, cached, service_indicator, services_of
 from urbanize.model.services.elderly_care import ElderlyCare
 
 SERVICES = ("elder_home_support", "elder_day_care", "elder_care_home")
@@ -93,7 +93,8 @@ def _served_by(group: str) -> Callable[[Snapshot], float]:
             "female_head": pop.head_female,
             "male_head": ~pop.head_female,
         }[group]
-        return care.served(np.asarray(mask))
+        units = cached(s, "elder_units_held", care.units_held)
+        return care.served(np.asarray(mask), units)
 
     return served
 
@@ -123,7 +124,7 @@ def elder_care_home_affordable(s: Snapshot) -> float:
 @service_indicator("elders_served", "Elders served by home support, day care or institutions", "persons")
 def elders_served(s: Snapshot) -> float:
     care = _care(s)
-    return NAN if care is None else care.served()
+    return NAN if care is None else care.served(None, cached(s, "elder_units_held", care.units_held))
 
 
 @service_indicator("elder_care_carers", "Carers staffing elderly-care beds and places", "persons")
