@@ -80,6 +80,11 @@ for _name in SERVICES:
     service_indicator(f"{_name}_queue", f"Elders waiting for {_label} after allocation", "persons")(_queue(_name))
 
 
+def _units_weighted(s: Snapshot, care: ElderlyCare) -> np.ndarray:
+    """Units of elderly care held per row times its weight (once a month for the served indicators)."""
+    return cached(s, "elder_units_weighted", lambda: care.units_held() * s.pop.weight)
+
+
 def _served_by(group: str) -> Callable[[Snapshot], float]:
     def served(s: Snapshot) -> float:
         care = _care(s)
@@ -93,8 +98,8 @@ def _served_by(group: str) -> Callable[[Snapshot], float]:
             "female_head": pop.head_female,
             "male_head": ~pop.head_female,
         }[group]
-        units = cached(s, "elder_units_held", care.units_held)
-        return care.served(np.asarray(mask), units)
+        # the same products as ``care.served(mask)`` (units x weight where the mask holds, else 0), one pass each
+        return float(np.where(mask, _units_weighted(s, care), 0.0).sum())
 
     return served
 
@@ -124,7 +129,7 @@ def elder_care_home_affordable(s: Snapshot) -> float:
 @service_indicator("elders_served", "Elders served by home support, day care or institutions", "persons")
 def elders_served(s: Snapshot) -> float:
     care = _care(s)
-    return NAN if care is None else care.served(None, cached(s, "elder_units_held", care.units_held))
+    return NAN if care is None else float(_units_weighted(s, care).sum())
 
 
 @service_indicator("elder_care_carers", "Carers staffing elderly-care beds and places", "persons")

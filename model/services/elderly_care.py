@@ -262,12 +262,10 @@ class ElderlyCare:
         """Units of the three services each row holds (float64), as :meth:`served` sums them."""
         return sum(s.held.astype(np.float64) for s in self.services)  # type: ignore[return-value]
 
-    def served(self, mask: np.ndarray | None = None, units: np.ndarray | None = None) -> float:
-        """Elders served by any of the three services (real persons), optionally among rows in ``mask``;
-        ``units``: :meth:`units_held` when the caller has it (the indicators ask five times a month)."""
+    def served(self, mask: np.ndarray | None = None) -> float:
+        """Elders served by any of the three services (real persons), optionally among rows in ``mask``."""
         pop = self.model.pop
-        if units is None:
-            units = self.units_held()
+        units = self.units_held()
         w = pop.weight if mask is None else pop.weight * mask
         return float((units * w).sum())
 
