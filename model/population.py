@@ -12,8 +12,9 @@ how rows moved so that nothing keeps a stale row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -131,8 +132,10 @@ class Population:
         return self._matrices[name][: self.n]
 
     @property
-    def columns(self) -> dict[str, Column]:
-        return dict(self._schema)
+    def columns(self) -> Mapping[str, Column]:
+        """The schema, column name -> ``Column`` (a read-only view: asked every month, and per attribute of an
+        agent, so not copied)."""
+        return MappingProxyType(self._schema)
 
     def __getattr__(self, name: str) -> np.ndarray:
         cols = self.__dict__.get("_cols")
