@@ -27,20 +27,22 @@ from urbanize.model import arrivals, calendar, docs_scale, life
 from urbanize.model.budget import CityBudget
 from urbanize.model.city import CityProfile, load_city
 from urbanize.model.datacollection import IndicatorCollector
-from urbanize.model.enums import HouseholdType, Registration, Residence
+from urbanize.model.enums import HouseholdType
 from urbanize.model.errors import ParameterError
+from urbanize.model.household_moves import HouseholdMoves
 from urbanize.model.housing import HousingStock
+from urbanize.model.hukou_office import HukouOffice
 from urbanize.model.indicators import Snapshot, registry
 from urbanize.model.labour import LabourMarket
 from urbanize.model.ledger import FiscalLedger
-from urbanize.model.network import HOMETOWN, Awareness, SocialNetwork
+from urbanize.model.network import Awareness, SocialNetwork
 from urbanize.model.params import BehaviourParams, build
 from urbanize.model.policy_set import PolicySet, split_policy_keywords
 from urbanize.model.population import Population
 from urbanize.model.services import CityServices
 from urbanize.model.space import CityGrid
 from urbanize.model.splits import SplitCollector
-from urbanize.model.synth import place_in_cells, starting_population
+from urbanize.model.synth import starting_population
 from urbanize.policies.registry import resolve
 
 AgentsMode = Literal["auto", "all", "lazy"]
@@ -50,36 +52,7 @@ MAX_MONTHS = 1200  # 100 years: beyond any planning horizon the city profiles de
 DEFAULT_HOUSEHOLDS = 2000  # a workshop / laptop size: a ten-year run in seconds (shared by the CLI commands)
 
 
-class HukouOffice:
-    """Grants hukou to applicants after processing, within an annual quota reset each January."""
-
-    def __init__(self, model: UrbanizationModel) -> None:
-        self.model = model
-        self.processing_months = 6
-        self.quota_share = 1.0  # share of migrant households that may be granted hukou per year
-        self.quota_remaining = 0.0  # real households
-
-    def reset_quota(self) -> None:
-        pop = self.model.pop
-        migrants = float(pop.weight[~pop.hukou_local].sum())  # households without local hukou
-        self.quota_remaining = self.quota_share * migrants
-
-    def grant(self) -> None:
-        """Grant hukou to applicants who have waited long enough, longest-waiting first, within the quota."""
-        pop = self.model.pop
-        ready = np.flatnonzero(
-            (pop.reg == Registration.HUKOU_APPLICANT) & (pop.reg_months >= self.processing_months)
-        )
-        if ready.size == 0:
-            return
-        ready = ready[np.argsort(-pop.reg_months[ready], kind="stable")]
-        within = np.cumsum(pop.weight[ready]) <= self.quota_remaining + 1e-9
-        granted = ready[within]
-        self.quota_remaining -= float(pop.weight[granted].sum())
-        self.model.convert_to_urban_hukou(granted)
-
-
-class UrbanizationModel(mesa.Model):
+class UrbanizationModel(mesa.Model, HouseholdMoves):
     """Agent-based model of urbanization and equal access to social services in a Chinese city.
 
     Args:
@@ -219,15 +192,6 @@ class UrbanizationModel(mesa.Model):
         self.districts = p.districts
         self.district_is_urban = np.array([d.kind.urban for d in p.districts])
 
-    def _initial_awareness(self, rows: np.ndarray, shares: Mapping[str, float]) -> None:
-        for topic, share in shares.items():
-            col = self.awareness.of(topic)
-            col[rows] = self.rng.random(rows.size) < share
-
-    def _create_agents(self, rows: np.ndarray) -> None:
-        for uid, t in zip(self.pop.uid[rows].tolist(), self.pop.htype[rows].tolist(), strict=True):
-            self._agents_by_uid[uid] = HOUSEHOLD_CLASSES[t](self, uid)
-
     # --- the schedule ----------------------------------------------------------------------------------------
     def step(self) -> None:
         """One month (docs/model.md, section 3)."""
@@ -300,85 +264,10 @@ class UrbanizationModel(mesa.Model):
         self.budget.close_month()
         self.collect()
 
-    # --- state changes used by decisions and policies ----------------------------------------------------------
+    # --- helpers of the schedule ---------------------------------------------------------------------------
     def rows_by_type(self) -> list[np.ndarray]:
         htype = self.pop.htype
         return [np.flatnonzero(htype == t) for t in HouseholdType]
-
-    def move_state(self, rows: np.ndarray, state: Registration) -> None:
-        """Move households to a registration state (counting residence permits issued)."""
-        if rows.size == 0:
-            return
-        pop = self.pop
-        pop.reg[rows] = state
-        pop.reg_months[rows] = 0
-        if state is Registration.RESIDENCE_PERMIT:
-            self.cumulative["residence_permits"] += float((pop.persons(rows) * pop.weight[rows]).sum())
-
-    def convert_to_urban_hukou(self, rows: np.ndarray) -> None:
-        """Grant local urban hukou (to migrant applicants or converting local farmers)."""
-        if rows.size == 0:
-            return
-        pop = self.pop
-        pw = pop.persons(rows) * pop.weight[rows]
-        farmer = pop.reg[rows] == Registration.LOCAL_RURAL_HUKOU
-        self.cumulative["hukou_conversions_local_farmer"] += float(pw[farmer].sum())
-        self.cumulative["hukou_conversions_migrant"] += float(pw[~farmer].sum())
-        pop.reg[rows] = Registration.LOCAL_URBAN_HUKOU
-        pop.reg_months[rows] = 0
-        pop.hukou_local[rows] = True
-        pop.hukou_urban[rows] = True
-        pop.intends_settle[rows] = True
-        # a migrant household granted local urban hukou is a local urban resident from now on: it leaves the migrant
-        # base of arrivals, the hukou quota's count and the migrant indicators (its conversion stays counted)
-        became_local = rows[~farmer & (pop.htype[rows] == HouseholdType.MIGRANT)]
-        pop.htype[became_local] = HouseholdType.URBAN_RESIDENT
-        pop.former_migrant[became_local] = True
-        for uid in pop.uid[became_local].tolist():
-            agent = self._agents_by_uid.pop(uid, None)
-            if agent is not None:
-                agent.remove()
-                self._agents_by_uid[uid] = HOUSEHOLD_CLASSES[HouseholdType.URBAN_RESIDENT](self, uid)
-
-    def relocate(self, rows: np.ndarray, districts: np.ndarray, residence: Residence) -> None:
-        """Move households to new districts and a new residence tenure."""
-        pop = self.pop
-        pop.district[rows] = districts
-        pop.residence[rows] = residence
-        pop.residence_months[rows] = 0
-        pop.cell_x[rows], pop.cell_y[rows] = place_in_cells(self.rng, self.profile, pop.district[rows])
-
-    def depart(self, rows: np.ndarray) -> None:
-        """Households leave the city (return migration or a household dissolved); their rows go."""
-        if rows.size == 0:
-            return
-        pop = self.pop
-        self.flows["departures"] += float((pop.persons(rows) * pop.weight[rows]).sum())
-        removed = pop.remove(rows)
-        for uid in removed.tolist():
-            agent = self._agents_by_uid.pop(uid, None)
-            if agent is not None:
-                agent.remove()
-
-    def on_arrival(self, rows: np.ndarray) -> None:
-        """Set up state of arriving households (awareness through their ties, services, agents)."""
-        self._initial_awareness(rows, {"registration": 0.3, "hukou": 0.2})
-        self.services.on_arrival(rows)
-        if self._eager_agents:
-            self._create_agents(rows)
-
-    def on_formation(self, rows: np.ndarray, home_a: np.ndarray, home_b: np.ndarray) -> None:
-        """Set up new couple households at ``rows``, formed by one adult from ``home_a`` and one from ``home_b``:
-        each partner knows what their home knew, keeps a tie to it, and the household enters the services."""
-        if rows.size == 0:
-            return
-        aware = self.awareness.matrix()
-        aware[rows] = aware[home_a] | aware[home_b]
-        self.network.add(rows, home_a, HOMETOWN)
-        self.network.add(rows, home_b, HOMETOWN)
-        self.services.on_formation(rows)
-        if self._eager_agents:
-            self._create_agents(rows)
 
     # --- questions -----------------------------------------------------------------------------------------
     def registration_benefit(self) -> float:

@@ -134,14 +134,59 @@ def slot_hits(
     ``top`` (the largest count) lets a cell with nobody in it skip the sum."""
     if top is not None and top <= 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if p > 0.5 / _BLOCK:  # hits in most blocks (ageing): one running sum over every row
+        return _slot_hits_all(rng, counts, p, top)
+    # the persons of blocks of rows first (a plain sum, several times cheaper than a running one): when the hits
+    # fall in few blocks (rare deaths), only those blocks need a running sum
+    n = counts.size
+    full = n // _BLOCK
+    sums = np.empty(full + (n > full * _BLOCK), dtype=np.int64)
+    sums[:full] = counts[: full * _BLOCK].reshape(full, _BLOCK).sum(axis=1, dtype=_block_dtype(counts))
+    if sums.size > full:
+        sums[full] = counts[full * _BLOCK :].sum(dtype=np.int64)
+    block_ends = np.cumsum(sums)
+    total = int(block_ends[-1]) if block_ends.size else 0
+    hits = bernoulli_hits(rng, total, p)
+    if hits.size == 0:
+        return hits, hits.copy()
+    blocks = np.searchsorted(block_ends, hits, side="right")
+    hit_blocks = np.unique(blocks) if hits.size < 4 * n // _BLOCK else None
+    if hit_blocks is None or 4 * hit_blocks.size * _BLOCK > n:
+        return _slot_hits_all(rng, counts, p, top, hits)
+    # running sums of the hit blocks only, each from the persons before its block: for a hit, the first row whose
+    # end passes it is the same as in the running sum over every row (earlier blocks end at or before it)
+    part = np.zeros((hit_blocks.size, _BLOCK), dtype=np.int64)
+    inner = hit_blocks[hit_blocks < full]
+    part[: inner.size] = counts[: full * _BLOCK].reshape(full, _BLOCK)[inner]
+    if inner.size < hit_blocks.size:  # the last, shorter block
+        part[-1, : n - full * _BLOCK] = counts[full * _BLOCK :]
+    ends = np.cumsum(part, axis=1)
+    ends += (block_ends[hit_blocks] - sums[hit_blocks])[:, None]
+    at = np.searchsorted(ends.ravel(), hits, side="right")
+    rows = hit_blocks[at // _BLOCK] * _BLOCK + at % _BLOCK
+    return rows, hits - (ends.ravel()[at] - counts[rows]).astype(np.int64)
+
+
+def _slot_hits_all(
+    rng: np.random.Generator, counts: np.ndarray, p: float, top: int | None, hits: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`slot_hits` by one running sum over every row (``hits``: when already drawn)."""
     # 32-bit sums when they cannot overflow (several times faster to sum and search than 64-bit ones)
     small = top is not None and counts.size * int(top) < 2**31
     ends = np.cumsum(counts, dtype=np.int32 if small else np.int64)
-    total = int(ends[-1]) if ends.size else 0
-    hits = bernoulli_hits(rng, total, p)
+    if hits is None:
+        hits = bernoulli_hits(rng, int(ends[-1]) if ends.size else 0, p)
     rows = np.searchsorted(ends, hits.astype(ends.dtype), side="right")
-    slot = hits - (ends[rows] - counts[rows]).astype(np.int64)
-    return rows, slot
+    return rows, hits - (ends[rows] - counts[rows]).astype(np.int64)
+
+
+#: rows per block of :func:`slot_hits`
+_BLOCK = 256
+
+
+def _block_dtype(counts: np.ndarray) -> type:
+    """Sum blocks of 16-bit counts in 32 bits (exact: 256 x 32767 < 2**31), wider counts in 64 bits."""
+    return np.int32 if counts.dtype.itemsize <= 2 else np.int64
 
 
 def sorted_counts(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

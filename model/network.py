@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 HOMETOWN, NEIGHBOUR = 0, 1
 #: counting two awareness topics in one pass codes the second as this multiple (see ``_count_pair``)
-_PAIR_BASE = float(2**26)
+_PAIR_BITS = 26
+_PAIR_SIZE = 2**_PAIR_BITS
+_PAIR_BASE = float(_PAIR_SIZE)
 TIE_KINDS = {HOMETOWN: "hometown", NEIGHBOUR: "neighbourhood"}
 
 
@@ -188,8 +190,7 @@ class SocialNetwork:
         pop = self.model.pop
         n, t = aware.shape
         out = np.zeros((n, t))
-        if self._removed_since_compact > 0.05 * max(n, 1):
-            self.rows()  # drop ties to gone households for good
+        self.compact_if_due()
         uid = pop.uid
         space = pop.uid_space
         cols = np.arange(t) if topics is None else np.asarray(topics, dtype=np.int64)
@@ -216,22 +217,36 @@ class SocialNetwork:
         return out
 
     def _count_pair(self, aware: np.ndarray) -> np.ndarray:
-        """Aware ties at every household for one or two topics (columns of ``aware``, n x 1 or 2), over every
-        tie, in one pass: the second topic's awareness is coded as ``_PAIR_BASE`` and both are summed by the same
-        weighted ``np.bincount``. Exact: a count is at most the tie ends (``2 * size < _PAIR_BASE``), so each
-        part fits below the base and the total below 2**53."""
-        pop = self.model.pop
-        space = pop.uid_space
-        code = np.zeros(space)
-        code[pop.uid] = aware[:, 0] if aware.shape[1] == 1 else aware[:, 0] + _PAIR_BASE * aware[:, 1]
-        su, du = self.src_uid, self.dst_uid
-        count = np.bincount(su, weights=code[du], minlength=space)
-        count += np.bincount(du, weights=code[su], minlength=space)
-        total = count[pop.uid]
+        """Aware ties at every household for one or two topics (columns of ``aware``, n x 1 or 2) (see
+        :meth:`packed_counts`)."""
+        total = self.packed_counts(aware[:, 0], aware[:, 1] if aware.shape[1] > 1 else None)
         if aware.shape[1] == 1:
             return total[:, None]
         high = np.floor(total / _PAIR_BASE)  # division by a power of two: exact
         return np.stack([total - high * _PAIR_BASE, high], axis=1)
+
+    def can_pack(self) -> bool:
+        """Whether two topics' counts fit one float (:meth:`packed_counts`)."""
+        return 2 * self.size < _PAIR_BASE
+
+    def packed_counts(self, first: np.ndarray, second: np.ndarray | None = None) -> np.ndarray:
+        """Aware ties at every household (float64 per row) for the topic ``first`` (a boolean column over rows)
+        plus ``_PAIR_BASE`` times those for ``second``, over every tie, in one pass: both are summed by the same
+        weighted ``np.bincount``. Exact: a count is at most the tie ends (``2 * size < _PAIR_BASE``), so each
+        part fits below the base and the total below 2**53; ``Awareness._aware_ties`` splits it)."""
+        pop = self.model.pop
+        space = pop.uid_space
+        code = np.zeros(space)
+        code[pop.uid] = first if second is None else first + _PAIR_BASE * second
+        su, du = self.src_uid, self.dst_uid
+        count = np.bincount(su, weights=code[du], minlength=space)
+        count += np.bincount(du, weights=code[su], minlength=space)
+        return count[pop.uid]
+
+    def compact_if_due(self) -> None:
+        """Drop ties to gone households for good once they are more than 5 % of the rows."""
+        if self._removed_since_compact > 0.05 * max(self.model.pop.n, 1):
+            self.rows()
 
     def _open_ties(self, j: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Uids of both ends of the ties of topic ``j`` not yet found joining two aware households: a list kept
@@ -333,14 +348,35 @@ class Awareness:
         # only topics some household still does not know need counting, and only for those households
         unaware_of = [np.flatnonzero(~aware[:, j]) for j in range(aware.shape[1])]
         pending = [j for j, rows in enumerate(unaware_of) if rows.size]
-        counts = self.model.network.aware_neighbours(
-            aware, np.asarray(pending, dtype=np.int64), monotone=decay <= 0
-        )
+        ties_of = self._aware_ties(aware, pending, unaware_of, monotone=decay <= 0)
         for j in pending:
             unaware = unaware_of[j]
-            ties = counts[unaware, j].astype(np.int64)
+            ties = ties_of[j]
             # (1 - contact)^ties looked up by the count of aware ties: the same values as the power, far cheaper
-            stay = (1.0 - b.awareness_contact) ** np.arange(int(ties.max(initial=0)) + 1)[ties]
-            stay = stay * (1 - b.awareness_media)
-            aware[unaware, j] = self.model.rng.random(unaware.size) >= stay
+            # (and the media factor applied to the table: the same products)
+            stay = ((1.0 - b.awareness_contact) ** np.arange(int(ties.max(initial=0)) + 1)) * (1 - b.awareness_media)
+            aware[unaware, j] = self.model.rng.random(unaware.size) >= stay[ties]
+
+    def _aware_ties(
+        self, aware: np.ndarray, pending: list[int], unaware_of: list[np.ndarray], *, monotone: bool
+    ) -> dict[int, np.ndarray]:
+        """Aware ties (int64) of the households unaware of each pending topic, at those households only.
+
+        Two topics at a time share one pass over the ties (``SocialNetwork.packed_counts``) and are split only at the
+        unaware rows; with ``monotone`` (no forgetting) the network sets aside ties that can no longer inform."""
+        net = self.model.network
+        if monotone or not net.can_pack():
+            counts = net.aware_neighbours(aware, np.asarray(pending, dtype=np.int64), monotone=monotone)
+            return {j: counts[unaware_of[j], j].astype(np.int64) for j in pending}
+        net.compact_if_due()
+        out: dict[int, np.ndarray] = {}
+        for i in range(0, len(pending), 2):
+            pair = pending[i : i + 2]
+            total = net.packed_counts(aware[:, pair[0]], aware[:, pair[1]] if len(pair) > 1 else None)
+            for k, j in enumerate(pair):
+                t = total[unaware_of[j]].astype(np.int64)  # whole numbers below 2**53: exact
+                if len(pair) > 1:
+                    t = t >> _PAIR_BITS if k else t & (_PAIR_SIZE - 1)
+                out[j] = t
+        return out
 

@@ -12,8 +12,9 @@ how rows moved so that nothing keeps a stale row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -123,15 +124,18 @@ class Population:
         self._cols[name] = np.full(self._cap, default, dtype=dtype)
 
     def add_matrix(self, name: str, width: int, dtype: Any = np.bool_) -> None:
-        """Add a 2-D column block (e.g. awareness of each policy topic)."""
-        self._matrices[name] = np.zeros((self._cap, width), dtype=dtype)
+        """Add a 2-D column block (e.g. awareness of each policy topic), stored column by column (Fortran order):
+        the monthly rules read and write one column over all rows, which is then contiguous."""
+        self._matrices[name] = np.zeros((self._cap, width), dtype=dtype, order="F")
 
     def matrix(self, name: str) -> np.ndarray:
         return self._matrices[name][: self.n]
 
     @property
-    def columns(self) -> dict[str, Column]:
-        return dict(self._schema)
+    def columns(self) -> Mapping[str, Column]:
+        """The schema, column name -> ``Column`` (a read-only view: asked every month, and per attribute of an
+        agent, so not copied)."""
+        return MappingProxyType(self._schema)
 
     def __getattr__(self, name: str) -> np.ndarray:
         cols = self.__dict__.get("_cols")
@@ -201,7 +205,7 @@ class Population:
             new[: self.n] = arr[: self.n]
             self._cols[name] = new
         for name, mat in self._matrices.items():
-            newm = np.zeros((new_cap, mat.shape[1]), dtype=mat.dtype)
+            newm = np.zeros((new_cap, mat.shape[1]), dtype=mat.dtype, order="F")
             newm[: self.n] = mat[: self.n]
             self._matrices[name] = newm
         members = np.zeros((2, N_BANDS, new_cap), dtype=np.int16)

@@ -195,14 +195,16 @@ class Service:
         return 0.0
 
     # --- phase 5: assess -------------------------------------------------------------------------------
-    def apply(self, access: np.ndarray) -> None:
+    def apply(self, access: np.ndarray, need_all: np.ndarray | None = None) -> None:
         """Every household states its need; the units it lacks join the queue where it has access.
 
         Args:
-            access: boolean access mask over all rows, from the policies.
+            access: boolean access mask over all rows, from the policies (read only where units are lacking).
+            need_all: ``self.need_all()`` when the caller has just computed it.
         """
         pop = self.model.pop
-        need_all = self.need_all()
+        if need_all is None:
+            need_all = self.need_all()
         held, wait, waitm = self.held, self.waiting, self.waiting_months
         # only rows that must release units, may queue (lacking units, with access) or already queue can change;
         # a household that moved to another district gives up its place there and queues again

@@ -244,8 +244,12 @@ class CityServices(ServiceSet):
         for svc in self.services:
             access = self.access(svc.name)
             if svc is self.child_health or svc is self.maternal_health:
-                access = health_take_up(self.model, svc.fee_nonlocal, access)
-            svc.apply(access)
+                # take-up is asked only where a profile is needed: elsewhere a service never reads the access mask
+                # (no units lacking), so the mask is the same where it matters, for a fraction of the rows
+                need = svc.need_all()
+                svc.apply(health_take_up(self.model, svc.fee_nonlocal, access & (need > 0)), need)
+            else:
+                svc.apply(access)
         for ent in self.entitlements:
             ent.apply(self.access(ent.name))
         self.elderly.apply()

@@ -100,7 +100,8 @@ class HomeSupport(_ElderService):
 
     def need_all(self) -> np.ndarray:
         pop = self.model.pop
-        old = pop.members[:, 9:, :].sum(axis=(0, 1))
+        m = pop.members
+        old = m[0, 9] + m[1, 9] + m[0, 10] + m[1, 10]  # persons 70+: contiguous adds, not a 3-D reduction
         return np.where(pop.adults == 0, old, 0).astype(np.int16)
 
 
@@ -202,7 +203,8 @@ class ElderlyCare:
         frail = np.minimum(pop.frail_elders.astype(np.int64), elders)
         rows = np.flatnonzero(elders > 0)
         if rows.size:
-            m = pop.members[:, 8:, rows].sum(axis=0).astype(np.float64)  # (3, k) elders by band
+            both = pop.members[0, 8:] + pop.members[1, 8:]  # (3, n) elders by band: contiguous, no 3-D gather
+            m = both[:, rows].astype(np.float64)  # (3, k)
             hazard = (DEPENDENT_SHARE @ m) / np.maximum(elders[rows], 1) / DEPENDENCY_MONTHS
             onset = self.rng.binomial(elders[rows] - frail[rows], np.clip(hazard, 0.0, 1.0))
             end = self.rng.binomial(frail[rows], 1.0 / DEPENDENCY_MONTHS)
@@ -256,10 +258,14 @@ class ElderlyCare:
         self.draw_dependency(rows)
 
     # --- statistics ----------------------------------------------------------------------------------------
+    def units_held(self) -> np.ndarray:
+        """Units of the three services each row holds (float64), as :meth:`served` sums them."""
+        return sum(s.held.astype(np.float64) for s in self.services)  # type: ignore[return-value]
+
     def served(self, mask: np.ndarray | None = None) -> float:
         """Elders served by any of the three services (real persons), optionally among rows in ``mask``."""
         pop = self.model.pop
-        units = sum(s.held.astype(np.float64) for s in self.services)
+        units = self.units_held()
         w = pop.weight if mask is None else pop.weight * mask
         return float((units * w).sum())
 

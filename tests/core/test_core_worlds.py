@@ -272,6 +272,21 @@ def test_slot_hits_32_bit_sums_find_the_same_persons_as_64_bit_sums() -> None:
         assert rows32.dtype == rows64.dtype == np.int64 and slot32.dtype == slot64.dtype == np.int64
 
 
+def test_slot_hits_by_blocks_find_the_same_persons_as_one_running_sum() -> None:
+    """Rare hits (deaths) are found from running sums of the hit blocks only: the same persons, the same draws."""
+    from urbanize.model.members import _slot_hits_all, slot_hits
+
+    gen = np.random.default_rng(11)
+    for n in (0, 1, 255, 256, 257, 10_000, 100_003):
+        counts = gen.poisson(0.4, n).astype(np.int16)
+        counts[: n // 3] = 0  # a run of empty rows
+        for p in (1e-5, 3e-4, 1.9e-3):
+            rows, slot = slot_hits(np.random.default_rng(n), counts, p, int(counts.max(initial=0)))
+            rows_all, slot_all = _slot_hits_all(np.random.default_rng(n), counts, p, int(counts.max(initial=0)))
+            assert np.array_equal(rows, rows_all) and np.array_equal(slot, slot_all)
+            assert rows.dtype == rows_all.dtype == np.int64 and slot.dtype == slot_all.dtype == np.int64
+
+
 def test_households_take_vacant_dwellings_and_the_rest_fall_back_to_informal_housing() -> None:
     from urbanize.model.enums import DistrictKind
 
