@@ -6,7 +6,7 @@ consistent. A mixin of :class:`~urbanize.model.core.UrbanizationModel`, kept apa
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from urbanize.model.synth import place_in_cells
 
 if TYPE_CHECKING:
     from urbanize.model.city import CityProfile
+    from urbanize.model.core import UrbanizationModel
     from urbanize.model.network import Awareness, SocialNetwork
     from urbanize.model.population import Population
     from urbanize.model.services import CityServices
@@ -36,6 +37,10 @@ class HouseholdMoves:
     _agents_by_uid: dict[int, Household]
     _eager_agents: bool
 
+    def _as_model(self) -> UrbanizationModel:
+        """This model, typed as the ``UrbanizationModel`` the mixin is part of (for the agents it creates)."""
+        return cast("UrbanizationModel", self)
+
     def _initial_awareness(self, rows: np.ndarray, shares: Mapping[str, float]) -> None:
         for topic, share in shares.items():
             col = self.awareness.of(topic)
@@ -43,7 +48,7 @@ class HouseholdMoves:
 
     def _create_agents(self, rows: np.ndarray) -> None:
         for uid, t in zip(self.pop.uid[rows].tolist(), self.pop.htype[rows].tolist(), strict=True):
-            self._agents_by_uid[uid] = HOUSEHOLD_CLASSES[t](self, uid)
+            self._agents_by_uid[uid] = HOUSEHOLD_CLASSES[t](self._as_model(), uid)
 
     def move_state(self, rows: np.ndarray, state: Registration) -> None:
         """Move households to a registration state (counting residence permits issued)."""
@@ -78,7 +83,7 @@ class HouseholdMoves:
             agent = self._agents_by_uid.pop(uid, None)
             if agent is not None:
                 agent.remove()
-                self._agents_by_uid[uid] = HOUSEHOLD_CLASSES[HouseholdType.URBAN_RESIDENT](self, uid)
+                self._agents_by_uid[uid] = HOUSEHOLD_CLASSES[HouseholdType.URBAN_RESIDENT](self._as_model(), uid)
 
     def relocate(self, rows: np.ndarray, districts: np.ndarray, residence: Residence) -> None:
         """Move households to new districts and a new residence tenure."""
