@@ -18,7 +18,7 @@ import numpy as np
 from urbanize.model.enums import DistrictKind
 from urbanize.model.params import param, validate
 from urbanize.model.provenance import assumed
-from urbanize.policies._services import city_services, districts_of_kind
+from urbanize.policies._services import city_services, districts_of_kind, ramp_share
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
 
@@ -142,7 +142,7 @@ class CommunityOrganizations(Policy):
 
     def act(self, model: UrbanizationModel) -> None:
         pop, rng, p = model.pop, model.rng, self.params
-        self.reformed_share = p.reform_target * min(model.month / p.reform_months, 1.0)
+        self.reformed_share = p.reform_target * ramp_share(model, p.reform_months)
         new = pop.community_rank == 1.0  # households that arrived or formed since: their community's place
         if new.any():
             pop.community_rank[new] = rng.random(int(new.sum()))
