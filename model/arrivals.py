@@ -13,6 +13,9 @@ own starting point. What bounds a city is its labour market: arrivals crowd it, 
 (``model.labour``), expected income falls and unemployed households return. A share ``chain_share`` of arrivals
 follows a tie to a household already here: it shares that household's hometown and, half the time, its district,
 and is tied to it.
+
+Arrivals come after the month's jobs and incomes (schedule phase 2), so an arriving household's income is computed
+as it arrives, from the job it came with, at this month's wages: it earns from its first month (issue 9).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from urbanize.model.life import update_income
 from urbanize.model.network import HOMETOWN, NEIGHBOUR, ties_within_groups
 from urbanize.model.synth import new_households, place_in_cells
 
@@ -82,4 +86,5 @@ def arrive(model: UrbanizationModel) -> np.ndarray:
     model.network.add(s, d, NEIGHBOUR)
     model.flows["arrivals"] += float((pop.persons(rows) * pop.weight[rows]).sum())
     model.on_arrival(rows)
+    update_income(model, rows)  # after on_arrival: the pension scheme it enters is part of its income
     return rows

@@ -273,30 +273,34 @@ def jobs(model: UrbanizationModel) -> None:
     update_income(model)
 
 
-def update_income(model: UrbanizationModel) -> None:
+def update_income(model: UrbanizationModel, rows: np.ndarray | None = None) -> None:
     """Household income: the head's wage by job and skill, a second earner's informal wage, and the pensions of
     the scheme the household is enrolled in (``pension`` column of the services; ``PENSION_AMOUNT``) for each
-    pensioner; none when not enrolled."""
+    pensioner; none when not enrolled.
+
+    Every row each month (phase 2, after jobs change), or only ``rows``: households arriving in phase 3 earn their
+    wages from their first month (``model.arrivals``; issue 9: they had income 0 until the next month)."""
     pop = model.pop
+    at = slice(None) if rows is None else rows
     wages = model.labour.wages()
     # one lookup in a table of wage x skill factor x hukou factor, by job, skill and local hukou: each entry the
     # same product, in the same order, as the three lookups over every row it replaces
     factor = model.labour.hukou_factor(np.array([False, True]))
     table = (wages[:, None] * SKILL_WAGE[None, :])[:, :, None] * factor[None, None, :]
-    code = pop.job * np.int8(2 * SKILL_WAGE.size)
-    code += pop.skill * np.int8(2)
-    code += pop.hukou_local.view(np.int8)
+    code = pop.job[at] * np.int8(2 * SKILL_WAGE.size)
+    code += pop.skill[at] * np.int8(2)
+    code += pop.hukou_local[at].view(np.int8)
     head = table.ravel()[code]
-    second = (pop.adults >= 2) * (0.6 * wages[1])
+    second = (pop.adults[at] >= 2) * (0.6 * wages[1])
     if "pension" in pop.columns:
-        pension = pensioners(pop) * PENSION_AMOUNT[pop.col("pension")]
+        pension = pensioners(pop)[at] * PENSION_AMOUNT[pop.col("pension")[at]]
     else:
-        pension = np.zeros(pop.n)
+        pension = np.zeros(head.size)
     income = head + second + pension
     # x 0.4 in hardship, then x 0.55 for the urban poor (only where they apply: a factor of 1 changes nothing)
-    np.multiply(income, 0.4, out=income, where=pop.hardship > 0)
-    np.multiply(income, 0.55, out=income, where=pop.htype == HouseholdType.URBAN_POOR)
-    pop.income[:] = income
+    np.multiply(income, 0.4, out=income, where=pop.hardship[at] > 0)
+    np.multiply(income, 0.55, out=income, where=pop.htype[at] == HouseholdType.URBAN_POOR)
+    pop.income[at] = income
 
 
 def shocks(model: UrbanizationModel) -> None:

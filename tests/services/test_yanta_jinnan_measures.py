@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from service_helpers import make_migrant, services, tiny_world
 
+from urbanize.agents import Migrant
 from urbanize.model import UrbanizationModel
-from urbanize.model.enums import HouseholdType, Job, Residence
+from urbanize.model.enums import HouseholdType, Job, Registration, Residence
 from urbanize.model.indicators import registry
 from urbanize.model.indicators.base import Snapshot
 from urbanize.model.members import band_of
@@ -80,6 +81,38 @@ def test_city_life_places_limit_attendance_and_unused_coupons_lapse_in_january()
     pop.city_life_month[:] = -1000
     policy.act(m)
     assert services(m).coupons.count("issued", "city_life") == 5.0  # last year's three lapsed; five new
+
+
+def test_city_life_course_attendees_learn_of_registration_and_register_where_others_do_not() -> None:
+    """The chain the city-wide effect rests on (issue 11): a course teaches the registration system, and a migrant
+    aware of it registers more readily (``register_aware``). With the logit made sharp (unaware: log-odds -5,
+    aware: +5) the five attendees among ten unregistered migrants register and the other five do not."""
+    m = tiny_world(
+        city="yanta",
+        policies="city_life_skills",
+        policy_params={
+            "city_life_skills": {
+                "issue_share": 1.0,
+                "attend_rate": 1.0,
+                "learn_chance": 1.0,
+                "places_per_1000_heads": 250.0,  # 20 heads: five places
+            }
+        },
+        register_const=-5.0,
+        register_aware=10.0,
+    )
+    pop = m.pop
+    rows = np.arange(10)
+    make_migrant(m, rows)
+    pop.reg[rows] = Registration.UNREGISTERED
+    m.awareness.matrix()[:] = False
+    m.month = 1
+    m.policy_set.get("city_life_skills").act(m)
+    attended = np.flatnonzero(pop.city_life_month == 1)
+    assert attended.size == 5 and m.awareness.of("registration")[attended].all()
+    Migrant.decide_register(m, rows)
+    registered = np.flatnonzero(pop.reg[rows] == Registration.REGISTERED)
+    assert registered.tolist() == attended.tolist()
 
 
 def test_training_coupons_are_recorded_as_courses_start() -> None:

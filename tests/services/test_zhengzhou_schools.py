@@ -14,7 +14,8 @@ import pytest
 from urbanize.model import UrbanizationModel
 
 NORM = 45.0
-SEEDS = (1, 2, 3)
+SEEDS = (1, 2, 3, 4, 5, 6)  # six: at three the +10-pupil margin sat inside replicate noise (seeds 1-3 gave
+# +10.7 before the arrival-income fix of issue 9 and +8.8 after it; seeds 1-6, +11.6 and +11.0)
 
 
 def class_sizes(policies: str) -> tuple[float, float, float]:
