@@ -106,9 +106,9 @@ def test_city_life_course_attendees_learn_of_registration_and_register_where_oth
     make_migrant(m, rows)
     pop.reg[rows] = Registration.UNREGISTERED
     m.awareness.matrix()[:] = False
-    m.month = 1
+    m.month = 12  # January 2010: coupons are issued
     m.policy_set.get("city_life_skills").act(m)
-    attended = np.flatnonzero(pop.city_life_month == 1)
+    attended = np.flatnonzero(pop.city_life_month == 12)
     assert attended.size == 5 and m.awareness.of("registration")[attended].all()
     Migrant.decide_register(m, rows)
     registered = np.flatnonzero(pop.reg[rows] == Registration.REGISTERED)
