@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from urbanize.model.param_core import param
-from urbanize.model.provenance import assumed
+from urbanize.model.provenance import assumed, sourced
 
 
 @dataclass(frozen=True)
@@ -104,5 +104,33 @@ class TakeUpParams:
         "families pay the profile's cost unless a policy makes it free)",
         prov=assumed(
             "no price elasticity of profile take-up was found; one logit per per cent of income is a moderate response"
+        ),
+    )
+    # --- rural cooperative medical scheme (model.services.ncms.RuralCooperativeMedical.enrol) ---
+    ncms_const: float = param(
+        2.018,
+        "logit",
+        -10.0,
+        10.0,
+        "Log-odds that a local rural-hukou household enrols in the new rural cooperative medical scheme at a net "
+        "benefit of zero (fitted by hand with ncms_benefit to the national enrolment of 94.2 % in 2009 and 97.5 % "
+        "in 2011 at those years' net benefits, 82 and 176 yuan a person: NBS China Statistical Yearbook 2012, "
+        "table 21-20)",
+        prov=sourced(
+            "fitted by hand to NCMS enrolment 94.2 % (2009) and 97.5 % (2011), NBS China Statistical Yearbook 2012, "
+            "table 21-20, at the net benefits of those years (0.9 x premium pooled less the individual premium)"
+        ),
+    )
+    ncms_benefit: float = param(
+        0.937,
+        "logit per 100 yuan/person-year",
+        0.0,
+        10.0,
+        "Log-odds gain per 100 yuan a year of net benefit per person (benefits the scheme pays per member less the "
+        "individual premium); fitted with ncms_const, so it attributes the whole 2009-2011 rise in enrolment to "
+        "the rise in benefits (an upper bound: enrolment campaigns rose too)",
+        prov=sourced(
+            "fitted by hand with ncms_const to NBS China Statistical Yearbook 2012, table 21-20 (2009 and 2011); "
+            "an upper bound, since the whole rise in enrolment is put down to benefits"
         ),
     )
