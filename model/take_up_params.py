@@ -82,7 +82,8 @@ class TakeUpParams:
         0.0,
         10.0,
         "Log-odds gain of an informed household (local hukou, registered with the migrant information system whose "
-        "marriage and birth certificate ties it to family-planning and health workers, or using a community centre)",
+        "marriage and birth certificate ties it to family-planning and health workers, using a community centre, or "
+        "holding a resident health record of the health_records policy)",
         prov=assumed(
             "no estimate of the information effect on take-up; a large gain, since registration ties a family to health workers"
         ),
