@@ -56,6 +56,32 @@ def _free_profiles(svc: CityServices, free: bool) -> None:
         svc.maternal_health.fee_nonlocal = 0.0
 
 
+@dataclass(frozen=True)
+class ProfileParams:
+    """Parameters both health projects share: designated clinics' spare capacity and free profiles for migrants."""
+
+    capacity_slack: float = param(
+        0.05,
+        "share",
+        0.0,
+        1.0,
+        "Spare profile capacity over need (assumed)",
+        prov=assumed(
+            "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
+        ),
+    )
+    free_profiles: bool = param(
+        True,
+        "",
+        None,
+        None,
+        "Migrants' profiles are free (the city bears their cost); otherwise they pay it, which lowers take-up",
+        prov=assumed(
+            "the seed's pilots make profiles free for migrants; off lets a sweep measure what the fee costs in take-up"
+        ),
+    )
+
+
 @register
 class NewCitizenHealth(Policy):
     """Yanta: the "new citizen" health project, extended to reproductive health for migrant women.
@@ -78,7 +104,7 @@ class NewCitizenHealth(Policy):
     )
 
     @dataclass(frozen=True)
-    class Params:
+    class Params(ProfileParams):
         min_months_resident: int = param(
             0,
             "months",
@@ -97,26 +123,6 @@ class NewCitizenHealth(Policy):
             "Cost of reproductive health services per migrant woman (assumed)",
             prov=assumed(
                 "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
-            ),
-        )
-        capacity_slack: float = param(
-            0.05,
-            "share",
-            0.0,
-            1.0,
-            "Spare profile capacity over need (assumed)",
-            prov=assumed(
-                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
-            ),
-        )
-        free_profiles: bool = param(
-            True,
-            "",
-            None,
-            None,
-            "Migrants' profiles are free (the city bears their cost); otherwise they pay it, which lowers take-up",
-            prov=assumed(
-                "the seed's pilots make profiles free for migrants; off lets a sweep measure what the fee costs in take-up"
             ),
         )
 
@@ -165,7 +171,7 @@ class MaternalChildHealth(Policy):
     )
 
     @dataclass(frozen=True)
-    class Params:
+    class Params(ProfileParams):
         min_months_resident: int = param(
             3,
             "months",
@@ -194,26 +200,6 @@ class MaternalChildHealth(Policy):
             "City subsidy per hospital delivery of a migrant woman (assumed)",
             prov=assumed(
                 "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
-            ),
-        )
-        capacity_slack: float = param(
-            0.05,
-            "share",
-            0.0,
-            1.0,
-            "Spare profile capacity over need (assumed)",
-            prov=assumed(
-                "no figure for this pilot in the seed or the literature; a round value to be varied in sweeps (docs/policies.md)"
-            ),
-        )
-        free_profiles: bool = param(
-            True,
-            "",
-            None,
-            None,
-            "Migrants' profiles are free (the city bears their cost); otherwise they pay it, which lowers take-up",
-            prov=assumed(
-                "the seed's pilots make profiles free for migrants; off lets a sweep measure what the fee costs in take-up"
             ),
         )
 

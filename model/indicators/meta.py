@@ -69,6 +69,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("exchanged_heads", "training"),
     ("villager_committees", "community"),
     ("disabled_", "social_assistance"),
+    ("ncms_", "health"),  # Changshu: the rural cooperative medical scheme, monitored under public health
+    ("talent", "housing"),  # Changshu: the housing project for talents
 )
 #: sector of each service, for ``unmet_demand_<service>``, ``mean_wait_<service>``, ``access_gap_<service>``
 _SERVICE_SECTOR = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from urbanize.model.enums import HouseholdType, Job
+from urbanize.model.enums import HouseholdType, Job, Skill
 from urbanize.model.indicators.base import Snapshot, indicator, ratio, split_by_head
 
 
@@ -31,6 +31,18 @@ split_by_head("settlement_intention", "Settlement intention", "intends_settle", 
 )
 def hukou_transfer_willingness(s: Snapshot) -> float:
     return s.share_of("wants_hukou", "intends_settle", "nonlocal")
+
+
+@indicator(
+    "hukou_share_high_skill_migrants",
+    "Share of persons in high-skill households of migrant origin (migrants and migrants granted local urban hukou "
+    "here) who hold local urban hukou: talents settled in the city (Changshu's housing project for talents)",
+    "share",
+)
+def hukou_share_high_skill_migrants(s: Snapshot) -> float:
+    pop = s.pop
+    among = s.pw * ((pop.skill == Skill.HIGH) & (_migrant_type(s) | pop.former_migrant))
+    return ratio(float((among * pop.hukou_local).sum()), float(among.sum()))
 
 
 @indicator("unemployment_rate_migrant", "Share of migrant heads of working age without a job", "share")

@@ -9,6 +9,8 @@ from urbanize.model.indicators.base import Snapshot, ratio
 from urbanize.model.indicators.service_base import cached, service_indicator
 from urbanize.model.services.social_security import (
     INSURANCE_EMPLOYEE,
+    INSURANCE_NCMS,
+    INSURANCE_NONE,
     INSURANCE_RESIDENT,
     PENSION_EMPLOYEE,
     PENSION_RESIDENT,
@@ -51,3 +53,84 @@ service_indicator(
     "Share of local-farmer households in urban medical insurance (employee or urban resident)",
     "share",
 )(_coverage("insured", (INSURANCE_EMPLOYEE, INSURANCE_RESIDENT), 2))
+
+
+# --- the new rural cooperative medical scheme (Changshu; model.services.ncms) ------------------------------------
+def _ncms_persons(s: Snapshot) -> tuple[float, float]:
+    """(members, persons it is for): local rural-hukou persons in the scheme, and those outside the urban schemes."""
+
+    def count() -> tuple[float, float]:
+        pop = s.pop
+        ins = pop.insured
+        rural = pop.hukou_local & ~pop.hukou_urban
+        outside = rural & ((ins == INSURANCE_NONE) | (ins == INSURANCE_NCMS))
+        return float((s.pw * (rural & (ins == INSURANCE_NCMS))).sum()), float((s.pw * outside).sum())
+
+    return cached(s, "ncms_persons", count)
+
+
+@service_indicator(
+    "ncms_funding_per_person",
+    "Funding level of the new rural cooperative medical scheme: government subsidy plus individual premium",
+    "yuan/person-year",
+)
+def ncms_funding_per_person(s: Snapshot) -> float:
+    return s.model.services.ncms.funding
+
+
+@service_indicator(
+    "ncms_compensation_share",
+    "Compensation percentage of the new rural cooperative medical scheme: share of members' inpatient costs reimbursed",
+    "share",
+)
+def ncms_compensation_share(s: Snapshot) -> float:
+    return s.model.services.ncms.compensation
+
+
+@service_indicator(
+    "ncms_benefit_per_member",
+    "Entitlement of a member of the new rural cooperative medical scheme: benefits paid per member",
+    "yuan/person-year",
+)
+def ncms_benefit_per_member(s: Snapshot) -> float:
+    return s.model.services.ncms.benefit
+
+
+@service_indicator(
+    "ncms_coverage",
+    "Rate of coverage of the new rural cooperative medical scheme: local rural-hukou persons enrolled, as a share "
+    "of those outside the urban schemes",
+    "share",
+)
+def ncms_coverage(s: Snapshot) -> float:
+    members, target = _ncms_persons(s)
+    return ratio(members, target)
+
+
+@service_indicator(
+    "ncms_members",
+    "Local rural-hukou persons enrolled in the city's new rural cooperative medical scheme",
+    "persons",
+)
+def ncms_members(s: Snapshot) -> float:
+    return _ncms_persons(s)[0]
+
+
+@service_indicator(
+    "ncms_new_members",
+    "Persons who joined the city's new rural cooperative medical scheme this month (new entitlements; the "
+    "scheme enrols each January)",
+    "persons/month",
+)
+def ncms_new_members(s: Snapshot) -> float:
+    return s.model.services.ncms.entered
+
+
+@service_indicator(
+    "ncms_coverage_migrant_origin",
+    "Share of migrant persons with rural hukou insured by the cooperative medical scheme of their origin",
+    "share",
+)
+def ncms_coverage_migrant_origin(s: Snapshot) -> float:
+    rural_migrant = s.nonlocal_ & ~s.pop.hukou_urban
+    return s.share(s.pop.insured == INSURANCE_NCMS, rural_migrant)

@@ -13,6 +13,8 @@ module of its sector; a new service is a new module and one line in :meth:`CityS
 * ``training``: ``training`` (vocational training places, city-wide);
 * ``assistance``: the entitlements ``dibao`` and ``hardship_aid``;
 * ``social_security``: the entitlements ``pension`` and ``medical_insurance``;
+* ``ncms``: the new rural cooperative medical scheme of local rural households (``CityServices.ncms``: funding,
+  compensation and yearly enrolment, from a generator of its own, so that it changes no other draw);
 * ``elderly_care``: ``elder_home_support``, ``elder_day_care`` and ``elder_care_home`` with dependent elders and
   their carers (``CityServices.elderly``; allocated after the others, from a generator of their own, so that they
   change no other draw);
@@ -44,6 +46,7 @@ from urbanize.model.services.disability import Disability
 from urbanize.model.services.elderly_care import ElderlyCare
 from urbanize.model.services.health import ChildHealth, MaternalHealth
 from urbanize.model.services.housing import PublicRental
+from urbanize.model.services.ncms import RuralCooperativeMedical
 from urbanize.model.services.schools import JuniorSchool, PrimarySchool, PrivateMigrantSchool
 from urbanize.model.services.social_security import MedicalInsurance, Pension
 from urbanize.model.services.take_up import add_columns, draw_tastes, health_take_up, school_choice
@@ -148,7 +151,10 @@ class CityServices(ServiceSet):
         self.medical_insurance = MedicalInsurance(model)
         self.entitlements = [self.dibao, self.hardship_aid, self.pension, self.medical_insurance]
         self._column = {name: j for j, name in enumerate(ACCESS_SERVICES)}
+        self.ncms = RuralCooperativeMedical(model)
         calibrate(self)
+        self.ncms.enrol()
+        self.ncms.entered = 0.0  # the starting members are not the month's new entitlements
         self.elderly = ElderlyCare(model)
         self.elderly.calibrate()
         self.disability = Disability(model)
@@ -252,6 +258,7 @@ class CityServices(ServiceSet):
                 svc.apply(access)
         for ent in self.entitlements:
             ent.apply(self.access(ent.name))
+        self.ncms.apply()
         self.elderly.apply()
         self.disability.clip()
 
@@ -269,7 +276,7 @@ class CityServices(ServiceSet):
         """Book the month's costs by sector and payer (real-population terms)."""
         ledger = self.model.ledger
         self.education_by_hukou = self.education_split()
-        for svc in [*self.services, *self.entitlements]:
+        for svc in [*self.services, *self.entitlements, self.ncms]:
             c = svc.cost()
             if c > 0:
                 ledger.charge(svc.sector, c, svc.payer)
@@ -316,6 +323,9 @@ class CityServices(ServiceSet):
         """Service state of households new to the rows: static columns, entitlements, access."""
         self.set_static(rows)
         initial_entitlements(self.model, rows, arriving=arriving)
+        self.ncms.draw_tastes(rows)
+        if not arriving:  # a new local couple decides on the local scheme as the starting population did
+            self.ncms.enrol(rows)
         self.elderly.on_arrival(rows)
         self.disability.draw(rows)
         if self._access_ready:

@@ -154,10 +154,10 @@ class MedicalInsurance(Entitlement):
         ins[join] = np.where(formal[join], INSURANCE_EMPLOYEE, INSURANCE_RESIDENT)
 
     def cost(self) -> float:
-        """Government premium subsidies for urban resident and local NCMS members (persons)."""
+        """Government premium subsidies for urban resident members (persons); the city's NCMS members are booked
+        by their scheme (``ncms.RuralCooperativeMedical``), migrants' NCMS at their origin."""
         pop = self.model.pop
-        ins = pop.insured
-        rows = np.flatnonzero((ins >= INSURANCE_RESIDENT) & ((ins == INSURANCE_RESIDENT) | pop.hukou_local))
+        rows = np.flatnonzero(pop.insured == INSURANCE_RESIDENT)
         return COSTS["medical_subsidy"][0] * float(
             ((pop.persons(rows).astype(float)) * (pop.weight[rows])).sum()
         )

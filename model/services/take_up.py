@@ -20,7 +20,10 @@ section 7.3, "Fees and take-up"), both vectorised over the household columns and
   ``logistic(health_const + health_informed x informed + health_years x min(years here, 3) - health_cost x
   100 x fee / income) > u`` with ``u`` its persistent taste (``health_taste``): take-up below 1 among those with
   access, rising with information and time in the city and falling with what the profile costs (non-hukou
-  households pay its cost, ``fee_nonlocal``, unless a policy makes it free).
+  households pay its cost, ``fee_nonlocal``, unless a policy makes it free). Informed: local hukou, registered
+  with the migrant information system, served by a community centre, or holding a resident health record
+  (``health_record``, opened by the ``health_records`` policy: the record ties the family to its community health
+  station, which follows up young children and pregnant women).
 
 Persistent tastes make the rules deterministic for a household whose circumstances do not change (no flipping
 from month to month), while the share of households choosing each option follows the logit or log-logistic
@@ -55,6 +58,9 @@ def add_columns(model: UrbanizationModel) -> None:
     )
     pop.add_column("pays_public", np.bool_, True, "the family would pay public school fees for its children")
     pop.add_column("pays_private", np.bool_, True, "the family would pay private migrant school tuition")
+    pop.add_column(
+        "health_record", np.bool_, False, "holds a resident health record of the local health information system"
+    )
 
 
 def draw_tastes(model: UrbanizationModel, rows: np.ndarray) -> None:
@@ -137,7 +143,7 @@ def health_take_up(model: UrbanizationModel, fee_nonlocal: float, access: np.nda
         return access
     pop, b = model.pop, model.behaviour
     local = pop.hukou_local[rows]
-    informed = local | (pop.reg[rows] >= 1) | (pop.use_community_centre[rows] > 0)
+    informed = local | (pop.reg[rows] >= 1) | (pop.use_community_centre[rows] > 0) | pop.health_record[rows]
     years = np.minimum(pop.months_resident[rows].astype(np.float64) / 12.0, HEALTH_YEARS_CAP)
     share = np.where(local, 0.0, fee_nonlocal / np.maximum(pop.income[rows].astype(np.float64), 1.0))
     logit = (
