@@ -200,6 +200,9 @@ def initial_entitlements(model: UrbanizationModel, rows: np.ndarray, arriving: b
     ins = np.zeros(k, dtype=np.int8)
     ins[local & formal & (u2 < 0.95)] = INSURANCE_EMPLOYEE
     ins[local & urban & ~formal & (u2 < 0.85)] = INSURANCE_RESIDENT
-    ins[~urban & (u2 < 0.92)] = INSURANCE_NCMS
+    # the NCMS rule is for rural-hukou households outside the employee scheme: it used to overwrite local farmers
+    # with formal jobs, so they started at 1-2 % in urban insurance and monthly take-up moved them to ~0.33 in
+    # the first year (the same defect as the pensions' above)
+    ins[~urban & ~(local & formal) & (u2 < 0.92)] = INSURANCE_NCMS
     ins[~local & formal & (u2 < 0.3)] = INSURANCE_EMPLOYEE
     pop.insured[rows] = ins

@@ -212,3 +212,28 @@ def test_both_health_projects_take_slack_and_free_profiles_from_one_base() -> No
 def test_scheme_constants_are_the_cited_figures() -> None:
     assert (ncms.SUBSIDY_2009, ncms.PREMIUM_2009, ncms.INPATIENT_SHARE) == (80.0, 20.0, 0.826)
     assert ncms.INPATIENT_COST == pytest.approx(0.826 * 922.9 / 8.33 / 0.55, rel=1e-3)
+
+
+def test_formally_employed_farmers_start_in_the_employee_insurance_and_stay_there() -> None:
+    """Starting entitlements are what the profile intends (issue 9): the NCMS rule once overwrote the employee
+    insurance of local farmers with formal jobs, so their urban insurance coverage started at 0.02 and jumped to
+    0.33 in the first year as monthly take-up caught up. Each rule now serves its own group."""
+    from urbanize.model import UrbanizationModel
+    from urbanize.model.enums import HouseholdType, Job
+    from urbanize.model.services.social_security import INSURANCE_EMPLOYEE, INSURANCE_NCMS
+
+    m = UrbanizationModel(city="changshu", policies="status_quo", households=3000, rng=5)
+    pop = m.pop
+    farmer = pop.htype == HouseholdType.LOCAL_FARMER
+    formal = farmer & (pop.job == Job.FORMAL)
+    assert formal.sum() > 50
+    employee = np.mean(pop.insured[formal] == INSURANCE_EMPLOYEE)
+    assert 0.9 < employee <= 1.0, employee
+    # the few formal farmers left outside the employee scheme may join the NCMS like other farmers
+    assert np.mean(pop.insured[formal] == INSURANCE_NCMS) < 0.1
+    others = farmer & ~formal
+    assert 0.85 < np.mean(pop.insured[others] == INSURANCE_NCMS) < 0.99
+    start = m.indicators()["urban_medical_insurance_coverage_local_farmer"].iloc[0]
+    m.run(12)
+    after = m.indicators()["urban_medical_insurance_coverage_local_farmer"].iloc[-1]
+    assert abs(after - start) < 0.05, (start, after)
