@@ -119,8 +119,8 @@ def main() -> int:
             print(f"model time: {model:.0f} s ({model / max(result.simulations, 1):.2f} s per simulation)")
             print(f"overhead over plain runs: {(wall * workers - model) / model:.1%} "
                   f"(per evaluation: {(result.eval_seconds - model) / model:.1%})")  # fmt: skip
-        else:
-            print("model time is not measured with the Dask executor (pyabc's sampler runs the evaluations)")
+        if result.abandoned:
+            print(f"of the simulations, {result.abandoned} belong to a generation max_simulations cut (not used)")
         for line in recovery_lines(result.summary):
             print(f"  {line}")
     finally:

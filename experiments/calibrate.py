@@ -55,7 +55,8 @@ class Result:
     eval_seconds: float = 0.0
     model_seconds: float = 0.0
     synthetic_seconds: float = 0.0  # making the synthetic targets (before the fit)
-    generations: int = 0
+    generations: int = 0  # stored generations (the posterior is the last)
+    abandoned: int = 0  # simulations of a generation stopped at max_simulations (counted in simulations)
 
 
 def load_truth(path: str | Path, cfg: CalibrationConfig) -> dict[str, float]:
@@ -184,23 +185,21 @@ def calibrate(plan: Plan) -> Result:
             storage.atomic_write_bytes(out / storage.MANIFEST, text.encode())
         goal = objective(cfg.targets, synthetic)
         stats = abcmod.Stats()
-        executor = None
-        if plan.executor == "process":
+        executor = None  # single: every evaluation in this process
+        if plan.executor != "single":  # the same sampler on either executor: identical posteriors
             from urbanize.experiments.executors import make_executor
 
-            executor = stack.enter_context(make_executor("process", plan.workers))
-        if plan.executor == "dask":
-            sampler = _dask_sampler(stack, plan)
-        else:
-            sampler = abcmod.make_sampler(cfg.seed, executor, plan.workers, stats)
+            executor = stack.enter_context(make_executor(plan.executor, plan.workers, plan.scheduler))
+        sampler = abcmod.make_sampler(cfg.seed, executor, plan.workers, stats)
         meta = {"calibration": cfg.name, "config_sha256": plan.digest, "seed": cfg.seed}
         history = abcmod.run_generations(cfg, goal, out, sampler, stats, plan.progress, meta)
         samples, weights = abcmod.posterior_frame(cfg, history)
+        abandoned = abcmod.abandoned_simulations(out)
         post_meta = {
             "calibration": cfg.name, "config_sha256": plan.digest, "seed": cfg.seed, "generations": history.max_t + 1,
             "targets": [t.name for t in cfg.targets], "households": cfg.households, "replicates": cfg.replicates,
             "epsilon": float(history.get_all_populations()["epsilon"].iloc[-1]),
-            "simulations": int(history.total_nr_simulations), "date": time.strftime("%Y-%m-%d", time.gmtime()),
+            "simulations": int(history.total_nr_simulations), "abandoned_simulations": abandoned, "date": time.strftime("%Y-%m-%d", time.gmtime()),
             "priors": {p.name: [p.lo, p.hi] for p in cfg.priors},
         }  # fmt: skip
         files = [write_posterior(out / "posterior.parquet", samples, weights, cfg.cities, post_meta)]
@@ -213,23 +212,9 @@ def calibrate(plan: Plan) -> Result:
         pw, pstats = abcmod.predictive_stats(history)
         files.append(outmod.plot_predictive(cfg, goal, pw, pstats, out))
     return Result(
-        out, files, table, int(history.total_nr_simulations), stats.wasted, time.perf_counter() - start,
-        stats.eval_seconds, stats.model_seconds, synthetic_seconds, history.max_t + 1,
+        out, files, table, int(history.total_nr_simulations) + abandoned, stats.wasted, time.perf_counter() - start,
+        stats.eval_seconds, stats.model_seconds, synthetic_seconds, history.max_t + 1, abandoned,
     )  # fmt: skip
-
-
-def _dask_sampler(stack: ExitStack, plan: Plan) -> Any:
-    from distributed import Client, LocalCluster
-    from pyabc.sampler import DaskDistributedSampler
-
-    if plan.scheduler:
-        client = stack.enter_context(Client(plan.scheduler))
-    else:
-        cluster = stack.enter_context(
-            LocalCluster(n_workers=plan.workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        )
-        client = stack.enter_context(Client(cluster))
-    return DaskDistributedSampler(dask_client=client, batch_size=1)
 
 
 __all__ = ["EXECUTORS", "Plan", "Result", "UrbanizeError", "calibrate", "load_truth", "prepare"]

@@ -11,18 +11,25 @@ Exactness (docs/calibration.md): :class:`KeyedSampler` numbers the evaluations o
 before evaluation i, seeds numpy's global generator (from which pyabc draws proposals) and the model's simulation
 seeds from ``SeedSequence(root, spawn_key=(tag, t, i, ...))``; it accepts particles in index order and stops at
 the n-th accepted one, so the posterior depends only on the root seed: not on the number of workers, their
-speed or the order results arrive. It runs inline (``--executor single``) or on our process pool
-(``--executor process``, experiments/pool.py): both give identical posteriors. ``--executor dask`` uses pyabc's
-``DaskDistributedSampler``, which reseeds numpy in its workers from the operating system: its simulations' seeds
-are still spawned from the root seed, but keyed by a number drawn there, so a Dask calibration is not exact.
+speed or the order results arrive. It runs inline (``--executor single``) or on any
+:class:`concurrent.futures.Executor`: our process pool (``--executor process``, experiments/pool.py) or a Dask
+client's executor (``--executor dask``, experiments/executors.py); all give identical posteriors. A process runs
+one evaluation at a time (:data:`_EVALUATING`), since pyabc draws from numpy's global generator: a Dask worker
+with several threads then runs one evaluation per process, and stays exact.
+
+Budget: the sampler is told the simulations left under ``max_simulations`` and stops there. A generation that
+has not accepted ``population`` particles by then is abandoned (pyabc stores only whole generations): the
+posterior is the last whole generation, and the abandoned simulations are recorded in ``DIR/budget.json`` so that
+a resumed fit does not run them again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
-import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
@@ -38,11 +45,12 @@ from urbanize.experiments.calibrate_config import CalibrationConfig
 from urbanize.experiments.calibrate_sim import FIT_TAG, Objective, simulate
 
 PROPOSAL_TAG = 0xAB5  # spawn-key tag of the numpy global seeds pyabc's proposals are drawn from
-UNKEYED = 0xDA5  # second spawn-key element of simulations whose evaluation index is unknown (Dask)
 DB_NAME = "abc.db"
+BUDGET_NAME = "budget.json"  # a generation abandoned at max_simulations: its index and simulations
 
 _EVAL_KEY: tuple[int, ...] | None = None  # the running evaluation's spawn key (set around each evaluation)
 _CACHE: dict[str, Callable[[], Any]] = {}  # a worker's unpickled simulate_one of the current generation
+_EVALUATING = threading.Lock()  # one evaluation at a time per process (numpy's global generator, _EVAL_KEY)
 
 
 def safe_names(cfg: CalibrationConfig) -> dict[str, str]:
@@ -60,10 +68,8 @@ class ParticleModel:
     def __call__(self, pars: Any) -> dict[str, float]:
         particle = {col: float(pars[safe]) for safe, col in self.names.items()}
         key = _EVAL_KEY
-        if (
-            key is None
-        ):  # a sampler that does not number evaluations (Dask): a key drawn from the OS, not exact
-            key = (FIT_TAG, UNKEYED, int.from_bytes(os.urandom(7), "big"))
+        if key is None:
+            raise RuntimeError("calibration particles are simulated only through make_sampler's sampler")
         return simulate(self.cfg, particle, key)
 
 
@@ -76,21 +82,22 @@ def evaluate(blob: bytes, digest: str, root: int, t: int, i: int) -> tuple[Any, 
     """Evaluation ``i`` of generation ``t`` (in a worker or inline): the particle, the seconds it took and the
     seconds of those spent in model runs."""
     global _EVAL_KEY
-    start = time.perf_counter()
-    model_before = calibrate_sim.model_seconds()
-    fn = _CACHE.get(digest)
-    if fn is None:
-        import cloudpickle
+    with _EVALUATING:
+        start = time.perf_counter()
+        model_before = calibrate_sim.model_seconds()
+        fn = _CACHE.get(digest)
+        if fn is None:
+            import cloudpickle
 
-        _CACHE.clear()
-        fn = _CACHE[digest] = cloudpickle.loads(blob)
-    _seed_numpy(root, t, i)
-    _EVAL_KEY = (FIT_TAG, t, i)
-    try:
-        particle = fn()
-    finally:
-        _EVAL_KEY = None
-    return particle, time.perf_counter() - start, calibrate_sim.model_seconds() - model_before
+            _CACHE.clear()
+            fn = _CACHE[digest] = cloudpickle.loads(blob)
+        _seed_numpy(root, t, i)
+        _EVAL_KEY = (FIT_TAG, t, i)
+        try:
+            particle = fn()
+        finally:
+            _EVAL_KEY = None
+        return particle, time.perf_counter() - start, calibrate_sim.model_seconds() - model_before
 
 
 def _sampler_base() -> type:
@@ -103,8 +110,9 @@ def _sampler_base() -> type:
 class Stats:
     """Counters for progress and the benchmark."""
 
-    simulations: int = 0  # evaluations accepted into pyabc's count
+    simulations: int = 0  # evaluations counted: those of stored generations and of an abandoned one
     wasted: int = 0  # evaluations run in parallel past the n-th accepted one (discarded)
+    abandoned: int = 0  # evaluations of a generation stopped at max_simulations (not in the posterior)
     eval_seconds: float = 0.0  # time spent inside the counted evaluations (model runs, measuring, proposing)
     model_seconds: float = (
         0.0  # of which inside model runs (what plain runs of the same particles would cost)
@@ -113,9 +121,14 @@ class Stats:
 
 
 def make_sampler(root: int, executor: Executor | None, workers: int, stats: Stats) -> Any:
-    """The exact sampler: inline when ``executor`` is None, else ``workers`` evaluations in flight on it."""
+    """The exact sampler: inline when ``executor`` is None, else as many evaluations in flight as the executor
+    has workers (``workers``, or a Dask cluster's threads if more). Its ``budget`` (simulations left, set before
+    each generation) caps the evaluations of a generation."""
+    from urbanize.experiments.executors import capacity
 
     class KeyedSampler(_sampler_base()):  # type: ignore[misc]
+        budget: float = math.inf
+
         def sample_until_n_accepted(
             self, n: int, simulate_one: Callable, t: int, *, max_eval: float = np.inf, all_accepted: bool = False,
             ana_vars: Any = None,
@@ -125,6 +138,8 @@ def make_sampler(root: int, executor: Executor | None, workers: int, stats: Stat
             blob = cloudpickle.dumps(simulate_one)
             digest = hashlib.sha256(blob).hexdigest()
             sample = self._create_empty_sample()
+            max_eval = min(max_eval, self.budget)
+            slots = 1 if executor is None else capacity(executor, workers)
             accepted = done = 0
             results: dict[int, tuple[Any, float, float]] = {}
             inflight: dict[Future, int] = {}
@@ -134,7 +149,7 @@ def make_sampler(root: int, executor: Executor | None, workers: int, stats: Stat
                     results[nxt] = evaluate(blob, digest, root, t, nxt)
                     nxt += 1
                 else:
-                    while len(inflight) < workers and nxt < max_eval:
+                    while len(inflight) < slots and nxt < max_eval:
                         inflight[executor.submit(evaluate, blob, digest, root, t, nxt)] = nxt
                         nxt += 1
                     finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
@@ -154,8 +169,9 @@ def make_sampler(root: int, executor: Executor | None, workers: int, stats: Stat
             stats.wasted += len(inflight) + len(results)
             stats.simulations += done
             self.nr_evaluations_ = done
-            if sample.n_accepted < n:
+            if sample.n_accepted < n:  # stopped at the budget: pyabc does not store the generation
                 sample.ok = False
+                stats.abandoned += done
             return sample
 
     return KeyedSampler()
@@ -222,14 +238,15 @@ def run_generations(
     url = db_url(out)
     if (out / DB_NAME).exists() and History(url).n_populations == 0:
         (out / DB_NAME).unlink()  # interrupted before its first generation was stored: nothing to resume
+        (out / BUDGET_NAME).unlink(missing_ok=True)
     fresh = not (out / DB_NAME).exists()
     while True:
         history = None if fresh else History(url)
         t = 0 if history is None else history.max_t + 1
-        total = 0 if history is None else int(history.total_nr_simulations)
+        total = 0 if history is None else int(history.total_nr_simulations) + abandoned_simulations(out)
         if history is not None:
             eps = float(history.get_all_populations().query("t >= 0")["epsilon"].iloc[-1])
-            if _done(cfg, t, total, eps):
+            if _done(cfg, t, total, eps) or (out / BUDGET_NAME).exists():
                 return history
         abc = ABCSMC(
             ParticleModel(cfg), _prior(cfg), _distance(objective), population_size=cfg.population,
@@ -240,14 +257,29 @@ def run_generations(
             fresh = False
         else:
             abc.load(url, 1)
+        sampler.budget = math.inf if cfg.max_simulations is None else cfg.max_simulations - total
         start = time.perf_counter()
+        before = stats.simulations
         abc.run(max_nr_populations=1, minimum_epsilon=cfg.min_epsilon)
         seconds = time.perf_counter() - start
         stats.generation_seconds.append(seconds)
+        if abc.history.max_t < t:  # stopped at max_simulations before the generation was whole
+            n_sims = stats.simulations - before
+            text = json.dumps({"generation": t, "simulations": n_sims})
+            (out / BUDGET_NAME).write_text(text + "\n", encoding="utf-8")
+            if progress:
+                print(
+                    f"generation {t + 1}/{cfg.generations}: stopped at max_simulations = {cfg.max_simulations} "
+                    f"after {n_sims} simulations, before {cfg.population} particles were accepted; not used (the "
+                    f"posterior is generation {t}), {seconds:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            return abc.history
         if progress:
             pops = abc.history.get_all_populations()
             row = pops[pops["t"] == t].iloc[0]
-            n_sims = int(row["samples"])  # from the history: counted by any sampler, Dask's included
+            n_sims = int(row["samples"])
             print(
                 f"generation {t + 1}/{cfg.generations}: epsilon {row['epsilon']:.4g}, acceptance "
                 f"{cfg.population / max(n_sims, 1):.0%} ({cfg.population}/{n_sims}), "
@@ -255,6 +287,12 @@ def run_generations(
                 file=sys.stderr,
                 flush=True,
             )
+
+
+def abandoned_simulations(out: Path) -> int:
+    """Simulations of a generation abandoned at ``max_simulations`` (``DIR/budget.json``), 0 if none."""
+    path = out / BUDGET_NAME
+    return int(json.loads(path.read_text(encoding="utf-8"))["simulations"]) if path.exists() else 0
 
 
 def _done(cfg: CalibrationConfig, t: int, total: int, eps: float) -> bool:

@@ -28,8 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--executor",
         default="process",
         choices=("single", "process", "dask"),
-        help="single: one process; process: our process pool; both reproduce a calibration exactly. dask: "
-        "pyabc's Dask sampler (a LocalCluster, or --scheduler), not exactly reproducible",
+        help="single: one process; process: our process pool; dask: a Dask LocalCluster, or --scheduler. All "
+        "three give the same posterior, bit for bit",
     )
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: all CPUs)")
     p.add_argument(

@@ -69,9 +69,10 @@ OWN_ENTRIES = {
     "run": {"indicators.parquet", "indicators.png", "splits.parquet", MANIFEST},
     "sweep": {MANIFEST, RUNS, SPLITS, "report", SET_ASIDE},
     "compare": {MANIFEST, RUNS, SPLITS, "report", SET_ASIDE, "comparison.csv"},
-    # urbanize calibrate (experiments/calibrate.py): abc.db is pyabc's history (SQLite may add its journal)
+    # urbanize calibrate (experiments/calibrate.py): abc.db is pyabc's history (SQLite may add its journal);
+    # budget.json a generation abandoned at max_simulations (experiments/calibrate_abc.py)
     "calibration": {
-        MANIFEST, SET_ASIDE, "abc.db", "abc.db-journal", "posterior.parquet", "calibrated.toml", "summary.csv",
+        MANIFEST, SET_ASIDE, "abc.db", "abc.db-journal", "budget.json", "posterior.parquet", "calibrated.toml", "summary.csv",
         "marginals.png", "pairs.png", "predictive.png", *(f"calibrated_{c}.toml" for c in list_cities()),
     },
 }

@@ -20,6 +20,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("hukou_", "registration"),
     ("awareness_", "registration"),
     ("settlement_", "settlement"),
+    ("migrant_stay_", "settlement"),
     ("unemployment_", "employment"),
     ("formal_job", "employment"),
     ("income_ratio", "employment"),

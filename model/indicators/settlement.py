@@ -24,6 +24,21 @@ def settlement_intention(s: Snapshot) -> float:
 split_by_head("settlement_intention", "Settlement intention", "intends_settle", "type_migrant", "nonlocal")
 
 
+STAY_MONTHS = 36  # "more than 3 years" in the NHFPC's report on the 2014 CMDS (model/targets.toml)
+
+
+@indicator(
+    "migrant_stay_3y_share",
+    "Share of migrants (non-local hukou, in the city a month or more) who have lived here 3 years or more "
+    "(CMDS 2014: 55 %)",
+    "share",
+)
+def migrant_stay_3y_share(s: Snapshot) -> float:
+    # the CMDS samples migrants who have lived in the city for more than a month: arrivals of this month are out
+    months = s.pop.months_resident
+    return s.share(months >= STAY_MONTHS, _migrant_type(s) & (months >= 1))
+
+
 @indicator(
     "hukou_transfer_willingness",
     "Share of migrants intending to settle who would transfer their hukou here if eligible (CMDS 2016: 48.7 %)",

@@ -12,7 +12,7 @@ from urbanize.model import targets as targets_module
 from urbanize.model.city import list_cities
 from urbanize.model.params import BehaviourParams, describe
 
-FILES = ["calibrate_cities.toml", "calibrate_smoke.toml"]
+FILES = ["calibrate_cities.toml", "calibrate_smoke.toml", "calibrate_stay.toml"]
 
 
 @pytest.mark.parametrize("name", FILES)
