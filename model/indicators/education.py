@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urbanize.model.indicators.base import Snapshot, ratio
 from urbanize.model.indicators.service_base import NAN, cached, service_indicator, services_of, wsum
+from urbanize.model.services.costs import COSTS
 
 
 def _migrant_schooling(s: Snapshot) -> tuple[float, float, float]:
@@ -105,3 +106,54 @@ def public_school_classes(s: Snapshot) -> float:
 def migrant_children_sent_home(s: Snapshot) -> float:
     svc = services_of(s)
     return NAN if svc is None else float(svc.sent_home)
+
+
+# --- compulsory education allowances for migrant children (Changshu monitoring: "items and amount of government
+# compulsory education allowances enjoyed by migrant children"), two items: the public-school fee waived and the
+# city's allowance to private migrant schools
+def _allowances(s: Snapshot) -> tuple[float, float, float]:
+    """(fees waived, private-school allowance, non-hukou compulsory pupils), yuan/month and persons."""
+
+    def compute() -> tuple[float, float, float]:
+        svc = services_of(s)
+        if svc is None:
+            return NAN, NAN, NAN
+        standard = COSTS["school_fee_nonlocal"][0]
+        schools = (svc.primary, svc.junior)
+        waived = sum(max(standard - sch.fee_nonlocal, 0.0) * sch.nonlocal_pupils for sch in schools)
+        private = svc.private.cost_by_hukou()[1]
+        pop = s.pop
+        in_private = float((svc.private.held * pop.weight * ~pop.hukou_local).sum())
+        pupils = sum(sch.nonlocal_pupils for sch in schools) + in_private
+        return waived, private, pupils
+
+    return cached(s, "allowances", compute)
+
+
+@service_indicator(
+    "compulsory_allowance_fee_waiver",
+    "Public primary and junior school fees waived for non-hukou pupils this month: the standard borrowing fee less "
+    "the fee charged, times the non-hukou pupils (0 under the status quo)",
+    "yuan/month",
+)
+def compulsory_allowance_fee_waiver(s: Snapshot) -> float:
+    return _allowances(s)[0]
+
+
+@service_indicator(
+    "compulsory_allowance_private_school",
+    "The city's allowance to private migrant schools for their non-hukou pupils this month (0 under the status quo)",
+    "yuan/month",
+)
+def compulsory_allowance_private_school(s: Snapshot) -> float:
+    return _allowances(s)[1]
+
+
+@service_indicator(
+    "compulsory_allowance_per_migrant_pupil",
+    "Both allowances (fees waived and private-school allowance) per non-hukou pupil in compulsory education, a year",
+    "yuan/year",
+)
+def compulsory_allowance_per_migrant_pupil(s: Snapshot) -> float:
+    waived, private, pupils = _allowances(s)
+    return ratio(12.0 * (waived + private), pupils)

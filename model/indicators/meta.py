@@ -35,6 +35,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("avg_class_size", "education"),
     ("max_class_size", "education"),
     ("school_", "education"),
+    ("compulsory_allowance", "education"),
     ("public_school", "education"),
     ("preschool_", "education"),
     ("senior_", "education"),
