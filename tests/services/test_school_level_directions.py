@@ -12,7 +12,7 @@ import pytest
 
 from urbanize.model import UrbanizationModel
 
-SEEDS = (0, 1, 2, 3)
+SEEDS = (0, 1, 2, 3, 4, 5, 6, 7)
 MONTHS = 18
 HOUSEHOLDS = 1000
 
