@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "preschool_enrolment_start_local": 0.7,
     "preschool_enrolment_start_migrant": 0.4,
     "preschool_slack": 0.02,  # assumed spare kindergarten places
+    # private kindergartens' share of the children enrolled: 13.99 of 29.77 million in 2010 (MOE education
+    # statistics for 2010); national, no city figure found
+    "preschool_private_share": 0.47,
     # senior middle: national gross enrolment in senior secondary education 79.2 % in 2009 (MOE, same communique,
     # general and vocational); assumed 0.85 for hukou children in general senior middle schools of a big city and
     # 0.5 for the non-hukou families that would keep a teenager in the city (most sit the gaokao elsewhere)

@@ -268,6 +268,8 @@ class CityServices(ServiceSet):
             if svc is self.private:
                 self.private.reconcile()
                 self.private.adjust()
+            elif svc is self.kindergarten:
+                self.kindergarten.adjust()
             svc.allocate()
         self.update_unschooled()
         self.elderly.allocate()

@@ -8,7 +8,10 @@ free or compulsory:
 
 * :class:`Kindergarten`: places per district. Every family pays the fee (``preschool_fee``); the city pays a
   budgetary share per child (``costs.COSTS["kindergarten"]``). Local hukou children are admitted first (public
-  kindergartens enrolled their district's registered children first; assumed), then the longest waiting.
+  kindergartens enrolled their district's registered children first; assumed), then the longest waiting. About half
+  the places are private ("non-government funded") and, like private migrant schools, open and close with the
+  demand of the families who would pay, with a lag (:meth:`Kindergarten.adjust`); the public ones change only when a
+  policy builds them (``preschool_expansion``).
 * :class:`SeniorSchool`: public seats counted in classes like the compulsory levels (``class_size_norm_senior``),
   without a guaranteed seat for anyone: admission goes through the city's entrance examination, which only
   hukou holders (and pupils a policy admits, ``exam_rules``) may sit. Examination candidates are admitted first,
@@ -66,7 +69,18 @@ def add_columns(model: UrbanizationModel) -> None:
 
 
 class Kindergarten(Service):
-    """Kindergarten places per district (ages 3-5): fee-paying, local hukou children admitted first."""
+    """Kindergarten places per district (ages 3-5): fee-paying, local hukou children admitted first.
+
+    ``private`` places (per district) are private kindergartens' and follow demand: each month they move
+    ``response`` of the way to the paying demand (children enrolled and queued) that the public places leave, plus
+    ``slack`` spare places (:meth:`adjust`). Sourced: private kindergartens held 47.0 % of the children enrolled in
+    2010 and took 83 % of the growth of 2009-2010 (13.99 of 29.77 million children; +2.65 of +3.19 million; MOE
+    education statistics for 2010), so private supply answered demand within a year; the city file's
+    ``preschool_private_share`` sets the starting share. Assumed: the lag of private migrant schools (a third of
+    the gap closed a month). Without it, places were fixed at the start while the migrant cohort of children 3-5
+    grew, local children took the places others left first, and migrant enrolment fell from 0.32 to 0.22 in ten
+    years in Zhengzhou (0.39 to 0.19 in Changshu) with a queue from the first months.
+    """
 
     name = "kindergarten"
     sector = "education"
@@ -79,6 +93,23 @@ class Kindergarten(Service):
         self._rng = rng
         self.unit_cost = COSTS["kindergarten"][0]
         self.subsidy = 0.0  # yuan per child-month the city pays to lower the fee (``preschool_expansion``)
+        self.private = np.zeros(self.capacity.size)  # places of private kindergartens, per district
+        self.response = 1.0 / 3.0  # share of the gap to demand private places close a month (assumed, see above)
+        self.slack = 0.0  # spare places kept, as a share of demand (the city file's ``preschool_slack``)
+
+    def adjust(self) -> None:
+        """Private kindergartens open or close places: per district, private places move ``response`` of the way
+        to the paying demand (children enrolled plus children queued) that the public places do not meet, plus
+        ``slack`` spare places; public places (the rest of the capacity) stay as they are."""
+        pop = self.model.pop
+        rows = np.flatnonzero(self.waiting > 0)
+        queued = np.bincount(
+            self.groups(rows), weights=self.waiting[rows] * pop.weight[rows], minlength=self.capacity.size
+        )
+        public = np.maximum(self.capacity - self.private, 0.0)
+        target = np.maximum((self.used() + queued) * (1.0 + self.slack) - public, 0.0)
+        self.private = np.maximum(self.private + self.response * (target - self.private), 0.0)
+        self.set_capacity(public + self.private)
 
     @property
     def rng(self) -> np.random.Generator:
@@ -241,7 +272,8 @@ def _start_chance(services: CityServices, level: str, kids: np.ndarray, pays: np
 def calibrate(services: CityServices) -> None:
     """Starting enrolment and capacity (called once incomes exist, ``CityServices.settle``): the families that would
     pay hold places, local and non-local children with the city file's starting shares (drawn per family);
-    kindergarten places are the children enrolled plus ``preschool_slack``; senior classes hold
+    kindergarten places are the children enrolled plus ``preschool_slack``, ``preschool_private_share`` of them
+    private; senior classes hold
     ``class_size_start_senior`` pupils. The start is the city of 2009, before any pilot: the choice ignores the
     fee subsidies and examination rules policies have set up, so every policy starts from the same state."""
     model, cfg, rng = services.model, services.config, services.levels_rng
@@ -261,6 +293,8 @@ def calibrate(services: CityServices) -> None:
         u[0] < _start_chance(services, "preschool", pop.kids_3_5, pop.pays_preschool), pop.kids_3_5, 0
     )
     kg.set_capacity(kg.used() * (1 + cfg["preschool_slack"]))
+    kg.private = kg.capacity * cfg["preschool_private_share"]
+    kg.slack = float(cfg["preschool_slack"])
     chance = _start_chance(services, "senior", pop.kids_15_17, pop.pays_senior)
     senior.held[:] = np.where(u[1] < chance, pop.kids_15_17, 0)
     pupils = np.bincount(district, weights=senior.held * w, minlength=nd)

@@ -122,7 +122,7 @@ class PrivateMigrantSchool(Service):
     district's capacity moves ``response`` of the way to its demand (pupils plus children queued) with
     ``slack`` spare seats (:meth:`adjust`). With no shortage of buildings or teachers enrolment therefore stays
     near 100 % unless a policy or a shortage says otherwise (seed ch.2 V.2: Changshu enrols 100 % of migrant
-    children, 30 % of them in private schools). Assumed: about six months to open a class (``response`` 1/6 a
+    children, 30 % of them in private schools). Assumed: about three months to open a class (``response`` 1/3 a
     month) and 5 % spare seats (the city file's ``private_school_slack``).
     """
 

@@ -147,3 +147,40 @@ def test_the_status_quo_starts_with_both_levels_and_the_indicators_are_shares() 
     assert row["avg_class_size_senior"] == pytest.approx(60.0)  # the city file's starting senior class size
     assert row["education_spend_per_migrant_child_increase"] == 0.0
     assert (df["education_spend_per_migrant_child"] > 0).all()
+
+
+def test_private_kindergartens_open_places_for_queued_children_and_public_places_stay() -> None:
+    """The defect: kindergarten places were fixed at the start, so the queue grew every year (94,000 children in
+    Zhengzhou by year 10) and migrant enrolment fell while the nation's rose."""
+    m = _world()
+    kg = services(m).kindergarten
+    kg.set_capacity(np.array([10.0, 0, 0, 0, 0]))
+    kg.private = np.array([4.0, 0, 0, 0, 0])  # 6 public places, 4 private ones
+    kg.slack = 0.0
+    kg.held[:] = 0
+    kg.held[0] = 10  # one family (weight 1) fills the ten places
+    kg.waiting[:] = 0
+    kg.waiting[1] = 30  # 30 children of a paying family queue in district 0
+    assert m.pop.district[1] == 0
+    kg.adjust()
+    # private places move a third of the way to the demand the public places leave: 40 - 6 = 34
+    assert kg.private[0] == pytest.approx(4 + (34 - 4) / 3)
+    assert kg.capacity[0] - kg.private[0] == pytest.approx(6.0)  # public places unchanged
+    kg.waiting[1] = 0
+    kg.held[0] = 0
+    for _ in range(60):
+        kg.adjust()  # nobody enrolled or queued: the private places close, the public ones stay
+    assert kg.private[0] == pytest.approx(0.0, abs=1e-6)
+    assert kg.capacity[0] == pytest.approx(6.0)
+
+
+def test_preschool_enrolment_does_not_fall_behind_a_growing_queue() -> None:
+    """Zhengzhou status quo, ten years: the queue stays a small share of the children 3-5 (with fixed places it grew
+    to about a third of them) and migrant enrolment does not fall (it fell from 0.32 to 0.22)."""
+    m = UrbanizationModel(city="zhengzhou", households=1000, rng=2, agents="lazy").run(120)
+    df = m.indicators()
+    annual = df.groupby(df["date"].dt.year).mean(numeric_only=True)
+    assert annual["preschool_enrolment_rate_migrant"].iloc[-1] >= annual["preschool_enrolment_rate_migrant"].iloc[0]
+    pop, kg = m.pop, m.services.kindergarten
+    children = float((pop.kids_3_5 * pop.weight).sum())
+    assert float((kg.waiting * pop.weight).sum()) < 0.1 * children
