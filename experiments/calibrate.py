@@ -190,7 +190,7 @@ def calibrate(plan: Plan) -> Result:
             from urbanize.experiments.executors import make_executor
 
             executor = stack.enter_context(make_executor(plan.executor, plan.workers, plan.scheduler))
-        sampler = abcmod.make_sampler(cfg.seed, executor, plan.workers, stats)
+        sampler = abcmod.make_sampler(cfg.seed, executor, plan.workers, stats, plan.progress)
         meta = {"calibration": cfg.name, "config_sha256": plan.digest, "seed": cfg.seed}
         history = abcmod.run_generations(cfg, goal, out, sampler, stats, plan.progress, meta)
         samples, weights = abcmod.posterior_frame(cfg, history)

@@ -120,10 +120,15 @@ class Stats:
     generation_seconds: list[float] = field(default_factory=list)
 
 
-def make_sampler(root: int, executor: Executor | None, workers: int, stats: Stats) -> Any:
+def make_sampler(
+    root: int, executor: Executor | None, workers: int, stats: Stats, progress: bool = False
+) -> Any:
     """The exact sampler: inline when ``executor`` is None, else as many evaluations in flight as the executor
     has workers (``workers``, or a Dask cluster's threads if more). Its ``budget`` (simulations left, set before
-    each generation) caps the evaluations of a generation."""
+    each generation) caps the evaluations of a generation. With ``progress``, a bar on stderr counts the
+    generation's accepted particles and its simulations (a generation of a four-city fit takes many minutes)."""
+    from tqdm import tqdm
+
     from urbanize.experiments.executors import capacity
 
     class KeyedSampler(_sampler_base()):  # type: ignore[misc]
@@ -144,6 +149,8 @@ def make_sampler(root: int, executor: Executor | None, workers: int, stats: Stat
             results: dict[int, tuple[Any, float, float]] = {}
             inflight: dict[Future, int] = {}
             nxt = 0
+            bar = tqdm(total=n, desc=f"generation {t + 1}", unit="accepted", file=sys.stderr, leave=False,
+                       disable=not progress, dynamic_ncols=True)  # fmt: skip
             while accepted < n and done < max_eval:
                 if executor is None:
                     results[nxt] = evaluate(blob, digest, root, t, nxt)
@@ -164,6 +171,9 @@ def make_sampler(root: int, executor: Executor | None, workers: int, stats: Stat
                     sample.append(particle)
                     accepted += int(particle.accepted)
                     done += 1
+                    bar.update(int(particle.accepted))
+                    bar.set_postfix(simulations=done, refresh=False)
+            bar.close()
             for fut in inflight:
                 fut.cancel()
             stats.wasted += len(inflight) + len(results)

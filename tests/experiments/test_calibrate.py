@@ -66,6 +66,7 @@ def test_outputs_of_a_fit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     captured = capsys.readouterr()
     assert "generation 1/2: epsilon inf" in captured.err and "generation 2/2: epsilon " in captured.err
     assert "sims/s" in captured.err
+    assert "generation 1: " in captured.err and "accepted" in captured.err  # the bar within a generation
     assert {p.name for p in out.iterdir()} >= {
         "manifest.json", "abc.db", "posterior.parquet", "calibrated.toml", "summary.csv", "marginals.png",
         "pairs.png", "predictive.png",
