@@ -14,7 +14,7 @@ unregistered are few and visits find nobody new.
 Usage::
 
     UrbanizationModel(city="zhengzhou", policies="management_capacity")
-    UrbanizationModel(city="zhengzhou", policies="zhengzhou_pilot+management_capacity",
+    UrbanizationModel(city="zhengzhou", policies="zhengzhou_pilot",  # the package holds the measure
                       policy_params={"management_capacity": {"staff_per_10k": 20}})
 """
 
