@@ -270,10 +270,10 @@ class SplitCollector:
                 count = np.bincount(head, weights=wb * has, minlength=N_CELLS)
                 den = np.bincount(head, weights=wb, minlength=N_CELLS)
             elif len(spec.bands) == N_BANDS:  # every person of the household: one pass over its persons
-                row, cells, persons = r.persons_cells()
-                pb = persons if base is None else persons * base[row]
-                den = np.bincount(cells, weights=pb, minlength=N_CELLS)
-                count = np.bincount(cells, weights=persons * has[row], minlength=N_CELLS)
+                prow, pcell, pweight = r.persons_cells()
+                pb = pweight if base is None else pweight * base[prow]
+                den = np.bincount(pcell, weights=pb, minlength=N_CELLS)
+                count = np.bincount(pcell, weights=pweight * np.asarray(has)[prow], minlength=N_CELLS)
             else:
                 count, den = np.zeros(N_CELLS), np.zeros(N_CELLS)
                 for sex in (0, 1):
