@@ -7,8 +7,10 @@ One row per (month, indicator, group, sex, age band) with ``count`` (persons or 
 
 Two levels, each split documented in :data:`SPLITS`:
 
-* ``persons``: the service is held by persons (a school place, a child's health profile): the cells are the
-  persons' own sex and age band, from ``pop.members``. Services hold units per *household*, not per child, so a
+* ``persons``: the service is held by persons (a school place, a child's health profile, membership of the
+  rural cooperative medical scheme, a resident health record): the cells are the persons' own sex and age band,
+  from ``pop.members``. Scheme membership and health records belong to the whole household, so every member is
+  counted. Services hold units per *household*, not per child, so a
   household's units are shared evenly among its children of the service's ages (assumed: the model does not
   record which child holds the place; a household with one boy and one girl and one place counts half a child
   of each). The split by a child's sex therefore reflects which households get places, not choices inside them.
@@ -22,10 +24,12 @@ Naming: a split's ``indicator`` is the name of the indicator it splits with the 
 Groups are household types (``migrant``, ``local_farmer``, ``urban_poor``, ``urban_resident``); a migrant granted
 local urban hukou becomes an urban resident (model/core.py), as in the indicators.
 
-Cost: one weighted ``np.bincount`` per count and base over 88 cells (4 groups x 2 sexes x 11 bands), about a
-dozen per collection; collected every ``splits`` months (``UrbanizationModel(splits=...)``, 0 = never): a
-collection costs about a fifth of a month's step at 100,000 households (docs/model.md, "The split table"), so
-``urbanize run`` and sweeps collect yearly; ``UrbanizationModel.run`` adds the last month of the run.
+Cost: weighted ``np.bincount`` calls over 88 cells (4 groups x 2 sexes x 11 bands), a pair per head-level split
+and per (sex, band) of a persons-level one; the splits over every person of the household go through one list of
+each household's non-empty (sex, band) cells (``Rows.persons_cells``). Collected every ``splits`` months
+(``UrbanizationModel(splits=...)``, 0 = never): a collection of the sixteen splits costs about two thirds of a
+month's step at 100,000 households (docs/model.md, "The split table"), so ``urbanize run`` and sweeps collect
+yearly; ``UrbanizationModel.run`` adds the last month of the run.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ COLUMNS = ("month", "date", "indicator", "level", "unit", "group", "sex", "age_b
 RowMask = Callable[["Rows"], "np.ndarray | None"]
 #: age band of each whole year of age 0-120 (bands start at whole years, so the floor of an age has its band)
 _BAND_OF_YEAR = band_of(np.arange(121)).astype(np.intp)
+ALL_BANDS = tuple(range(N_BANDS))
 
 
 class Rows:
@@ -63,11 +68,28 @@ class Rows:
         self.model = model
         self.pop: Population = model.pop
         self._cache: dict[str, np.ndarray] = {}
+        self._persons: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def get(self, key: str, fn: Callable[[], np.ndarray]) -> np.ndarray:
         if key not in self._cache:
             self._cache[key] = fn()
         return self._cache[key]
+
+    def persons_cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every household's non-empty (sex, band) cells: (row, table cell, weighted persons); a household holds
+        a few persons, so this is about three entries a row rather than one per sex and band."""
+        if self._persons is None:
+            pop = self.pop
+            rows, cells, persons = [], [], []
+            for sex in (0, 1):
+                for band in range(N_BANDS):
+                    k = pop.members[sex, band]
+                    row = np.flatnonzero(k)
+                    rows.append(row)
+                    cells.append(pop.htype[row].astype(np.intp) * (2 * N_BANDS) + (sex * N_BANDS + band))
+                    persons.append(k[row] * pop.weight[row])
+            self._persons = (np.concatenate(rows), np.concatenate(cells), np.concatenate(persons))
+        return self._persons
 
     def enrolled_share(self) -> np.ndarray:
         pop = self.pop
@@ -122,6 +144,23 @@ def _covered(col: str, codes: tuple[int, int]) -> RowMask:
     return covered
 
 
+def _ncms_base(r: Rows) -> np.ndarray:
+    """Local rural-hukou households outside the urban medical schemes: those the rural scheme is for (as
+    ``ncms_coverage``)."""
+    from urbanize.model.services.social_security import INSURANCE_NCMS, INSURANCE_NONE
+
+    pop = r.pop
+    ins = pop.insured
+    return pop.hukou_local & ~pop.hukou_urban & ((ins == INSURANCE_NONE) | (ins == INSURANCE_NCMS))
+
+
+def _ncms_member(r: Rows) -> np.ndarray:
+    from urbanize.model.services.social_security import INSURANCE_NCMS
+
+    pop = r.pop
+    return pop.hukou_local & ~pop.hukou_urban & (pop.insured == INSURANCE_NCMS)
+
+
 def _splits() -> tuple[Split, ...]:
     from urbanize.model.services.social_security import (
         INSURANCE_EMPLOYEE,
@@ -164,6 +203,19 @@ def _splits() -> tuple[Split, ...]:
               "head", "households", _all, lambda r: r.pop.use_training > 0, ("training_participants",)),
         Split("public_rental_share", "Share of households living in public rental flats", "head", "households",
               _all, lambda r: r.pop.residence == Residence.PUBLIC_RENTAL, ("public_rental_households",)),
+        Split("preschool_enrolment_rate", "Share of children aged 3-5 in a kindergarten place", "persons",
+              "persons", _all, lambda r: _share(r.pop.use_kindergarten, r.pop.kids_3_5),
+              ("preschool_enrolment_rate_migrant", "preschool_enrolment_rate_local"), (1,)),
+        Split("senior_enrolment_rate", "Share of children aged 15-17 in a public senior middle school", "persons",
+              "persons", _all, lambda r: _share(r.pop.use_senior_school, r.pop.kids_15_17),
+              ("senior_enrolment_rate_migrant", "senior_enrolment_rate_local"), (4,)),
+        # a household joins the rural scheme, and holds a health record, as a whole: every member is covered
+        Split("ncms_coverage", "Share of local rural-hukou persons outside the urban schemes in the new rural "
+              "cooperative medical scheme", "persons", "persons", _ncms_base, _ncms_member, ("ncms_coverage",),
+              ALL_BANDS),
+        Split("health_record_coverage", "Share of persons with a resident health record (health_records)",
+              "persons", "persons", _all, lambda r: r.pop.health_record, ("health_record_coverage_migrant",),
+              ALL_BANDS),
     )
 
 
@@ -217,6 +269,11 @@ class SplitCollector:
                 wb = w if base is None else w * base
                 count = np.bincount(head, weights=wb * has, minlength=N_CELLS)
                 den = np.bincount(head, weights=wb, minlength=N_CELLS)
+            elif len(spec.bands) == N_BANDS:  # every person of the household: one pass over its persons
+                prow, pcell, pweight = r.persons_cells()
+                pb = pweight if base is None else pweight * base[prow]
+                den = np.bincount(pcell, weights=pb, minlength=N_CELLS)
+                count = np.bincount(pcell, weights=pweight * np.asarray(has)[prow], minlength=N_CELLS)
             else:
                 count, den = np.zeros(N_CELLS), np.zeros(N_CELLS)
                 for sex in (0, 1):

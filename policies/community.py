@@ -189,8 +189,11 @@ class ServiceCosting(Policy):
     service's demand (units in use plus units queued by households with access), adds ``margin``, and sets the
     capacity budget to it, growing at most ``max_growth`` a year and never below the units in use plus the units
     queued (unused capacity is cut, saving its cost). At set-up nothing has been observed, so the first budget
-    keeps today's capacity (budgeting from set-up demand once cut training to nothing for good). Public schools get classes, not cuts. The annual budget of each service
-    (capacity x unit cost x 12) is recorded in ``model.services.budgets`` for reporting.
+    keeps today's capacity (budgeting from set-up demand once cut training to nothing for good). Public schools
+    (primary, junior and senior middle) get classes, not cuts. Kindergartens are costed like the other places: the
+    seed's finance department "conducts calculations of expenditures on various services", none excepted, and the
+    city pays a budgetary share per kindergarten child (``costs.COSTS["kindergarten"]``). The annual budget of each service (capacity x the city's cost per unit x 12,
+    ``Service.unit_budget``: the kindergarten fee subsidy included) is recorded in ``model.services.budgets``.
 
     Usage::
 
@@ -208,6 +211,8 @@ class ServiceCosting(Policy):
         "maternal_health",
         "community_centre",
         "training",
+        "kindergarten",
+        "senior_school",
     )
 
     @dataclass(frozen=True)
@@ -250,7 +255,9 @@ class ServiceCosting(Policy):
             )
             demand = (used + queued) * (1.0 + p.margin)
             if isinstance(s, PublicSchool):
-                want = np.minimum(demand, s.open_capacity * growth)
+                # classes are built, never closed; as for the other services the growth cap limits the margin,
+                # not the seats pupils fill or queue for (a district without classes would never get one)
+                want = np.maximum(np.minimum(demand, s.open_capacity * growth), used + queued)
                 s.add_capacity(np.maximum(want - s.open_capacity, 0.0))
                 capacity = s.open_capacity
             elif observed:
@@ -260,4 +267,4 @@ class ServiceCosting(Policy):
                 capacity = s.capacity
             else:
                 capacity = s.capacity
-            svc.budgets[name] = float(capacity.sum()) * s.unit_cost * 12.0
+            svc.budgets[name] = float(capacity.sum()) * s.unit_budget() * 12.0

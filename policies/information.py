@@ -31,9 +31,19 @@ if TYPE_CHECKING:
 
 NAME = "information_sharing"
 
-#: The bureaus that may receive the Public Security Bureau's records, and the services each provides.
+#: The bureaus that may receive the Public Security Bureau's records, and the services each provides. The education
+#: bureau runs the pre-school and senior-middle levels as well (the seed's Zhengzhou education section: "pre-school
+#: education significantly lags behind", class sizes "in primary, junior middle and senior middle schools"); under
+#: the status quo kindergartens admit anyone who pays, so there the record changes who counts as using the system
+#: (``info_system_service_users``), not who is admitted. Left out, because no registration record bears on them:
+#: the new rural cooperative medical scheme (``ncms``: the city's scheme is its local rural-hukou residents';
+#: migrants are insured at their origin's county), resident health records (``health_records``: community health
+#: stations open one for every household resident ``min_months_resident`` months, registered or not, so a shared
+#: record unlocks nothing) and talents housing (``talents_housing``: a yearly quota chosen on skill, a formal job
+#: and the wish to transfer hukou, granted with hukou; the seed's Zhengzhou sharing names the housing bureau for
+#: service provision, which public rental flats already stand for).
 SECTOR_SERVICES: dict[str, tuple[str, ...]] = {
-    "education": ("primary_school", "junior_school"),
+    "education": ("primary_school", "junior_school", "senior_school", "kindergarten"),
     "health": ("child_health", "maternal_health"),
     "housing": ("public_rental",),
     "social_security": ("training", "pension", "medical_insurance"),  # human resources and social security
@@ -50,7 +60,7 @@ class InformationSharing(Policy):
 
     Mechanism: a bureau that receives the records accepts registration as proof of identity and residence, so
     it can identify the registered migrants among its applicants: each sector switched on opens its services
-    (education: public primary and junior schools; health: child and maternal health profiles; housing: public
+    (education: public primary, junior and senior middle schools and kindergartens; health: child and maternal health profiles; housing: public
     rental flats, within their need and means test; human resources and social security: training, pensions and
     medical insurance, with their own take-up) to registered migrant households (registered, permit holders,
     hukou applicants) whose record has reached it, ``sync_months`` after they registered. Households then apply,

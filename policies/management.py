@@ -14,7 +14,7 @@ unregistered are few and visits find nobody new.
 Usage::
 
     UrbanizationModel(city="zhengzhou", policies="management_capacity")
-    UrbanizationModel(city="zhengzhou", policies="zhengzhou_pilot+management_capacity",
+    UrbanizationModel(city="zhengzhou", policies="zhengzhou_pilot",  # the package holds the measure
                       policy_params={"management_capacity": {"staff_per_10k": 20}})
 """
 
@@ -106,6 +106,7 @@ class ManagementCapacity(Policy):
     def setup(self, model: UrbanizationModel) -> None:
         self.visited = 0.0  # real households visited this month
         self.registered = 0.0  # real households registered by the visits this month
+        self.funded = 0.0  # coordinators funded this month, as ``act`` computed them (none before the first month)
 
     def staff(self, model: UrbanizationModel) -> float:
         """Coordinators funded this month (real persons), from the migrant households living in the city."""
@@ -115,7 +116,7 @@ class ManagementCapacity(Policy):
 
     def act(self, model: UrbanizationModel) -> None:
         pop, p = model.pop, self.params
-        staff = self.staff(model)
+        staff = self.funded = self.staff(model)
         self.visited = 0.0
         self.registered = 0.0
         if staff > 0 and p.cost_per_staff > 0:
@@ -149,8 +150,9 @@ def _rule(s: Snapshot) -> ManagementCapacity | None:
     "management_staff", "Migrant-management coordinators funded this month", "persons", policy="management_capacity"
 )
 def management_staff(s: Snapshot) -> float:
+    """The staff the policy funded and sent out this month (not recomputed from the month-end population)."""
     rule = _rule(s)
-    return rule.staff(s.model) if rule is not None else 0.0
+    return rule.funded if rule is not None else 0.0
 
 
 @indicator(
@@ -163,8 +165,7 @@ def management_visits_per_staff(s: Snapshot) -> float:
     rule = _rule(s)
     if rule is None:
         return 0.0
-    staff = rule.staff(s.model)
-    return rule.visited / staff if staff > 0 else 0.0
+    return rule.visited / rule.funded if rule.funded > 0 else 0.0
 
 
 @indicator(

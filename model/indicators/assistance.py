@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from urbanize.model.enums import HouseholdType
@@ -17,44 +19,29 @@ def _recipients(s: Snapshot) -> np.ndarray:
     return cached(s, "recipients", compute)
 
 
-@service_indicator(
-    "assistance_recipients_female",
-    "Households with a female head receiving dibao or one-off hardship aid this month",
-    "households",
+def _recipients_where(mask: Callable[[Snapshot, np.ndarray], np.ndarray]) -> Callable[[Snapshot], float]:
+    """Households receiving dibao or one-off aid this month among those where ``mask(s, rows)`` holds."""
+
+    def recipients(s: Snapshot) -> float:
+        rows = _recipients(s)
+        return float(s.pop.weight[rows][mask(s, rows)].sum())
+
+    return recipients
+
+
+#: (indicator name, description, mask of the recipient rows), in column order
+_BY_GROUP: tuple[tuple[str, str, Callable[[Snapshot, np.ndarray], np.ndarray]], ...] = (
+    ("assistance_recipients_female", "Households with a female head receiving dibao or one-off hardship aid this month",
+     lambda s, rows: s.pop.head_female[rows]),
+    ("assistance_recipients_male", "Households with a male head receiving dibao or one-off hardship aid this month",
+     lambda s, rows: ~s.pop.head_female[rows]),
+    ("assistance_recipients_migrant", "Migrant households receiving dibao or one-off aid this month",
+     lambda s, rows: ~s.pop.hukou_local[rows]),
+    ("assistance_recipients_local_farmer", "Local-farmer households receiving dibao or one-off aid this month",
+     lambda s, rows: s.pop.htype[rows] == HouseholdType.LOCAL_FARMER),
 )
-def assistance_recipients_female(s: Snapshot) -> float:
-    rows = _recipients(s)
-    return float(s.pop.weight[rows][s.pop.head_female[rows]].sum())
-
-
-@service_indicator(
-    "assistance_recipients_male",
-    "Households with a male head receiving dibao or one-off hardship aid this month",
-    "households",
-)
-def assistance_recipients_male(s: Snapshot) -> float:
-    rows = _recipients(s)
-    return float(s.pop.weight[rows][~s.pop.head_female[rows]].sum())
-
-
-@service_indicator(
-    "assistance_recipients_migrant",
-    "Migrant households receiving dibao or one-off aid this month",
-    "households",
-)
-def assistance_recipients_migrant(s: Snapshot) -> float:
-    rows = _recipients(s)
-    return float(s.pop.weight[rows][~s.pop.hukou_local[rows]].sum())
-
-
-@service_indicator(
-    "assistance_recipients_local_farmer",
-    "Local-farmer households receiving dibao or one-off aid this month",
-    "households",
-)
-def assistance_recipients_local_farmer(s: Snapshot) -> float:
-    rows = _recipients(s)
-    return float(s.pop.weight[rows][s.pop.htype[rows] == HouseholdType.LOCAL_FARMER].sum())
+for _name, _doc, _mask in _BY_GROUP:
+    service_indicator(_name, _doc, "households")(_recipients_where(_mask))
 
 
 @service_indicator("dibao_households", "Households receiving dibao (urban or rural)", "households")

@@ -5,31 +5,37 @@ children" (the schools' recurrent spending booked by the pupil's hukou, ``CitySe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from urbanize.model.indicators.base import Snapshot, ratio
 from urbanize.model.indicators.service_base import NAN, cached, service_indicator, services_of, wsum
 
 
-def _rate(s: Snapshot, held: str, kids: str, local: bool) -> float:
-    pop = s.pop
-    return ratio(wsum(s, pop.col(held), local), wsum(s, pop.col(kids), local))
+def _enrolment(held: str, kids: str, local: bool) -> Callable[[Snapshot], float]:
+    """Share of the group's children of a level's ages (``kids``) holding a place of it (``held``)."""
+
+    def enrolment(s: Snapshot) -> float:
+        pop = s.pop
+        return ratio(wsum(s, pop.col(held), local), wsum(s, pop.col(kids), local))
+
+    return enrolment
 
 
-@service_indicator(
-    "preschool_enrolment_rate_migrant",
-    "Share of migrant (non-hukou) children aged 3-5 in a kindergarten place",
-    "share",
+#: (indicator name, description, place column, children column, local hukou?), in column order
+_ENROLMENT = (
+    ("preschool_enrolment_rate_migrant", "Share of migrant (non-hukou) children aged 3-5 in a kindergarten place",
+     "use_kindergarten", "kids_3_5", False),
+    ("preschool_enrolment_rate_local",
+     "Share of local hukou children aged 3-5 in a kindergarten place (national 2009: 50.9 % of all children)",
+     "use_kindergarten", "kids_3_5", True),
+    ("senior_enrolment_rate_migrant",
+     "Share of migrant (non-hukou) children aged 15-17 in the city in a public senior middle school",
+     "use_senior_school", "kids_15_17", False),
+    ("senior_enrolment_rate_local", "Share of local hukou children aged 15-17 in a public senior middle school",
+     "use_senior_school", "kids_15_17", True),
 )
-def preschool_enrolment_rate_migrant(s: Snapshot) -> float:
-    return _rate(s, "use_kindergarten", "kids_3_5", False)
-
-
-@service_indicator(
-    "preschool_enrolment_rate_local",
-    "Share of local hukou children aged 3-5 in a kindergarten place (national 2009: 50.9 % of all children)",
-    "share",
-)
-def preschool_enrolment_rate_local(s: Snapshot) -> float:
-    return _rate(s, "use_kindergarten", "kids_3_5", True)
+for _name, _doc, _held, _kids, _local in _ENROLMENT:
+    service_indicator(_name, _doc, "share")(_enrolment(_held, _kids, _local))
 
 
 @service_indicator(
@@ -41,24 +47,6 @@ def preschool_enrolment_rate(s: Snapshot) -> float:
     pop = s.pop
     held, kids = pop.col("use_kindergarten"), pop.kids_3_5
     return ratio(wsum(s, held, True) + wsum(s, held, False), wsum(s, kids, True) + wsum(s, kids, False))
-
-
-@service_indicator(
-    "senior_enrolment_rate_migrant",
-    "Share of migrant (non-hukou) children aged 15-17 in the city in a public senior middle school",
-    "share",
-)
-def senior_enrolment_rate_migrant(s: Snapshot) -> float:
-    return _rate(s, "use_senior_school", "kids_15_17", False)
-
-
-@service_indicator(
-    "senior_enrolment_rate_local",
-    "Share of local hukou children aged 15-17 in a public senior middle school",
-    "share",
-)
-def senior_enrolment_rate_local(s: Snapshot) -> float:
-    return _rate(s, "use_senior_school", "kids_15_17", True)
 
 
 @service_indicator(

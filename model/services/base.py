@@ -194,6 +194,10 @@ class Service:
         """Households' fees this month, yuan (booked to the payer ``households``; default none)."""
         return 0.0
 
+    def unit_budget(self) -> float:
+        """Yuan the city budgets per unit of capacity a month (``service_costing``; default the unit cost)."""
+        return self.unit_cost
+
     # --- phase 5: assess -------------------------------------------------------------------------------
     def apply(self, access: np.ndarray, need_all: np.ndarray | None = None) -> None:
         """Every household states its need; the units it lacks join the queue where it has access.

@@ -136,6 +136,10 @@ class Kindergarten(Service):
     def fees(self) -> float:
         return self.fee() * float(self.used_after.sum())
 
+    def unit_budget(self) -> float:
+        """The city's share and its fee subsidy per place, as :meth:`cost` counts them per child."""
+        return self.unit_cost + self.subsidy
+
     def cost_by_hukou(self) -> tuple[float, float]:
         """(local, non-local) split of :meth:`cost` by the child's hukou."""
         nonlocal_ = (self.unit_cost + self.subsidy) * _nonlocal_units(self)

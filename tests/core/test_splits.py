@@ -87,6 +87,73 @@ def test_assistance_recipients_by_sex_of_head_and_group_count_households() -> No
     assert cells == {("female", "60-69"): (2.5, 2.5), ("male", "30-44"): (1.0, 1.0)}
 
 
+def test_kindergarten_and_senior_places_are_shared_among_the_childrens_sexes() -> None:
+    """One kindergarten place for a boy and a girl of 3-5 counts half a child of each; a senior seat held by the
+    only teenager of a household counts that girl of 15-17."""
+    m = _world()
+    make_migrant(m, [0, 1])
+    _set_members(m, 0, {(0, 6): 1, (0, 1): 1, (1, 1): 1})
+    _set_members(m, 1, {(0, 6): 1, (1, 4): 1})
+    m.pop.use_kindergarten[0] = 1
+    m.pop.use_senior_school[1] = 1
+    assert _cells(m, "preschool_enrolment_rate", "migrant") == {
+        ("male", "3-5"): (0.5, 1.0), ("female", "3-5"): (0.5, 1.0)
+    }
+    assert _cells(m, "senior_enrolment_rate", "migrant") == {("female", "15-17"): (1.0, 1.0)}
+
+
+def test_rural_scheme_members_and_health_records_count_every_person_of_the_household() -> None:
+    """Local farmers: a family of three in the rural scheme, a man alone outside any scheme and a woman in urban
+    employee insurance (not among those the rural scheme is for); a migrant family of two with a health record."""
+    from urbanize.model.services.social_security import INSURANCE_EMPLOYEE, INSURANCE_NCMS, INSURANCE_NONE
+
+    m = _world()
+    pop = m.pop
+    farmers = [0, 1, 2]
+    pop.htype[farmers] = HouseholdType.LOCAL_FARMER
+    pop.hukou_urban[farmers] = False
+    pop.reg[farmers] = Registration.LOCAL_RURAL_HUKOU
+    _set_members(m, 0, {(0, 7): 1, (1, 7): 1, (0, 2): 1})
+    _set_members(m, 2, {(1, 6): 1})
+    pop.insured[farmers] = [INSURANCE_NCMS, INSURANCE_NONE, INSURANCE_EMPLOYEE]
+    assert _cells(m, "ncms_coverage", "local_farmer") == {
+        ("male", "45-59"): (1.0, 1.0), ("female", "45-59"): (1.0, 1.0), ("male", "6-11"): (1.0, 1.0),
+        ("male", "30-44"): (0.0, 1.0),
+    }
+    make_migrant(m, [3, 4])
+    _set_members(m, 3, {(1, 5): 1, (1, 0): 1})
+    pop.health_record[3] = True
+    assert _cells(m, "health_record_coverage", "migrant") == {
+        ("female", "18-29"): (1.0, 1.0), ("female", "0-2"): (1.0, 1.0), ("male", "30-44"): (0.0, 1.0),
+    }
+
+
+def test_the_new_splits_add_up_to_their_indicators() -> None:
+    """Pre-school, senior-middle, rural-scheme and health-record splits against the indicators (Changshu, with
+    health records so that some households hold one)."""
+    m = UrbanizationModel(city="changshu", policies="health_records", households=400, rng=11, agents="lazy",
+                          splits=4)
+    m.run(8)
+    last = m.indicators().iloc[-1]
+    sq = m.split_table()[lambda d: d["month"] == 8]
+    agg = aggregate(sq).set_index(["indicator", "group"])["value"]
+    local = aggregate(sq.assign(group=sq["group"].where(sq["group"] == "migrant", "local")))
+    local = local.set_index(["indicator", "group"])["value"]
+    whole = aggregate(sq, by=("indicator",)).set_index("indicator")["value"]
+    checks = {
+        "preschool_enrolment_rate_migrant": agg["preschool_enrolment_rate", "migrant"],
+        "preschool_enrolment_rate_local": local["preschool_enrolment_rate", "local"],
+        "senior_enrolment_rate_migrant": agg["senior_enrolment_rate", "migrant"],
+        "senior_enrolment_rate_local": local["senior_enrolment_rate", "local"],
+        "ncms_coverage": whole["ncms_coverage"],
+        "health_record_coverage_migrant": agg["health_record_coverage", "migrant"],
+    }
+    for name, value in checks.items():
+        assert value == pytest.approx(last[name], rel=1e-9), name
+    # no migrant teenager is in a Changshu senior middle school at the start; the others are all above 0
+    assert sorted(name for name, value in checks.items() if not 0 < value < 1) == ["senior_enrolment_rate_migrant"]
+
+
 @pytest.mark.parametrize("city", ["changshu", "yanta"])
 def test_splits_add_up_to_the_indicators_they_split(city: str) -> None:
     m = UrbanizationModel(city=city, policies="status_quo", households=400, rng=11, agents="lazy", splits=2)

@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 from urbanize.model.enums import HouseholdType, Registration, Residence
-from urbanize.policies.management import VISITED, ManagementCapacity
+from urbanize.policies.management import (
+    VISITED,
+    ManagementCapacity,
+    management_staff,
+    management_visits_per_staff,
+)
 
 from .policy_helpers import rows_of, small_model
 
@@ -80,6 +85,24 @@ def test_the_policy_indicators_are_columns_of_its_runs_only() -> None:
     sq = small_model(city="zhengzhou")
     sq.run(1)
     assert "management_staff" not in sq.indicators().columns
+
+
+def test_the_indicators_report_the_staff_the_policy_funded_in_its_act() -> None:
+    """Households arrive, leave and settle after the policy acts: the indicators report the staff that were paid
+    and made the visits, not a recount from the month-end population."""
+    from urbanize.model.indicators import Snapshot
+
+    m, rule = _world()
+    pop = m.pop
+    assert management_staff(Snapshot(m)) == 0.0  # nothing funded before the first month
+    m.ledger.month.clear()
+    rule.act(m)
+    funded = m.ledger.month[("registration", "city")] / 2500.0
+    pop.htype[rows_of(m, HouseholdType.MIGRANT, 10)] = HouseholdType.URBAN_RESIDENT  # ten households settle
+    assert rule.staff(m) < funded
+    snap = Snapshot(m)
+    assert management_staff(snap) == pytest.approx(funded)
+    assert management_visits_per_staff(snap) == pytest.approx(rule.visited / funded)
 
 
 def test_funded_staff_raise_registration_against_the_status_quo() -> None:

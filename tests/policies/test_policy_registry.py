@@ -56,6 +56,18 @@ def test_pilot_packages_are_registered_with_their_members() -> None:
     assert "public_rental_housing" in pk["changshu_pilot"]
 
 
+def test_pilot_packages_hold_the_seeds_content_of_piloting_of_their_own_city() -> None:
+    """Measures the seed lists among a city's "content of piloting" are in its package (Changshu: a housing project
+    for talents, health records, the rural cooperative medical scheme; Zhengzhou: capacities of migrant management
+    bodies and staff), and every member is a measure of that city."""
+    pk, known = registry.packages(), registry.available()
+    assert {"talents_housing", "health_records", "ncms_improvement"} <= set(pk["changshu_pilot"])
+    assert "management_capacity" in pk["zhengzhou_pilot"]
+    for city in ("changshu", "jinnan", "yanta", "zhengzhou"):
+        for name in pk[f"{city}_pilot"]:
+            assert known[name].pilot == city.capitalize(), (city, name)
+
+
 def test_unknown_policy_names_the_valid_choices() -> None:
     with pytest.raises(UnknownPolicyError) as exc:
         UrbanizationModel(city="yanta", policies="rented_residence_hukuo", households=50)

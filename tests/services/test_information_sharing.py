@@ -73,6 +73,28 @@ def test_a_registered_newcomer_child_is_placed_through_the_shared_record() -> No
     assert users == pytest.approx(float(pop.persons(np.array([0]))[0]))
 
 
+def test_the_education_bureau_reaches_senior_middle_school_and_kindergartens() -> None:
+    """A registered newcomer teenager gets a senior-middle seat through the shared record (the status quo waits
+    a year), an unregistered one does not; a registered family's kindergarten child counts as a user of the
+    system."""
+    m, _ = world()
+    pop, svc = m.pop, services(m)
+    make_migrant(m, [0, 1], months=1)
+    make_migrant(m, [2], months=36)
+    pop.reg_months[[0, 1, 2]] = 1
+    pop.reg[1] = Registration.UNREGISTERED
+    pop.kids_15_17[[0, 1]] = 1
+    pop.kids_3_5[2] = 1
+    svc.senior.set_classes(np.array([1.0, 0, 0, 0, 0]))
+    svc.kindergarten.set_capacity(np.array([1.0, 0, 0, 0, 0]))
+    run_service(m, "senior_school")
+    run_service(m, "kindergarten")
+    assert svc.senior.held[[0, 1]].tolist() == [1, 0]
+    assert svc.kindergarten.held[2] == 1
+    users = registry(["information_sharing"])["info_system_service_users"].fn(Snapshot(m))
+    assert users == pytest.approx(float(pop.persons(np.array([0, 2])).sum()))
+
+
 def registered_access(policies: str, seeds: tuple[int, ...] = (0, 1, 2)) -> np.ndarray:
     """Per seed, the registered migrants' access index averaged over months 7-12 (computed with the
     indicator's function, so the status quo, which lacks the column, is measured the same way)."""

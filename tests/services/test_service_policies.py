@@ -180,6 +180,34 @@ def test_service_costing_budgets_capacity_to_costed_demand() -> None:
     assert svc.budgets["child_health"] == 2.1 * health.unit_cost * 12
 
 
+def test_service_costing_budgets_kindergartens_and_senior_classes_never_below_use_and_queue() -> None:
+    m = tiny_world(city="yanta", policies="service_costing")
+    svc = services(m)
+    pol = m.policy_set.get("service_costing")
+    assert pol is not None
+    kg, senior = svc.kindergarten, svc.senior
+    # kindergarten: district 0 serves one child and queues three on one place; district 1 has 10 unused places
+    kg.set_capacity(np.array([1.0, 10, 0, 0, 0]))
+    m.pop.kids_3_5[[0, 1]] = [1, 3]
+    m.pop.district[1] = 0
+    kg.held[0] = 1
+    kg.waiting[1] = 3
+    kg.subsidy = 50.0
+    # senior middle school: 1 pupil and 2 queued in district 0 with no classes; planned seats grow, never cut
+    m.pop.kids_15_17[[2, 3]] = [1, 2]
+    senior.open_size[:] = senior.norm
+    senior.set_classes(np.array([0.0, 1, 0, 0, 0]))
+    senior.held[2] = 1
+    senior.waiting[3] = 2
+    pol._review(m)
+    # demand 4 x 1.05 = 4.2, capped at 1 x 1.3 by the growth limit, but never below the 4 used and queued
+    assert np.allclose(kg.capacity, [4.0, 0, 0, 0, 0])
+    assert svc.budgets["kindergarten"] == 4.0 * (kg.unit_cost + 50.0) * 12
+    # no class to grow from in district 0, yet the 3 seats used and queued are built; district 1's class is kept
+    assert np.allclose(senior.open_capacity, [3.0, senior.norm, 0, 0, 0])
+    assert svc.budgets["senior_school"] == senior.open_capacity.sum() * senior.unit_cost * 12
+
+
 def test_community_service_centres_open_in_model_towns_and_reach_out() -> None:
     m = tiny_world(city="jinnan", policies="community_service_centres")
     pop, svc = m.pop, services(m)

@@ -13,6 +13,7 @@ from urbanize.model.enums import HouseholdType, Job, Registration, Residence
 from urbanize.model.indicators import registry
 from urbanize.model.indicators.base import Snapshot
 from urbanize.model.members import band_of
+from urbanize.policies.base import Policy
 
 
 def value(m: UrbanizationModel, name: str) -> float:
@@ -30,7 +31,10 @@ def set_persons(m: UrbanizationModel, row: int, people: list[tuple[int, float]])
     pop.sync_members(np.array([row]))
 
 
-def test_city_life_coupons_go_to_migrants_and_farmers_and_teach_every_policy_topic() -> None:
+def city_life_world(places_per_1000_heads: float, **behaviour: float) -> tuple[UrbanizationModel, Policy]:
+    """Yanta's tiny world with ``city_life_skills``: every target household is handed a coupon in January and
+    attends while places last (``places_per_1000_heads`` of its 20 heads), and every attendee learns of every
+    policy topic; ``behaviour``: behavioural parameters of the model."""
     m = tiny_world(
         city="yanta",
         policies="city_life_skills",
@@ -39,16 +43,23 @@ def test_city_life_coupons_go_to_migrants_and_farmers_and_teach_every_policy_top
                 "issue_share": 1.0,
                 "attend_rate": 1.0,
                 "learn_chance": 1.0,
-                "places_per_1000_heads": 1000.0,
+                "places_per_1000_heads": places_per_1000_heads,
             }
         },
+        **behaviour,
     )
+    policy = m.policy_set.get("city_life_skills")
+    assert policy is not None
+    return m, policy
+
+
+def test_city_life_coupons_go_to_migrants_and_farmers_and_teach_every_policy_topic() -> None:
+    m, policy = city_life_world(1000.0)
     pop = m.pop
     make_migrant(m, [0, 1])
     pop.htype[2] = HouseholdType.LOCAL_FARMER
     pop.hukou_urban[2] = False
     m.awareness.matrix()[:] = False
-    policy = m.policy_set.get("city_life_skills")
     m.month = 12  # January 2010: coupons are issued
     policy.act(m)
     book = services(m).coupons
@@ -65,14 +76,9 @@ def test_city_life_coupons_go_to_migrants_and_farmers_and_teach_every_policy_top
 
 
 def test_city_life_places_limit_attendance_and_unused_coupons_lapse_in_january() -> None:
-    m = tiny_world(
-        city="yanta",
-        policies="city_life_skills",
-        policy_params={"city_life_skills": {"issue_share": 1.0, "attend_rate": 1.0, "places_per_1000_heads": 100.0}},
-    )
+    m, policy = city_life_world(100.0)
     pop = m.pop
     make_migrant(m, np.arange(5))
-    policy = m.policy_set.get("city_life_skills")
     m.month = 12  # January 2010
     policy.act(m)  # 20 heads x 100/1000 = 2 places: two of the five attend
     assert services(m).coupons.count("used", "city_life") == 2.0
@@ -87,27 +93,14 @@ def test_city_life_course_attendees_learn_of_registration_and_register_where_oth
     """The chain the city-wide effect rests on (issue 11): a course teaches the registration system, and a migrant
     aware of it registers more readily (``register_aware``). With the logit made sharp (unaware: log-odds -5,
     aware: +5) the five attendees among ten unregistered migrants register and the other five do not."""
-    m = tiny_world(
-        city="yanta",
-        policies="city_life_skills",
-        policy_params={
-            "city_life_skills": {
-                "issue_share": 1.0,
-                "attend_rate": 1.0,
-                "learn_chance": 1.0,
-                "places_per_1000_heads": 250.0,  # 20 heads: five places
-            }
-        },
-        register_const=-5.0,
-        register_aware=10.0,
-    )
+    m, policy = city_life_world(250.0, register_const=-5.0, register_aware=10.0)  # 20 heads: five places
     pop = m.pop
     rows = np.arange(10)
     make_migrant(m, rows)
     pop.reg[rows] = Registration.UNREGISTERED
     m.awareness.matrix()[:] = False
     m.month = 12  # January 2010: coupons are issued
-    m.policy_set.get("city_life_skills").act(m)
+    policy.act(m)
     attended = np.flatnonzero(pop.city_life_month == 12)
     assert attended.size == 5 and m.awareness.of("registration")[attended].all()
     Migrant.decide_register(m, rows)
