@@ -23,18 +23,31 @@ PILOT_PACKAGES: dict[str, tuple[str, ...]] = {
         "linked_registration",
         "socialized_registration",
         "management_capacity",
+        # content 1 and 5 (a unified system and "develop the potentials" of it); ch.3 milestones: "an information
+        # sharing mechanism between the Public Security Bureau (as the data holder) and Housing Management Bureau
+        # and Education Bureau (as data users)"
+        "information_sharing",
         "school_construction",
         "nearby_enrolment",
     ),
     # seed ch.2 III: hukou on rented residence, hukou for local farmers, urban-village sanitation and community
-    # management, "new citizen" health, assistance for migrants in hardship, training coupons, service costing
+    # management, "new citizen" health, community elderly care and its training, assistance for migrants in
+    # hardship, training coupons and city-life skills, service costing
     "yanta_pilot": (
         "rented_residence_hukou",
         "farmer_hukou",
         "urban_village_sanitation",
         "new_citizen_health",
+        # "develop community support system for elderly care and provide elderly care training for local farmers
+        # and migrants"; indicator: "number of beds in day care centres"
+        "elderly_home_support",
+        "elderly_day_care",
+        "elderly_care_training",
         "migrant_assistance",
         "training_coupons",
+        # indicator: "person-times of migrants and local farmers receiving vocational and city life skills
+        # training" (content: "improve training system for farmers and migrants")
+        "city_life_skills",
         "service_costing",
     ),
     # seed ch.2 IV: homestead-for-apartment exchange, community service centres, harmonized social security for
@@ -42,6 +55,13 @@ PILOT_PACKAGES: dict[str, tuple[str, ...]] = {
     "jinnan_pilot": (
         "homestead_exchange",
         "community_service_centres",
+        # content 2 and 3: "foster and develop community social organizations"; "gradually reform villagers'
+        # committees"
+        "community_organizations",
+        # community public services 1 and 4: "vocational training" (indicator: exchanged villagers "who have attended
+        # vocational training; number of whom finding jobs") and "help for the disabled"
+        "exchanged_villager_employment",
+        "disability_assistance",
         "harmonized_social_security",
         "villager_hukou",
     ),
@@ -56,10 +76,16 @@ PILOT_PACKAGES: dict[str, tuple[str, ...]] = {
         "talents_housing",
         "vocational_training",
         "maternal_child_health",
+        # the maternal and child health project's indicator: "migrant pregnant women who deliver births at hospitals
+        # at stipulated prices"
+        "hospital_births",
         "health_records",
         "ncms_improvement",
         "migrant_education",
         "pension_integration",
+        # "a new system combining family support with social support"; policies "in support of the development of
+        # private elderly care institutions" and "financial subsidies to elderly care institutions"
+        "elderly_care_subsidy",
     ),
 }
 

@@ -62,7 +62,14 @@ def test_pilot_packages_hold_the_seeds_content_of_piloting_of_their_own_city() -
     bodies and staff), and every member is a measure of that city."""
     pk, known = registry.packages(), registry.available()
     assert {"talents_housing", "health_records", "ncms_improvement"} <= set(pk["changshu_pilot"])
-    assert "management_capacity" in pk["zhengzhou_pilot"]
+    assert {"management_capacity", "information_sharing"} <= set(pk["zhengzhou_pilot"])
+    assert {"elderly_home_support", "elderly_day_care", "elderly_care_training", "city_life_skills"} <= set(
+        pk["yanta_pilot"]
+    )
+    assert {"community_organizations", "exchanged_villager_employment", "disability_assistance"} <= set(
+        pk["jinnan_pilot"]
+    )
+    assert {"hospital_births", "elderly_care_subsidy"} <= set(pk["changshu_pilot"])
     for city in ("changshu", "jinnan", "yanta", "zhengzhou"):
         for name in pk[f"{city}_pilot"]:
             assert known[name].pilot == city.capitalize(), (city, name)
