@@ -17,6 +17,7 @@ from urbanize.model.enums import HouseholdType, Job, Registration, Residence, Sk
 from urbanize.model.fertility import start_pregnancies
 from urbanize.model.migrant_history import stationary_history
 from urbanize.model.retirement import retirement_age_of
+from urbanize.model.streams import child_rng
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 #: Assumed mean persons per household, used to turn persons into households.
 MEAN_SIZE = {"migrant": 1.9, "local_farmer": 3.3, "urban_poor": 2.6, "urban_resident": 2.9}
 N_HOMETOWNS = 400  # origin communities of migrants (chain-migration ties)
+HISTORY_KEY = 20_090  # the starting migrants' history draws from a generator of its own (model/streams.py)
 
 
 def household_counts(profile: CityProfile, households: int | None, scale: float | None) -> dict[str, int]:
@@ -119,7 +121,10 @@ def new_households(
     elif local:
         months = np.full(k, 12 * 30, dtype=np.int16)
     else:  # the stock the model's own arrivals and departures leave behind (model.migrant_history)
-        cols["settle_taste"], months = stationary_history(rng, model.behaviour, cols)
+        # from a generator of its own: the history's rejection sampling takes as many draws as the behaviour asks
+        # for, and from the model's generator that re-rolled every later draw, so runs at two values of
+        # settle_const or leave_const were not paired (common random numbers) from the first household on
+        cols["settle_taste"], months = stationary_history(child_rng(model, HISTORY_KEY), model.behaviour, cols)
     cols["months_resident"] = months
     cols["residence_months"] = np.minimum(months, rng.exponential(30.0, k)).astype(np.int16)
     contributing = cols["job"] == int(Job.FORMAL)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from urbanize.model.services.elderly_care import child_rng
+from urbanize.model.streams import child_rng
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel

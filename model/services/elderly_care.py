@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from urbanize.model import streams
 from urbanize.model.services.base import Service, all_rows
 
 if TYPE_CHECKING:
@@ -71,14 +72,8 @@ _RNG_KEY = 60_601
 
 
 def child_rng(model: UrbanizationModel, key: int = _RNG_KEY) -> np.random.Generator:
-    """A generator of its own (``key``), derived from the model's seed sequence without advancing or spawning from
-    it: a state that must exist under the status quo draws from it and changes no other draw of a run."""
-    seq = getattr(model.rng.bit_generator, "seed_seq", None)
-    if not isinstance(seq, np.random.SeedSequence):
-        return np.random.default_rng(np.random.SeedSequence(0, spawn_key=(key,)))
-    return np.random.default_rng(
-        np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, key), pool_size=seq.pool_size)
-    )
+    """The elderly-care generator by default; any other ``key`` gives that part's own (model/streams.py)."""
+    return streams.child_rng(model, key)
 
 
 class _ElderService(Service):

@@ -22,7 +22,7 @@ free or compulsory:
 Take-up (:func:`level_choice`) uses the fee tolerance of the compulsory levels (``take_up.fee_tolerance``): a
 family seeks a place of a level when that level's fees fit what is left of its tolerance after the compulsory
 fees it pays. Every random draw of these levels (starting enrolment, allocation tie-breaks, the persistent
-``away_taste``) comes from a generator of their own (``elderly_care.child_rng``), so adding them changes no other
+``away_taste``) comes from a generator of their own (``model.streams.child_rng``), so adding them changes no other
 draw of a run.
 """
 
@@ -34,9 +34,9 @@ import numpy as np
 
 from urbanize.model.services.base import Service
 from urbanize.model.services.costs import COSTS
-from urbanize.model.services.elderly_care import child_rng
 from urbanize.model.services.schools import PublicSchool
 from urbanize.model.services.take_up import fee_tolerance, private_fee
+from urbanize.model.streams import child_rng
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel

@@ -24,7 +24,7 @@ The scheme, a county-level pool renewed every January:
   and leaves the scheme otherwise. Urban-scheme take-up (``social_security.MedicalInsurance``) moves members out
   where a policy opens it to them (``resident_medical_integration``).
 
-Draws come from a generator of the scheme's own (``elderly_care.child_rng``), so the scheme changes no other draw
+Draws come from a generator of the scheme's own (``model.streams.child_rng``), so the scheme changes no other draw
 of a run; the government subsidy is booked as health spending of the city and the premium as households' fees.
 """
 
@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from urbanize.model import calendar
-from urbanize.model.services.elderly_care import child_rng
 from urbanize.model.services.social_security import INSURANCE_NCMS, INSURANCE_NONE
+from urbanize.model.streams import child_rng
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
