@@ -78,10 +78,11 @@ class TieSums:
         ):
             self.build(src, dst, space)
         assert self.matrix is not None
-        out = np.zeros(space)
-        out[: self.space] = self.matrix @ value[: self.space]
-        if size > self.built:
-            s, d = src[self.built :], dst[self.built :]
-            out += np.bincount(s, weights=value[d], minlength=space)
-            out += np.bincount(d, weights=value[s], minlength=space)
+        product = self.matrix @ value[: self.space]
+        if size == self.built and space == self.space:
+            return product
+        # the ties added since the build, both directions in one count (whole numbers: the order cannot matter)
+        s, d = src[self.built :], dst[self.built :]
+        out = np.bincount(np.concatenate([s, d]), weights=np.concatenate([value[d], value[s]]), minlength=space)
+        out[: self.space] += product
         return out
