@@ -47,8 +47,10 @@ class TieSums:
 
     def build(self, src: np.ndarray, dst: np.ndarray, space: int) -> None:
         """The matrix of the ties ``(src, dst)`` (uids below ``space``), in both directions, rows in uid order."""
-        keys = np.concatenate([src, dst])
-        other = np.concatenate([dst, src])
+        # 32-bit uids while they fit: half the memory of the build's temporaries
+        uid_type = np.int32 if space < 2**31 else np.int64
+        keys = np.concatenate([src, dst], dtype=uid_type, casting="same_kind")
+        other = np.concatenate([dst, src], dtype=uid_type, casting="same_kind")
         if space <= 2**16:
             order = np.argsort(keys.astype(np.uint16), kind="stable")  # a radix sort
         elif space <= 2**32:
@@ -61,7 +63,8 @@ class TieSums:
         index_type = np.int32 if space < 2**31 and keys.size < 2**31 else np.int64
         indptr = np.zeros(space + 1, dtype=index_type)
         np.cumsum(np.bincount(keys, minlength=space), out=indptr[1:])
-        indices = other[order].astype(index_type)
+        indices = other[order].astype(index_type, copy=False)
+        del keys, other, order  # the build's temporaries, freed before the matrix's data is made
         self.matrix = sp.csr_matrix((np.ones(indices.size), indices, indptr), shape=(space, space))
         self.built = self.in_matrix = src.size
         self.space = space
