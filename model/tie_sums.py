@@ -46,26 +46,14 @@ class TieSums:
             self.built = int(np.count_nonzero(alive[: self.built]))
 
     def build(self, src: np.ndarray, dst: np.ndarray, space: int) -> None:
-        """The matrix of the ties ``(src, dst)`` (uids below ``space``), in both directions, rows in uid order."""
+        """The matrix of the ties ``(src, dst)`` (uids below ``space``), in both directions, rows in uid order
+        (scipy's conversion from coordinates: a counting sort; a tie given twice becomes one entry of 2, the same
+        sums)."""
         # 32-bit uids while they fit: half the memory of the build's temporaries
         uid_type = np.int32 if space < 2**31 else np.int64
         keys = np.concatenate([src, dst], dtype=uid_type, casting="same_kind")
         other = np.concatenate([dst, src], dtype=uid_type, casting="same_kind")
-        if space <= 2**16:
-            order = np.argsort(keys.astype(np.uint16), kind="stable")  # a radix sort
-        elif space <= 2**32:
-            # two radix passes (low 16 bits, then high), far cheaper than a comparison sort of 32-bit keys; the
-            # order within a row does not matter (exact sums)
-            order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
-            order = order[np.argsort((keys[order] >> 16).astype(np.uint16), kind="stable")]
-        else:
-            order = np.argsort(keys)
-        index_type = np.int32 if space < 2**31 and keys.size < 2**31 else np.int64
-        indptr = np.zeros(space + 1, dtype=index_type)
-        np.cumsum(np.bincount(keys, minlength=space), out=indptr[1:])
-        indices = other[order].astype(index_type, copy=False)
-        del keys, other, order  # the build's temporaries, freed before the matrix's data is made
-        self.matrix = sp.csr_matrix((np.ones(indices.size), indices, indptr), shape=(space, space))
+        self.matrix = sp.coo_matrix((np.ones(keys.size), (keys, other)), shape=(space, space)).tocsr()
         self.built = self.in_matrix = src.size
         self.space = space
 
