@@ -20,10 +20,12 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-#: rebuild once the ties added since the last build exceed this share of those in the matrix (assumed: the tail is
-#: summed by the slower scatter, and about 0.3 % of the ties are added a month, so this is years of a run)
+#: rebuild once the ties added since the last build exceed this share of those in the matrix (assumed: the added
+#: ties are summed by the slower scatter; Changshu at 100k households adds about 0.5 % of its ties a month, so this
+#: is some four years of a run)
 REBUILD_ADDED = 0.25
-#: rebuild once the ties dropped since exceed this share of those in the matrix (they still cost a read)
+#: rebuild once the ties dropped since exceed this share of those in the matrix (they still cost a read; about
+#: 0.8 % are dropped a month, so some two and a half years)
 REBUILD_DROPPED = 0.25
 
 
