@@ -68,11 +68,23 @@ def allowed(parity: np.ndarray, hukou_urban: np.ndarray, first_girl: np.ndarray,
     return (parity == 0) | ((parity == 1) & ~hukou_urban & first_girl)
 
 
+def _age_group(age: np.ndarray) -> np.ndarray:
+    """Five-year group of each wife's age from 15 (ages below in the first group, above in the last): the count
+    of the group bounds 20, 25, ... it has reached. The same groups as ``clip((age - 15) // 5, 0, 6)`` for every
+    float32 age (checked over all of them from -60 to 120), a tenth of the cost: a floor division of floats is
+    slow."""
+    d = age - 15.0
+    group = (d >= 5.0).view(np.int8).copy()
+    for k in range(2, AGE_SHAPE.size):
+        group += d >= 5.0 * k
+    return group
+
+
 def conception_chance(model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
     """Monthly conception chance of the couples at ``rows`` (0 where not a couple or not allowed)."""
     pop = model.pop
     age = pop.head_age[rows] - np.float32(2.0) * ~pop.head_female[rows]  # wife_age of these rows only
-    group = np.clip(((age - 15.0) // 5.0).astype(np.int64), 0, AGE_SHAPE.size - 1)
+    group = _age_group(age)
     fertile = (age >= 18.0) & (age < 50.0)
     m = pop.members
     men = m[MALE, 5, rows] + m[MALE, 6, rows] + m[MALE, 7, rows]

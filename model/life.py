@@ -293,7 +293,7 @@ def update_income(model: UrbanizationModel, rows: np.ndarray | None = None) -> N
     head = table.ravel()[code]
     second = (pop.adults[at] >= 2) * (0.6 * wages[1])
     if "pension" in pop.columns:
-        pension = pensioners(pop)[at] * PENSION_AMOUNT[pop.col("pension")[at]]
+        pension = pensioners(pop, rows) * PENSION_AMOUNT[pop.col("pension")[at]]
     else:
         pension = np.zeros(head.size)
     income = head + second + pension

@@ -4,8 +4,8 @@ Ties are hometown ties (migrants from the same origin community, villagers of th
 neighbourhood ties (households in the same district). They carry awareness of policies and chain migration.
 
 At scale the ties are generated with numpy and kept as an edge list of household uids (stable while rows
-move); the monthly spread is a sparse product over that list (weighted ``np.bincount``, a COO matrix-vector
-product in uid space). ``to_networkx()`` gives a networkx graph (nodes are
+move); the monthly spread is a sparse product over that list in uid space (a CSR matrix of the ties kept by
+model/tie_sums.py, or weighted ``np.bincount`` over the list). ``to_networkx()`` gives a networkx graph (nodes are
 household uids) for analysis and inspection at workshop sizes.
 """
 
@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+
+from urbanize.model.tie_sums import TieSums
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
@@ -82,6 +84,7 @@ class SocialNetwork:
         self._open: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._open_size: dict[int, int] = {}
         self._open_version = 0
+        self._sums = TieSums()  # the ties as a sparse matrix for ``packed_counts`` (model/tie_sums.py)
         model.pop.on_move(self._count_removed)
 
     def _count_removed(self, removed: np.ndarray, moved_from: np.ndarray, moved_to: np.ndarray) -> None:
@@ -103,6 +106,7 @@ class SocialNetwork:
         """Remove every tie."""
         self.size = 0
         self._version += 1
+        self._sums.reset()
 
     # --- building ---------------------------------------------------------------------------------------
     def add(self, src_rows: np.ndarray, dst_rows: np.ndarray, kind: int) -> None:
@@ -137,6 +141,9 @@ class SocialNetwork:
             pop.district.astype(np.int64),
         )
         self.add(s, d, NEIGHBOUR)
+        if self.model.behaviour.awareness_decay > 0 and self.can_pack():
+            # the matrix of the monthly sums (``packed_counts``, the spread with forgetting), built with the ties
+            self._sums.build(self.src_uid, self.dst_uid, pop.uid_space)
 
     def rows(self, drop_gone_below: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """Current rows of both ends of every tie.
@@ -157,6 +164,7 @@ class SocialNetwork:
             for name in ("_src", "_dst", "_kind"):
                 arr = getattr(self, name)
                 arr[:keep] = arr[: self.size][alive]
+            self._sums.compacted(alive)
             self.size = keep
             self._version += 1
             return s[alive], d[alive]
@@ -232,16 +240,13 @@ class SocialNetwork:
     def packed_counts(self, first: np.ndarray, second: np.ndarray | None = None) -> np.ndarray:
         """Aware ties at every household (float64 per row) for the topic ``first`` (a boolean column over rows)
         plus ``_PAIR_BASE`` times those for ``second``, over every tie, in one pass: both are summed by the same
-        weighted ``np.bincount``. Exact: a count is at most the tie ends (``2 * size < _PAIR_BASE``), so each
+        sparse product (model/tie_sums.py). Exact: a count is at most the tie ends (``2 * size < _PAIR_BASE``), so each
         part fits below the base and the total below 2**53; ``Awareness._aware_ties`` splits it)."""
         pop = self.model.pop
         space = pop.uid_space
         code = np.zeros(space)
         code[pop.uid] = first if second is None else first + _PAIR_BASE * second
-        su, du = self.src_uid, self.dst_uid
-        count = np.bincount(su, weights=code[du], minlength=space)
-        count += np.bincount(du, weights=code[su], minlength=space)
-        return count[pop.uid]
+        return self._sums.sums(code, self.src_uid, self.dst_uid)[pop.uid]
 
     def compact_if_due(self) -> None:
         """Drop ties to gone households for good once they are more than 5 % of the rows."""

@@ -101,7 +101,9 @@ class Population:
     """A growable column store of households with stable ids."""
 
     def __init__(self, capacity: int = 1024) -> None:
-        self.n = 0
+        self._n = 0
+        #: names of the column views cached as instance attributes (see ``__getattr__``)
+        self._views: list[str] = []
         self._cap = max(16, int(capacity))
         self._cols: dict[str, np.ndarray] = {}
         self._schema: dict[str, Column] = {}
@@ -137,14 +139,49 @@ class Population:
         agent, so not copied)."""
         return MappingProxyType(self._schema)
 
+    @property
+    def n(self) -> int:
+        """Number of households (rows)."""
+        return self._n
+
+    @n.setter
+    def n(self, value: int) -> None:
+        self._n = value
+        self._drop_views()
+
+    def _drop_views(self) -> None:
+        """Forget the cached column views (the row count changed or the arrays were replaced)."""
+        d = self.__dict__
+        for name in self._views:
+            d.pop(name, None)
+        self._views.clear()
+
     def __getattr__(self, name: str) -> np.ndarray:
-        cols = self.__dict__.get("_cols")
+        # reached only when ``name`` is not an instance attribute: the view of column ``name`` over the current
+        # rows is then made and kept as one, so later reads of it in the same month are plain attribute lookups
+        # (some thousand a month); ``n`` dropping them keeps every view over exactly the current rows
+        d = self.__dict__
+        cols = d.get("_cols")
         if cols is not None and name in cols:
-            return cols[name][: self.__dict__["n"]]
+            view = cols[name][: d["_n"]]
+            if not hasattr(type(self), name):
+                d[name] = view
+                d["_views"].append(name)
+            return view
         raise AttributeError(f"Population has no column '{name}'")
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        for name in self._views:
+            state.pop(name, None)
+        state["_views"] = []
+        return state
+
     def col(self, name: str) -> np.ndarray:
-        return self._cols[name][: self.n]
+        if name not in self._cols:
+            raise KeyError(name)
+        view = self.__dict__.get(name)
+        return view if view is not None else self.__getattr__(name)
 
     # --- persons by sex and age band (model/members.py) ----------------------------------------------------
     @property
@@ -204,6 +241,7 @@ class Population:
             new = np.full(new_cap, self._schema[name].default, dtype=arr.dtype)
             new[: self.n] = arr[: self.n]
             self._cols[name] = new
+        self._drop_views()
         for name, mat in self._matrices.items():
             newm = np.zeros((new_cap, mat.shape[1]), dtype=mat.dtype, order="F")
             newm[: self.n] = mat[: self.n]

@@ -60,20 +60,24 @@ def retirement_age(pop: Population, rows: np.ndarray | None = None) -> np.ndarra
     return retirement_age_of(pop.job[idx], pop.head_female[idx], pop.skill[idx], farming)
 
 
-def pensioners(pop: Population) -> np.ndarray:
-    """Pension recipients per household: members aged 60 and over, and a head under 60 retired from a formal
-    job at the statutory age (a woman of 50-59 in the employee scheme)."""
-    out = pop.elders.astype(np.int64)
+def pensioners(pop: Population, rows: np.ndarray | None = None) -> np.ndarray:
+    """Pension recipients per household (of every row or of ``rows`` only: arriving households): members aged 60
+    and over, and a head under 60 retired from a formal job at the statutory age (a woman of 50-59 in the
+    employee scheme)."""
+    if rows is None:
+        out = pop.elders.astype(np.int64)
+        age = pop.head_age
+    else:
+        out = pop.elders[rows].astype(np.int64)
+        age = pop.head_age[rows]
     if "pension" not in pop.columns:
         return out
-    age = pop.head_age
     near = np.flatnonzero((age >= RETIRE_WOMEN_WORKER) & (age < PENSION_AGE))
+    at = near if rows is None else rows[near]
     retired = (
-        (pop.job[near] == Job.NONE)
-        & (age[near] >= statutory_age(pop, near))
-        & (pop.col("pension")[near] == PENSION_EMPLOYEE)
+        (pop.job[at] == Job.NONE)
+        & (age[near] >= statutory_age(pop, at))
+        & (pop.col("pension")[at] == PENSION_EMPLOYEE)
     )
     out[near] += retired
     return out
-
-

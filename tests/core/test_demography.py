@@ -171,3 +171,20 @@ def test_ageing_moves_a_head_exactly_at_60_and_keeps_the_head_in_its_cell() -> N
     life.age(m)
     assert pop.head_age[0] >= 60 and pop.members[MALE, 8, 0] == 1 and pop.members[MALE, 7, 0] == 0
     assert pop.elders[0] == 1
+
+
+def test_wife_age_groups_are_the_floor_division_groups_at_every_bound() -> None:
+    """Five-year groups from 15 by counting bounds: the groups of ``clip((age - 15) // 5, 0, 6)`` for float32 ages
+    at, just below and just above every bound, and between."""
+    from urbanize.model.fertility import AGE_SHAPE, _age_group
+
+    bounds = np.arange(0.0, 80.0, 5.0, dtype=np.float32)
+    ages = np.concatenate([
+        bounds,
+        np.nextafter(bounds, np.float32(-np.inf)),
+        np.nextafter(bounds, np.float32(np.inf)),
+        np.linspace(-10.0, 90.0, 10_001, dtype=np.float32),
+    ])
+    expected = np.clip(((ages - 15.0) // 5.0).astype(np.int64), 0, AGE_SHAPE.size - 1)
+    assert np.array_equal(_age_group(ages), expected)
+    assert _age_group(np.array([19.99, 20.0, 49.99, 50.0], dtype=np.float32)).tolist() == [0, 1, 6, 6]
