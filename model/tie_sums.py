@@ -76,6 +76,9 @@ class TieSums:
             return product
         # the ties added since the build, both directions in one count (whole numbers: the order cannot matter)
         s, d = src[self.built :], dst[self.built :]
-        out = np.bincount(np.concatenate([s, d]), weights=np.concatenate([value[d], value[s]]), minlength=space)
+        if s.size == 0:  # only new uids: bincount of nothing would be an integer array
+            out = np.zeros(space)
+        else:
+            out = np.bincount(np.concatenate([s, d]), weights=np.concatenate([value[d], value[s]]), minlength=space)
         out[: self.space] += product
         return out

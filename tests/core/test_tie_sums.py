@@ -52,3 +52,15 @@ def test_tie_sums_follow_added_and_dropped_ties_exactly() -> None:
         present = ~gone
         assert np.array_equal(got[present], _edge_list_sums(value, src, dst)[present])
     assert builds >= 1  # the tail grew past the rebuild share at least once
+
+
+def test_new_uids_without_new_ties_give_float_sums() -> None:
+    """Households arrived (the uid space grew) but formed no tie since the build: the sums are the matrix's, zero
+    for the new uids (a changshu_pilot run of 500 households crashed here adding floats into integers)."""
+    src, dst = np.array([0, 1]), np.array([1, 2])
+    sums = TieSums()
+    sums.build(src, dst, 3)
+    value = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    out = sums.sums(value, src, dst)
+    assert out.dtype == np.float64
+    assert out.tolist() == _edge_list_sums(value, src, dst).tolist() == [2.0, 5.0, 2.0, 0.0, 0.0]
