@@ -49,14 +49,16 @@ class BehaviourParams(TakeUpParams):
 
     # --- arrivals (Harris-Todaro) ---
     arrival_rate: float = param(
-        0.012,
+        0.0194,
         "share of migrant households/month",
         0.0,
         0.1,
         "Monthly inflow of new migrant households, as a share of the households without local hukou, when the "
-        "expected-income ratio equals ht_reference_ratio and access equals access_reference (fitted: the starting "
-        "stock's mean departure chance, 0.97 %/month, plus 3 %/yr growth, so the pooled four cities start in balance)",
-        prov=assumed("a normalisation: the starting stock's mean departure chance, 0.97 %/month, plus an assumed 3 %/yr growth, so the pooled four cities start in balance"),
+        "expected-income ratio equals ht_reference_ratio and access equals access_reference (the posterior median "
+        "of the fit that calibrated leave_const: more departures need more arrivals for the 2009-2011 growth)",
+        prov=assumed("the posterior median (0.0194) of the fit that calibrated leave_const "
+                      "(experiments/specs/calibrate_stay.toml), shipped with it because the two move together; "
+                      "not identified: its 90 % interval [0.0099, 0.0339] is 80 % of the prior's width"),
     )
     ht_elasticity: float = param(
         1.5,
@@ -350,14 +352,14 @@ class BehaviourParams(TakeUpParams):
         prov=assumed("no source found; a plausible order of magnitude, kept as a lever for sensitivity analysis"),
     )
     leave_const: float = param(
-        -4.2,
+        -3.739,
         "logit/month",
         -15.0,
         0.0,
-        "Baseline monthly log-odds that a migrant household leaves the city (fitted with settle_const so that 55 % "
-        "of the starting migrant stock has stayed 3 years or more, NHFPC report on the 2014 CMDS via Xinhua "
-        "2015-11-12: about 1 %/month on average)",
-        prov=sourced("fitted by hand with settle_const: 55 % of the starting migrant stock have stayed 3 years or more (NHFPC report on the 2014 CMDS, via Xinhua 2015-11-12)"),
+        "Baseline monthly log-odds that a migrant household leaves the city (calibrated with arrival_rate and "
+        "settle_const to 55 % of migrants in their city 3 years or more in May 2014, CMDS 2014 via the NHFPC report "
+        "(Xinhua 2015-11-12), and the migrant growth of 2009-2011: model/calibration.toml)",
+        prov=calibrated(),
     )
     leave_unemployed: float = param(
         1.2, "logit", 0.0, 10.0, "Log-odds gain of leaving when the head is unemployed",
