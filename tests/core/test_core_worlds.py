@@ -38,6 +38,7 @@ def test_an_eligible_migrant_applies_and_is_granted_after_processing() -> None:
     pop.reg[r], pop.job[r], pop.residence[r] = Registration.RESIDENCE_PERMIT, Job.FORMAL, Residence.OWNED
     m.awareness.of("hukou")[r] = True
     pop.intends_settle[r], pop.land[r] = True, False
+    pop.wants_hukou[r] = True  # the household would transfer its hukou (its own taste; not left to the seed)
     rows = np.array([r])
     Migrant.decide_hukou_application(m, rows)
     assert pop.reg[r] == Registration.HUKOU_APPLICANT

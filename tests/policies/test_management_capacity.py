@@ -77,11 +77,13 @@ def test_no_staff_no_visits_no_cost() -> None:
 
 
 def test_the_policy_indicators_are_columns_of_its_runs_only() -> None:
-    m, _ = _world()
-    m.run(2)
+    # 2,000 households over six months: at 300 a month's visits reach a handful of agents, and the month's figure
+    # ranges from 9 to 91 around its expectation of 60 (seeds 11-13)
+    m = small_model(city="zhengzhou", policies="management_capacity", households=2000)
+    m.run(6)
     df = m.indicators()
     assert df["management_staff"].iloc[-1] > 0
-    assert df["management_visits_per_staff"].iloc[-1] == pytest.approx(60.0, rel=0.5)
+    assert df["management_visits_per_staff"].iloc[1:].mean() == pytest.approx(60.0, rel=0.2)
     sq = small_model(city="zhengzhou")
     sq.run(1)
     assert "management_staff" not in sq.indicators().columns

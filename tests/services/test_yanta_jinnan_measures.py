@@ -93,8 +93,10 @@ def test_city_life_course_attendees_learn_of_registration_and_register_where_oth
     """The chain the city-wide effect rests on (issue 11): a course teaches the registration system, and a migrant
     aware of it registers more readily (``register_aware``). With the logit made sharp (unaware: log-odds -5,
     aware: +5) the five attendees among ten unregistered migrants register and the other five do not."""
-    m, policy = city_life_world(250.0, register_const=-5.0, register_aware=10.0)  # 20 heads: five places
+    m, policy = city_life_world(250.0, register_const=-5.0, register_aware=10.0)
     pop = m.pop
+    pop.head_age[:] = 70.0
+    pop.head_age[:20] = 40.0  # 20 heads under 60: five places (the world's size and ages follow its seed)
     rows = np.arange(10)
     make_migrant(m, rows)
     pop.reg[rows] = Registration.UNREGISTERED
