@@ -266,7 +266,9 @@ def test_tuition_exemption_raises_the_public_share_beyond_replicate_noise() -> N
 def test_free_profiles_raise_take_up_beyond_replicate_noise() -> None:
     on = (("maternal_child_health", "free_profiles", True),)
     off = (("maternal_child_health", "free_profiles", False),)
-    gain, se = _paired_gain(on, off, "health_profile_coverage_migrant_children", 24)
+    # six seeds: with three, the stream of this round (history generator, calibrated leave_const) left the mean
+    # (+0.057) inside two standard errors (0.034)
+    gain, se = _paired_gain(on, off, "health_profile_coverage_migrant_children", 24, seeds=(1, 2, 3, 4, 5, 6))
     assert gain > 2 * se and gain > 0.02, (gain, se)
 
 

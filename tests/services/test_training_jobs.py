@@ -49,7 +49,7 @@ def formal_share(policies: str) -> np.ndarray:
     """Per seed, migrants' formal-job share averaged over months 37-48 (courses and matches accumulate: over
     months 13-18 the effect, about +0.001 at 1,000 households over 10 seeds, is inside the noise)."""
     out = []
-    for seed in range(10):
+    for seed in range(20):  # 20 seeds: with 10, this round's stream gave +0.019 at 2.3 standard errors
         m = UrbanizationModel(city="changshu", policies=policies, households=1000, rng=seed, agents="lazy")
         out.append(m.run(48).indicators()["formal_job_share_migrant"].iloc[-12:].mean())
     return np.array(out)
