@@ -2,7 +2,8 @@
 other draw of a run, so runs stay paired (common random numbers) when that part changes.
 
 Keys in use: the starting migrants' history 20_090 (model/synth.py), pre-school and senior middle 30_317
-(model/services/levels.py), elderly care 60_601, disability 60_634, the rural cooperative medical scheme 60_662.
+(model/services/levels.py), elderly care 60_601 (model/services/elderly_care.py), disability 60_634, the rural cooperative medical scheme
+60_662, health records 60_671 (policies/health_records.py).
 """
 
 from __future__ import annotations

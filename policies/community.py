@@ -244,15 +244,7 @@ class ServiceCosting(Policy):
         services = svc.household_services()
         for name in self.COSTED:
             s = services[name]
-            used = s.used()
-            pop = model.pop
-            wait = s.waiting
-            rows = np.flatnonzero(wait > 0)
-            queued = np.bincount(
-                s.groups(rows),
-                weights=wait[rows] * pop.weight[rows],
-                minlength=used.size,
-            )
+            used, queued = s.used(), s.queued()
             demand = (used + queued) * (1.0 + p.margin)
             if isinstance(s, PublicSchool):
                 # classes are built, never closed; as for the other services the growth cap limits the margin,

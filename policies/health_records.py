@@ -17,7 +17,7 @@ from urbanize.model.indicators import Snapshot, indicator, ratio
 from urbanize.model.params import param, validate
 from urbanize.model.provenance import assumed, sourced
 from urbanize.model.services.draws import sample
-from urbanize.model.services.elderly_care import child_rng
+from urbanize.model.streams import child_rng
 from urbanize.policies._services import city_services
 from urbanize.policies.base import Policy
 from urbanize.policies.registry import register

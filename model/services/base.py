@@ -146,6 +146,13 @@ class Service:
             self.groups(rows), weights=h[rows] * pop.weight[rows], minlength=self.capacity.size
         ).astype(float)
 
+    def queued(self) -> np.ndarray:
+        """Units waited for per group: the weighted sum of units queued."""
+        pop = self.model.pop
+        w = self.waiting
+        rows = np.flatnonzero(w > 0)
+        return np.bincount(self.groups(rows), weights=w[rows] * pop.weight[rows], minlength=self.capacity.size)
+
     def mark_held_here(self) -> None:
         """Record the current district of every holder (after setting holdings directly, e.g. calibration)."""
         if self.per_district:

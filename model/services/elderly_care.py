@@ -47,8 +47,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from urbanize.model import streams
 from urbanize.model.services.base import Service, all_rows
+from urbanize.model.streams import child_rng
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
@@ -69,11 +69,6 @@ START_PER_1000_ELDERS = {"elder_care_home": 15.9, "elder_day_care": 1.0, "elder_
 CARE_HOME_FEE = 1000.0
 #: Key of the elderly-care generator among the children of the model's seed sequence.
 _RNG_KEY = 60_601
-
-
-def child_rng(model: UrbanizationModel, key: int = _RNG_KEY) -> np.random.Generator:
-    """The elderly-care generator by default; any other ``key`` gives that part's own (model/streams.py)."""
-    return streams.child_rng(model, key)
 
 
 class _ElderService(Service):
@@ -150,7 +145,7 @@ class ElderlyCare:
 
     def __init__(self, model: UrbanizationModel) -> None:
         self.model = model
-        self.rng = child_rng(model)
+        self.rng = child_rng(model, _RNG_KEY)
         pop = model.pop
         pop.add_column("frail_elders", np.int8, 0, "elders in poor health (unhealthy or dependent)")
         pop.add_column("carer", np.int8, -1, "service the head works for as a trained carer (index), -1 none")
@@ -268,4 +263,4 @@ class ElderlyCare:
         return float(sum(s.unmet_after for s in self.services))
 
 
-__all__ = ["DEPENDENT_SHARE", "ElderlyCare", "child_rng"]
+__all__ = ["DEPENDENT_SHARE", "ElderlyCare"]

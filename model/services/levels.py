@@ -101,13 +101,8 @@ class Kindergarten(Service):
         """Private kindergartens open or close places: per district, private places move ``response`` of the way
         to the paying demand (children enrolled plus children queued) that the public places do not meet, plus
         ``slack`` spare places; public places (the rest of the capacity) stay as they are."""
-        pop = self.model.pop
-        rows = np.flatnonzero(self.waiting > 0)
-        queued = np.bincount(
-            self.groups(rows), weights=self.waiting[rows] * pop.weight[rows], minlength=self.capacity.size
-        )
         public = np.maximum(self.capacity - self.private, 0.0)
-        target = np.maximum((self.used() + queued) * (1.0 + self.slack) - public, 0.0)
+        target = np.maximum((self.used() + self.queued()) * (1.0 + self.slack) - public, 0.0)
         self.private = np.maximum(self.private + self.response * (target - self.private), 0.0)
         self.set_capacity(public + self.private)
 

@@ -140,12 +140,7 @@ class PrivateMigrantSchool(Service):
     def adjust(self) -> None:
         """Open or close places: capacity moves ``response`` of the way to demand (pupils and queued children)
         plus ``slack`` spare seats, per district."""
-        pop = self.model.pop
-        rows = np.flatnonzero(self.waiting > 0)
-        queued = np.bincount(
-            self.groups(rows), weights=self.waiting[rows] * pop.weight[rows], minlength=self.capacity.size
-        )
-        target = (self.used() + queued) * (1.0 + self.slack)
+        target = (self.used() + self.queued()) * (1.0 + self.slack)
         self.set_capacity(self.capacity + self.response * (target - self.capacity))
 
     def need_all(self) -> np.ndarray:
