@@ -169,9 +169,10 @@ class MigrantEducation(Policy):
     ``tuition_exemption`` they pay no fee (the city bears the full per-pupil cost), so families that would not
     pay the fee now seek a public seat (``model.services.take_up.school_choice``). Each January the education
     bureau builds classes where migrant children wait or attend private schools until the planned public seats
-    could hold ``public_share_target`` of enrolled migrant children; private migrant schools receive an
-    allowance of ``private_allowance`` yuan per pupil-month, which lowers their tuition by as much (seed:
-    "increase input on the education of migrant children"; "improve school facilities").
+    could hold ``public_share_target`` of enrolled migrant children (public pupils, and those in private schools
+    or queued, each counted once); private migrant schools receive an allowance of ``private_allowance`` yuan
+    per pupil-month, which lowers their tuition by as much (seed: "increase input on the education of migrant
+    children"; "improve school facilities").
 
     Usage::
 
@@ -235,13 +236,17 @@ class MigrantEducation(Policy):
             kids = pop.col(school.kids_col)
             rows = np.flatnonzero(nonlocal_ & (kids > 0))
             public = queued_by_district(model, school.held_col, rows)
-            waiting = queued_by_district(model, school.wait_col, rows)
+            # the children outside public schools who attend a private school or queue for a public seat, each
+            # counted once: a private pupil with access keeps queuing for a public seat (model/services/base.py:
+            # ``use + wait <= need`` holds per service, not across them), so adding private pupils and the queue
+            # counted most of them twice and built up to twice the seats the target asks for
             private_units = np.minimum(pop.use_private_migrant_school[rows], kids[rows])
-            private = np.bincount(
-                pop.district[rows], weights=private_units * pop.weight[rows], minlength=public.size
+            outside_units = np.minimum(kids[rows] - school.held[rows], private_units + school.waiting[rows])
+            outside = np.bincount(
+                pop.district[rows], weights=outside_units * pop.weight[rows], minlength=public.size
             )
             free = np.maximum(school.open_capacity - school.used_after, 0.0)
-            want = self.params.public_share_target * (public + private + waiting) - public - free
+            want = self.params.public_share_target * (public + outside) - public - free
             extra = np.maximum(want, 0.0)
             if extra.sum() <= 0:
                 continue

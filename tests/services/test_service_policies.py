@@ -277,3 +277,20 @@ def test_vocational_training_places_recent_trainees_in_jobs() -> None:
     pol.act(m)
     assert pop.job[0] != Job.NONE and pop.job[1] == Job.NONE
     assert pol.service_access(m, "training", _rows(2)).all()
+
+
+def test_migrant_education_counts_a_private_pupil_queuing_for_a_public_seat_once() -> None:
+    # four migrant children in private schools, all four also queued for a public seat (as private pupils with
+    # access are), and one more child out of school in the queue: five children seek school, not nine
+    m = tiny_world(policies="migrant_education")
+    svc = services(m)
+    pop = m.pop
+    make_migrant(m, [0, 1, 2, 3, 4], months=1)
+    pop.kids_6_11[[0, 1, 2, 3, 4]] = 1
+    svc.private.held[[0, 1, 2, 3]] = 1
+    svc.private.set_capacity(np.array([4.0, 0, 0, 0, 0]))
+    svc.primary.waiting[[0, 1, 2, 3, 4]] = 1
+    pol = m.policy_set.get("migrant_education")
+    assert pol is not None
+    pol._build(m)
+    assert svc.primary.open_capacity[0] == 0.85 * 5  # the old sum, 4 private + 5 queued, built for 9
