@@ -55,8 +55,11 @@ class PublicSchool(Service):
         self.set_classes(self.classes + np.maximum(np.asarray(extra, dtype=float), 0.0))
 
     def add_capacity(self, extra: np.ndarray | float, open_extra: np.ndarray | float | None = None) -> None:
-        """Add ``extra`` planned seats (as classes at the norm)."""
-        self.add_classes(np.asarray(extra, dtype=float) / self.norm)
+        """Add ``extra`` planned seats per district: ``extra / open_size`` classes. A new class admits up to the
+        district's ``open_size`` as its other classes do, so classes counted at the norm gave ``extra x open_size
+        / norm`` planned seats where a district started above the norm (Zhengzhou, Yanta), more than were asked
+        and paid for."""
+        self.add_classes(np.asarray(extra, dtype=float) / self.open_size)
 
     def set_capacity(self, capacity: np.ndarray | float, open_share: float = 1.0) -> None:
         """Set the hard capacity (classes = capacity / max class size); planned seats follow the norm."""

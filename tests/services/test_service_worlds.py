@@ -137,3 +137,18 @@ def test_job_column_is_untouched_by_services() -> None:
     services(m).allocate()
     assert (m.pop.job == before).all()
     assert (before == Job.FORMAL).all()
+
+
+def test_adding_planned_school_seats_adds_exactly_those_seats_where_classes_run_above_the_norm() -> None:
+    # a district that admits up to 50 a class (Zhengzhou started above its norm of 45): 90 planned seats asked for
+    # are 1.8 such classes, with 180 seats at the physical limit of 100; counted at the norm they were 2 classes and
+    # 100 planned seats
+    m = tiny_world(city="zhengzhou")
+    school = services(m).primary
+    assert school.norm == 45.0 and school.max_class == 100.0
+    school.open_size = np.full(school.classes.size, 50.0)
+    school.set_classes(np.zeros(school.classes.size))
+    school.add_capacity(np.array([90.0, 0, 0, 0, 0])[: school.classes.size])
+    assert school.open_capacity[0] == 90.0
+    assert school.classes[0] == 1.8
+    assert school.capacity[0] == 180.0
