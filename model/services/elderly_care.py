@@ -91,8 +91,10 @@ class HomeSupport(_ElderService):
     def need_all(self) -> np.ndarray:
         pop = self.model.pop
         m = pop.members
-        old = m[0, 9] + m[1, 9] + m[0, 10] + m[1, 10]  # persons 70+: contiguous adds, not a 3-D reduction
-        return np.where(pop.adults == 0, old, 0).astype(np.int16)
+        need = np.zeros(pop.n, dtype=np.int16)
+        rows = np.flatnonzero(pop.adults == 0)  # only these rows need anything (about 4 % of them)
+        need[rows] = m[0, 9, rows] + m[1, 9, rows] + m[0, 10, rows] + m[1, 10, rows]  # persons 70+
+        return need
 
 
 class DayCare(_ElderService):
