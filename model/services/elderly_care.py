@@ -261,7 +261,9 @@ class ElderlyCare:
     # --- statistics ----------------------------------------------------------------------------------------
     def units_held(self) -> np.ndarray:
         """Units of the three services each row holds (float64), as :meth:`served` sums them."""
-        return sum(s.held.astype(np.float64) for s in self.services)  # type: ignore[return-value]
+        home, day, institution = (s.held for s in self.services)
+        # added as 16-bit counts, converted once: sums of small whole numbers are exact either way
+        return (home + day + institution).astype(np.float64)
 
     def served(self, mask: np.ndarray | None = None) -> float:
         """Elders served by any of the three services (real persons), optionally among rows in ``mask``."""
