@@ -8,15 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from urbanize.model.indicators.base import Snapshot, ratio
-from urbanize.model.indicators.service_base import NAN, cached, service_indicator, services_of, wsum
+from urbanize.model.indicators.service_base import NAN, cached, service_indicator, services_of, wsum_of
 
 
 def _enrolment(held: str, kids: str, local: bool) -> Callable[[Snapshot], float]:
     """Share of the group's children of a level's ages (``kids``) holding a place of it (``held``)."""
 
     def enrolment(s: Snapshot) -> float:
-        pop = s.pop
-        return ratio(wsum(s, pop.col(held), local), wsum(s, pop.col(kids), local))
+        return ratio(wsum_of(s, held, local), wsum_of(s, kids, local))
 
     return enrolment
 
@@ -44,9 +43,10 @@ for _name, _doc, _held, _kids, _local in _ENROLMENT:
     "share",
 )
 def preschool_enrolment_rate(s: Snapshot) -> float:
-    pop = s.pop
-    held, kids = pop.col("use_kindergarten"), pop.kids_3_5
-    return ratio(wsum(s, held, True) + wsum(s, held, False), wsum(s, kids, True) + wsum(s, kids, False))
+    held, kids = "use_kindergarten", "kids_3_5"  # the sums of the two preschool rates above, not computed again
+    return ratio(
+        wsum_of(s, held, True) + wsum_of(s, held, False), wsum_of(s, kids, True) + wsum_of(s, kids, False)
+    )
 
 
 @service_indicator(

@@ -50,3 +50,8 @@ def wsum(s: Snapshot, column: np.ndarray, local: bool) -> float:
     key = "w_local" if local else "w_nonlocal"
     w = cached(s, key, lambda: s.pop.weight * (s.pop.hukou_local if local else ~s.pop.hukou_local))
     return float((w * column).sum())
+
+
+def wsum_of(s: Snapshot, name: str, local: bool) -> float:
+    """:func:`wsum` of the population column ``name``, computed once a month (several indicators ask for it)."""
+    return cached(s, f"wsum_{name}_{local}", lambda: wsum(s, s.pop.col(name), local))

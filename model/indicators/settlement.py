@@ -9,7 +9,11 @@ from urbanize.model.indicators.base import Snapshot, indicator, ratio, split_by_
 
 
 def _migrant_type(s: Snapshot) -> np.ndarray:
-    return (s.htype == HouseholdType.MIGRANT) & s.nonlocal_
+    """Rows of migrant-type households without local hukou (four indicators ask; computed once a month)."""
+    cache = s.__dict__.setdefault("_settlement_cache", {})
+    if "migrant_type" not in cache:
+        cache["migrant_type"] = (s.htype == HouseholdType.MIGRANT) & s.nonlocal_
+    return cache["migrant_type"]
 
 
 @indicator(
@@ -69,7 +73,8 @@ def unemployment_rate_migrant(s: Snapshot) -> float:
 def unemployment_rate_local(s: Snapshot) -> float:
     pop = s.pop
     mask = (pop.head_age < 60) & pop.hukou_local
-    return ratio(float((pop.weight[mask] * (pop.job[mask] == Job.NONE)).sum()), float(pop.weight[mask].sum()))
+    w = pop.weight[mask]  # gathered once for both sums
+    return ratio(float((w * (pop.job[mask] == Job.NONE)).sum()), float(w.sum()))
 
 
 @indicator("formal_job_share_migrant", "Share of employed migrant heads with a formal contract", "share")

@@ -201,6 +201,10 @@ class Service:
         """Households' fees this month, yuan (booked to the payer ``households``; default none)."""
         return 0.0
 
+    def cost_and_fees(self) -> tuple[float, float]:
+        """(:meth:`cost`, :meth:`fees`), for the month's booking."""
+        return self.cost(), self.fees()
+
     def unit_budget(self) -> float:
         """Yuan the city budgets per unit of capacity a month (``service_costing``; default the unit cost)."""
         return self.unit_cost

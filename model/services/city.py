@@ -279,10 +279,9 @@ class CityServices(ServiceSet):
         ledger = self.model.ledger
         self.education_by_hukou = self.education_split()
         for svc in [*self.services, *self.entitlements, self.ncms]:
-            c = svc.cost()
+            c, fee = svc.cost_and_fees()
             if c > 0:
                 ledger.charge(svc.sector, c, svc.payer)
-            fee = svc.fees()
             if fee > 0:
                 ledger.charge(svc.sector, fee, "households")
         central = self.pension.central_cost()

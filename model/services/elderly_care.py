@@ -91,8 +91,10 @@ class HomeSupport(_ElderService):
     def need_all(self) -> np.ndarray:
         pop = self.model.pop
         m = pop.members
-        old = m[0, 9] + m[1, 9] + m[0, 10] + m[1, 10]  # persons 70+: contiguous adds, not a 3-D reduction
-        return np.where(pop.adults == 0, old, 0).astype(np.int16)
+        need = np.zeros(pop.n, dtype=np.int16)
+        rows = np.flatnonzero(pop.adults == 0)  # only these rows need anything (about 4 % of them)
+        need[rows] = m[0, 9, rows] + m[1, 9, rows] + m[0, 10, rows] + m[1, 10, rows]  # persons 70+
+        return need
 
 
 class DayCare(_ElderService):
@@ -119,10 +121,15 @@ class CareHome(_ElderService):
         """(elders in poor health without a working-age adult at home, those of them whose household can pay the
         net fee), per row."""
         pop, care = self.model.pop, self.care
-        frail = np.where(pop.adults == 0, pop.frail_elders.astype(np.int64), 0)
+        # only the few rows with such elders are computed (the other entries are 0 either way, as before)
+        rows = np.flatnonzero((pop.frail_elders > 0) & (pop.adults == 0))
+        frail = np.zeros(pop.n, dtype=np.int64)
+        frail[rows] = pop.frail_elders[rows]
         net_fee = max(care.fee - care.fee_subsidy, 0.0)
-        affordable = pop.income.astype(np.float64) * care.fee_income_share >= net_fee * frail
-        return frail, np.where(affordable, frail, 0)
+        affordable = pop.income[rows].astype(np.float64) * care.fee_income_share >= net_fee * frail[rows]
+        can_pay = np.zeros(pop.n, dtype=np.int64)
+        can_pay[rows] = np.where(affordable, frail[rows], 0)
+        return frail, can_pay
 
     def need_all(self) -> np.ndarray:
         care = self.care
@@ -197,7 +204,11 @@ class ElderlyCare:
             m = both[:, rows].astype(np.float64)  # (3, k)
             hazard = (DEPENDENT_SHARE @ m) / np.maximum(elders[rows], 1) / DEPENDENCY_MONTHS
             onset = self.rng.binomial(elders[rows] - frail[rows], np.clip(hazard, 0.0, 1.0))
-            end = self.rng.binomial(frail[rows], 1.0 / DEPENDENCY_MONTHS)
+            ill = frail[rows]
+            sick = np.flatnonzero(ill > 0)
+            end = np.zeros_like(ill)
+            # drawn only where elders are ill: a binomial with n = 0 is 0 and takes no draw, so the stream is the same
+            end[sick] = self.rng.binomial(ill[sick], 1.0 / DEPENDENCY_MONTHS)
             frail[rows] += onset - end
         pop.frail_elders[:] = frail.astype(np.int8)
 
@@ -250,7 +261,9 @@ class ElderlyCare:
     # --- statistics ----------------------------------------------------------------------------------------
     def units_held(self) -> np.ndarray:
         """Units of the three services each row holds (float64), as :meth:`served` sums them."""
-        return sum(s.held.astype(np.float64) for s in self.services)  # type: ignore[return-value]
+        home, day, institution = (s.held for s in self.services)
+        # added as 16-bit counts, converted once: sums of small whole numbers are exact either way
+        return (home + day + institution).astype(np.float64)
 
     def served(self, mask: np.ndarray | None = None) -> float:
         """Elders served by any of the three services (real persons), optionally among rows in ``mask``."""

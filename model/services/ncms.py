@@ -146,5 +146,10 @@ class RuralCooperativeMedical:
         """The individual premiums of this month's members."""
         return self.premium / 12.0 * self.members()
 
+    def cost_and_fees(self) -> tuple[float, float]:
+        """(:meth:`cost`, :meth:`fees`) from one count of the members."""
+        members = self.members()
+        return self.subsidy / 12.0 * members, self.premium / 12.0 * members
+
 
 __all__ = ["INPATIENT_COST", "INPATIENT_SHARE", "PAYOUT_RATIO", "RuralCooperativeMedical"]

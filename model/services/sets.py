@@ -48,6 +48,10 @@ class Entitlement:
         """Households' individual contributions this month, yuan (default none)."""
         return 0.0
 
+    def cost_and_fees(self) -> tuple[float, float]:
+        """(:meth:`cost`, :meth:`fees`), for the month's booking; overridden where the two share their sums."""
+        return self.cost(), self.fees()
+
 
 class ServiceSet:
     """All services of a run: applications, allocation, booking, access.

@@ -97,20 +97,24 @@ class Pension(Entitlement):
             pop.pension[rows] = PENSION_NONE
 
     def cost(self) -> float:
+        return self.cost_and_fees()[0]
+
+    def fees(self) -> float:
+        """Individual contributions of the adults enrolled in the resident and new rural schemes."""
+        return self.cost_and_fees()[1]
+
+    def cost_and_fees(self) -> tuple[float, float]:
+        """(contribution subsidies and basic urban-resident pensions, individual contributions): both count the
+        adults of the resident and new rural schemes, once."""
         pop = self.model.pop
         rows = np.flatnonzero((pop.pension == PENSION_RESIDENT) | (pop.pension == PENSION_NEW_RURAL))
         w = pop.weight[rows]
         resident = pop.pension[rows] == PENSION_RESIDENT
-        subsidy = COSTS["pension_contribution_subsidy"][0] * float((pop.adults[rows].astype(float) * w).sum())
+        adults = float((pop.adults[rows].astype(float) * w).sum())
+        subsidy = COSTS["pension_contribution_subsidy"][0] * adults
         elders = pop.elders[rows].astype(float) * w
-        return subsidy + COSTS["pension_basic_urban_resident"][0] * float(elders[resident].sum())
-
-    def fees(self) -> float:
-        """Individual contributions of the adults enrolled in the resident and new rural schemes."""
-        pop = self.model.pop
-        rows = np.flatnonzero((pop.pension == PENSION_RESIDENT) | (pop.pension == PENSION_NEW_RURAL))
-        adults = float((pop.adults[rows].astype(float) * pop.weight[rows]).sum())
-        return COSTS["pension_individual_contribution"][0] * adults
+        cost = subsidy + COSTS["pension_basic_urban_resident"][0] * float(elders[resident].sum())
+        return cost, COSTS["pension_individual_contribution"][0] * adults
 
     def central_cost(self) -> float:
         """Basic new rural pensions, paid by the central government."""
@@ -164,4 +168,13 @@ class MedicalInsurance(Entitlement):
 
     def fees(self) -> float:
         """Individual premiums of the members whose government subsidy is booked here (same persons)."""
-        return self.cost() * COSTS["medical_individual_premium"][0] / COSTS["medical_subsidy"][0]
+        return self._fees_of(self.cost())
+
+    @staticmethod
+    def _fees_of(cost: float) -> float:
+        return cost * COSTS["medical_individual_premium"][0] / COSTS["medical_subsidy"][0]
+
+    def cost_and_fees(self) -> tuple[float, float]:
+        """(:meth:`cost`, :meth:`fees`) from one count of the members."""
+        cost = self.cost()
+        return cost, self._fees_of(cost)
