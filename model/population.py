@@ -333,6 +333,10 @@ class Population:
         """One more than the largest uid ever issued (uids index arrays of this length)."""
         return self._next_uid
 
+    def present(self) -> np.ndarray:
+        """Whether each uid issued so far is still in the city (a mask over the uid space)."""
+        return self._row_of[: self._next_uid] >= 0
+
     def rows_of(self, uids: np.ndarray) -> np.ndarray:
         """Rows of many uids (-1 for households no longer present). Every uid must have been issued."""
         return self._row_of[np.asarray(uids, dtype=np.int64)]
