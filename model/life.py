@@ -69,8 +69,8 @@ def age(model: UrbanizationModel) -> None:
             if rows.size == 0:
                 continue
             rows, count = sorted_counts(rows)
-            m[sex, band, rows] -= count.astype(np.int16)
-            m[sex, band + 1, rows] += count.astype(np.int16)
+            m[sex, band][rows] -= count.astype(np.int16)  # the cell's row (a view), then the rows: cheaper
+            m[sex, band + 1][rows] += count.astype(np.int16)
             touched[rows] = True
     pop.sync_members(np.flatnonzero(touched))
     pop.months_resident[:] += 1

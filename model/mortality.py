@@ -70,7 +70,7 @@ def deaths(model: UrbanizationModel) -> np.ndarray:
                 head &= band_of(pop.head_age[rows]) == band
                 head_dead.append(rows[head])
             rows, count = sorted_counts(rows)
-            m[sex, band, rows] -= count.astype(np.int16)
+            m[sex, band][rows] -= count.astype(np.int16)  # the cell's row (a view), then the rows: cheaper
     if not hit_rows:
         return np.empty(0, dtype=np.int64)
     rows = np.concatenate(hit_rows)
