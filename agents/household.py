@@ -139,8 +139,9 @@ class Migrant(Household):
         both are renewed yearly), so that registration settles at a level set by the flows in and out of it, not
         at 100 %. A hukou application does not lapse."""
         pop, chance = model.pop, model.behaviour.registration_lapse
-        registered = rows[pop.reg[rows] == Registration.REGISTERED]
-        permit = rows[pop.reg[rows] == Registration.RESIDENCE_PERMIT]
+        reg = pop.reg[rows]
+        registered = rows[reg == Registration.REGISTERED]
+        permit = rows[reg == Registration.RESIDENCE_PERMIT]
         model.move_state(registered[model.rng.random(registered.size) < chance], Registration.UNREGISTERED)
         model.move_state(permit[model.rng.random(permit.size) < chance], Registration.REGISTERED)
 

@@ -359,7 +359,7 @@ class Awareness:
         if decay > 0:  # forgetting first; what is forgotten may be learned again from ties this month
             for j in range(aware.shape[1]):
                 rows = np.flatnonzero(aware[:, j])
-                aware[rows[self.model.rng.random(rows.size) < decay], j] = False
+                aware[:, j][rows[self.model.rng.random(rows.size) < decay]] = False  # the column (a view), then rows
         # only topics some household still does not know need counting, and only for those households
         unaware_of = [np.flatnonzero(~aware[:, j]) for j in range(aware.shape[1])]
         pending = [j for j, rows in enumerate(unaware_of) if rows.size]
@@ -370,7 +370,7 @@ class Awareness:
             # (1 - contact)^ties looked up by the count of aware ties: the same values as the power, far cheaper
             # (and the media factor applied to the table: the same products)
             stay = ((1.0 - b.awareness_contact) ** np.arange(int(ties.max(initial=0)) + 1)) * (1 - b.awareness_media)
-            aware[unaware, j] = self.model.rng.random(unaware.size) >= stay[ties]
+            aware[:, j][unaware] = self.model.rng.random(unaware.size) >= stay[ties]
 
     def _aware_ties(
         self, aware: np.ndarray, pending: list[int], unaware_of: list[np.ndarray], *, monotone: bool
