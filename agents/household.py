@@ -11,6 +11,7 @@ Every decision draws from ``model.rng``. Coefficients are fields of ``model.para
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
@@ -23,6 +24,19 @@ from urbanize.policies.base import Transition
 
 if TYPE_CHECKING:
     from urbanize.model.core import UrbanizationModel
+
+
+def logit_chance(utility: Callable[..., Any], *flags: np.ndarray) -> np.ndarray:
+    """``expit(utility(*flags))`` at every row, for a utility made of terms in boolean ``flags`` (one array each,
+    over the same rows) and constants. It takes one of ``2**len(flags)`` values: each is computed once, by the same
+    arithmetic on the same operands (so to the same bits; ``expit`` is elementwise), and looked up by the row's
+    flags, instead of the sums and ``expit`` over every row."""
+    combos = [np.arange(2 ** len(flags)) >> i & 1 == 1 for i in range(len(flags))]
+    table = expit(utility(*combos))
+    code = np.zeros(flags[0].size, dtype=np.int8)
+    for i, flag in enumerate(flags):
+        code |= flag.view(np.int8) << np.int8(i)
+    return table[code]
 
 
 class Household(mesa.Agent):
@@ -125,8 +139,9 @@ class Migrant(Household):
         both are renewed yearly), so that registration settles at a level set by the flows in and out of it, not
         at 100 %. A hukou application does not lapse."""
         pop, chance = model.pop, model.behaviour.registration_lapse
-        registered = rows[pop.reg[rows] == Registration.REGISTERED]
-        permit = rows[pop.reg[rows] == Registration.RESIDENCE_PERMIT]
+        reg = pop.reg[rows]
+        registered = rows[reg == Registration.REGISTERED]
+        permit = rows[reg == Registration.RESIDENCE_PERMIT]
         model.move_state(registered[model.rng.random(registered.size) < chance], Registration.UNREGISTERED)
         model.move_state(permit[model.rng.random(permit.size) < chance], Registration.REGISTERED)
 
@@ -143,11 +158,12 @@ class Migrant(Household):
         cand = cand[model.policy_set.eligible(Transition.REGISTER, cand)]
         if cand.size == 0:
             return
-        aware = model.awareness.of("registration")[cand]
-        utility = (
-            b.register_const + b.register_aware * aware + b.register_benefit * model.registration_benefit()
+        benefit = model.registration_benefit()
+        chance = logit_chance(
+            lambda aware: b.register_const + b.register_aware * aware + b.register_benefit * benefit,
+            model.awareness.of("registration")[cand],
         )
-        model.move_state(cand[model.rng.random(cand.size) < expit(utility)], Registration.REGISTERED)
+        model.move_state(cand[model.rng.random(cand.size) < chance], Registration.REGISTERED)
 
     @classmethod
     def decide_residence_permit(cls, model: UrbanizationModel, rows: np.ndarray) -> None:
@@ -221,13 +237,16 @@ class Migrant(Household):
         """
         pop, b = model.pop, model.behaviour
         cand = rows[pop.reg[rows] != Registration.LOCAL_URBAN_HUKOU]
-        utility = (
-            b.leave_const
-            + b.leave_unemployed * (pop.job[cand] == Job.NONE)
-            + b.leave_settle * pop.intends_settle[cand]
-            + b.leave_unschooled * (pop.unschooled[cand] > 0)
+        chance = logit_chance(
+            lambda unemployed, settle, unschooled: b.leave_const
+            + b.leave_unemployed * unemployed
+            + b.leave_settle * settle
+            + b.leave_unschooled * unschooled,
+            pop.job[cand] == Job.NONE,
+            pop.intends_settle[cand],
+            pop.unschooled[cand] > 0,
         )
-        return cand[model.rng.random(cand.size) < expit(utility)]
+        return cand[model.rng.random(cand.size) < chance]
 
 
 class LocalFarmer(Household):

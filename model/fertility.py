@@ -87,15 +87,12 @@ def conception_chance(model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
     group = _age_group(age)
     fertile = (age >= 18.0) & (age < 50.0)
     m = pop.members
-    men = m[MALE, 5, rows] + m[MALE, 6, rows] + m[MALE, 7, rows]
-    women = m[FEMALE, 5, rows] + m[FEMALE, 6, rows] + m[FEMALE, 7, rows]
-    ok = (
-        fertile
-        & (men > 0)
-        & (women > 0)
-        & allowed(pop.parity[rows], pop.hukou_urban[rows], pop.first_girl[rows], model.month)
-    )
-    parity = np.minimum(pop.parity[rows], PARITY_SHAPE.size - 1)
+    # a cell's row first (a view), then the rows: a third cheaper than indexing sex, band and rows at once
+    men = m[MALE, 5][rows] + m[MALE, 6][rows] + m[MALE, 7][rows]
+    women = m[FEMALE, 5][rows] + m[FEMALE, 6][rows] + m[FEMALE, 7][rows]
+    parity = pop.parity[rows]
+    ok = fertile & (men > 0) & (women > 0) & allowed(parity, pop.hukou_urban[rows], pop.first_girl[rows], model.month)
+    parity = np.minimum(parity, PARITY_SHAPE.size - 1)
     return ok * model.behaviour.fertility * AGE_SHAPE[group] * PARITY_SHAPE[parity]
 
 

@@ -57,23 +57,25 @@ class LabourMarket:
         farming = (pop.reg == Registration.LOCAL_RURAL_HUKOU) & pop.land
         return (pop.head_age < 60) & ~farming
 
-    def labour_force(self) -> float:
-        """Real heads in the labour force (computed once a month)."""
+    def labour_force(self, in_force: np.ndarray | None = None) -> float:
+        """Real heads in the labour force (computed once a month; ``in_force``: the labour-force mask when the
+        caller has it already)."""
         month, n = self.model.month, self.model.pop.n
         if self._cache[:2] != (month, n):
             pop = self.model.pop
-            lf = float(pop.weight[self.in_labour_force()].sum())
+            lf = float(pop.weight[self.in_labour_force() if in_force is None else in_force].sum())
             self._cache = (month, n, lf)
         return self._cache[2]
 
     def jobs(self) -> float:
         return self.jobs0 * self._growth(self.job_growth)
 
-    def crowding(self) -> float:
-        """Labour force over jobs (1 at the start; above 1 the market is crowded)."""
+    def crowding(self, in_force: np.ndarray | None = None) -> float:
+        """Labour force over jobs (1 at the start; above 1 the market is crowded); ``in_force`` as for
+        :meth:`labour_force`."""
         if self.jobs0 <= 0:
             return 1.0
-        return max(self.labour_force() / self.jobs(), 1e-6)
+        return max(self.labour_force(in_force) / self.jobs(), 1e-6)
 
     def wages(self) -> np.ndarray:
         """Local workers' wages indexed by ``Job`` (none, informal, formal), yuan per worker-month."""
@@ -94,16 +96,17 @@ class LabourMarket:
 
     def hiring_factor(self, seeking: np.ndarray, chance: np.ndarray) -> float:
         """Scale of every seeker's job-finding chance this month: 1 while the expected hires fit in the vacancies,
-        else vacancies over expected hires (a job is filled once). ``seeking`` masks the heads looking for work
-        and ``chance`` their unconstrained monthly chances.
+        else vacancies over expected hires (a job is filled once). ``seeking`` are the rows (increasing) of the
+        heads looking for work and ``chance`` their unconstrained monthly chances, one per row of ``seeking``.
 
         Crowding also weighs on the chance (``crowding ** -job_crowding``), as more seekers compete for each
         opening even before jobs run out."""
         pop = self.model.pop
         in_force = self.in_labour_force()
-        look = seeking & in_force
-        expected = float((pop.weight[look] * chance[look]).sum())
-        factor = self.crowding() ** -self.model.behaviour.job_crowding
+        look = in_force[seeking]
+        # the seekers in the labour force in row order: the same products, summed in the same order, as over a mask
+        expected = float((pop.weight[seeking[look]] * chance[look]).sum())
+        factor = self.crowding(in_force) ** -self.model.behaviour.job_crowding
         if expected * factor <= 0:
             return factor
         return min(factor, self.vacancies(in_force) / expected)
@@ -125,15 +128,16 @@ class LabourMarket:
         times the chance of having a job."""
         pop = self.model.pop
         mig = (~pop.hukou_local) & (pop.head_age < 60)
-        w = pop.weight[mig]
-        job = pop.job[mig]
-        employed = job != Job.NONE
-        if not employed.any():
+        # the employed migrants' rows once (the same values, in the same order, as compressing twice)
+        employed = np.flatnonzero(mig & (pop.job != Job.NONE))
+        if employed.size == 0:
             return 0.0
-        earned = self.wages()[job[employed]] * SKILL_WAGE[pop.skill[mig][employed]]
+        earned = self.wages()[pop.job[employed]] * SKILL_WAGE[pop.skill[employed]]
         earned = earned * (1.0 - self.model.behaviour.hukou_wage_penalty)
-        mean_wage = float((w[employed] * earned).sum() / w[employed].sum())
-        employment = float(w[employed].sum() / max(w.sum(), 1e-12))
+        w_employed = pop.weight[employed]
+        employed_sum = w_employed.sum()
+        mean_wage = float((w_employed * earned).sum() / employed_sum)
+        employment = float(employed_sum / max(pop.weight[mig].sum(), 1e-12))
         return mean_wage * employment
 
     def income_ratio(self) -> float:

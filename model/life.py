@@ -69,8 +69,8 @@ def age(model: UrbanizationModel) -> None:
             if rows.size == 0:
                 continue
             rows, count = sorted_counts(rows)
-            m[sex, band, rows] -= count.astype(np.int16)
-            m[sex, band + 1, rows] += count.astype(np.int16)
+            m[sex, band][rows] -= count.astype(np.int16)  # the cell's row (a view), then the rows: cheaper
+            m[sex, band + 1][rows] += count.astype(np.int16)
             touched[rows] = True
     pop.sync_members(np.flatnonzero(touched))
     pop.months_resident[:] += 1
@@ -245,10 +245,10 @@ def jobs(model: UrbanizationModel) -> None:
     working_age[older] = age[older] < retirement_age(pop, older)
     u = rng.random(n)
     job = pop.job
-    unemployed = seeking_age & (job == Job.NONE)
-    chance = (b.job_finding * SKILL_JOB_FINDING)[pop.skill]  # a lookup of the same products
-    chance = chance * model.labour.hiring_factor(unemployed, chance)
-    find = unemployed & (u < chance)
+    # the chance is needed at the unemployed seekers only: looked up there (a lookup of the same products)
+    seekers = np.flatnonzero(seeking_age & (job == Job.NONE))
+    chance = (b.job_finding * SKILL_JOB_FINDING)[pop.skill[seekers]]
+    chance = chance * model.labour.hiring_factor(seekers, chance)
     informal_loss = 1.5 * b.job_loss
     lose = working_age & (
         ((job == Job.FORMAL) & (u < b.job_loss)) | ((job == Job.INFORMAL) & (u < informal_loss))
@@ -259,7 +259,7 @@ def jobs(model: UrbanizationModel) -> None:
     # the draw is over every row (the stream stays that of one draw per row); the chance is needed where a job is
     # found only
     u_formal = rng.random(n)
-    found = np.flatnonzero(find)
+    found = seekers[u[seekers] < chance]
     formal_chance = (
         b.formal_share_skill * SKILL_FORMAL[pop.skill[found]] * np.where(pop.hukou_urban[found], 1.0, 0.5)
     )

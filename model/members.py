@@ -124,14 +124,34 @@ def bernoulli_hits(rng: np.random.Generator, trials: int, p: float) -> np.ndarra
     return np.concatenate(out)
 
 
+def block_sums(counts: np.ndarray, top: int | None = None) -> np.ndarray:
+    """Persons in each block of ``_BLOCK`` rows (the last one shorter) of every cell of ``counts`` (shape
+    ``(..., n)``): int64, shape ``(..., blocks)``; for :func:`slot_hits` of several cells, summed in one pass.
+    ``top``: the largest count, if known (blocks then add in 16 bits when they cannot overflow)."""
+    n = counts.shape[-1]
+    full = n // _BLOCK
+    lead = counts.shape[:-1]
+    sums = np.empty((*lead, full + (n > full * _BLOCK)), dtype=np.int64)
+    dtype = np.int16 if top is not None and top * _BLOCK < 2**15 else _block_dtype(counts)
+    sums[..., :full] = counts[..., : full * _BLOCK].reshape(*lead, full, _BLOCK).sum(axis=-1, dtype=dtype)
+    if sums.shape[-1] > full:
+        sums[..., full] = counts[..., full * _BLOCK :].sum(axis=-1, dtype=np.int64)
+    return sums
+
+
 def slot_hits(
-    rng: np.random.Generator, counts: np.ndarray, p: float, top: int | None = None
+    rng: np.random.Generator,
+    counts: np.ndarray,
+    p: float,
+    top: int | None = None,
+    sums: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each person of a cell (``counts`` per row) is hit independently with chance ``p``: returns ``(rows, slot)``
     of the persons hit, rows in increasing order (slot = the person's place 0..count-1 in the row's cell; slot 0
     of the head's cell is the head). The persons of all rows are numbered in row order (a cumulative sum); the
     hits among them are Bernoulli successes (``bernoulli_hits``) and find their row by a sorted search.
-    ``top`` (the largest count) lets a cell with nobody in it skip the sum."""
+    ``top`` (the largest count) lets a cell with nobody in it skip the sum; ``sums``: the cell's
+    :func:`block_sums`, when summed already."""
     if top is not None and top <= 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     if p > 0.5 / _BLOCK:  # hits in most blocks (ageing): one running sum over every row
@@ -140,10 +160,8 @@ def slot_hits(
     # fall in few blocks (rare deaths), only those blocks need a running sum
     n = counts.size
     full = n // _BLOCK
-    sums = np.empty(full + (n > full * _BLOCK), dtype=np.int64)
-    sums[:full] = counts[: full * _BLOCK].reshape(full, _BLOCK).sum(axis=1, dtype=_block_dtype(counts))
-    if sums.size > full:
-        sums[full] = counts[full * _BLOCK :].sum(dtype=np.int64)
+    if sums is None:
+        sums = block_sums(counts)
     block_ends = np.cumsum(sums)
     total = int(block_ends[-1]) if block_ends.size else 0
     hits = bernoulli_hits(rng, total, p)

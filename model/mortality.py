@@ -25,6 +25,7 @@ from urbanize.model.members import (
     MALE,
     N_BANDS,
     band_of,
+    block_sums,
     slot_hits,
     sorted_counts,
 )
@@ -53,11 +54,13 @@ def deaths(model: UrbanizationModel) -> np.ndarray:
     q = monthly_death(model.behaviour.mortality_scale)
     m = pop.members
     tops = m.max(axis=2)
+    # persons by blocks of rows of every cell in one pass: a cell changes only after its own draw
+    sums = block_sums(m, int(tops.max(initial=0)))
     hit_rows: list[np.ndarray] = []
     head_dead: list[np.ndarray] = []
     for sex in (MALE, FEMALE):
         for band in range(N_BANDS):
-            rows, slot = slot_hits(rng, m[sex, band], float(q[sex, band]), tops[sex, band])
+            rows, slot = slot_hits(rng, m[sex, band], float(q[sex, band]), tops[sex, band], sums[sex, band])
             if rows.size == 0:
                 continue
             hit_rows.append(rows)
@@ -67,7 +70,7 @@ def deaths(model: UrbanizationModel) -> np.ndarray:
                 head &= band_of(pop.head_age[rows]) == band
                 head_dead.append(rows[head])
             rows, count = sorted_counts(rows)
-            m[sex, band, rows] -= count.astype(np.int16)
+            m[sex, band][rows] -= count.astype(np.int16)  # the cell's row (a view), then the rows: cheaper
     if not hit_rows:
         return np.empty(0, dtype=np.int64)
     rows = np.concatenate(hit_rows)

@@ -160,13 +160,7 @@ class SocialNetwork:
             self._removed_since_compact = 0
         if n_gone and n_gone > drop_gone_below * self.size:
             alive = ~gone
-            keep = self.size - n_gone
-            for name in ("_src", "_dst", "_kind"):
-                arr = getattr(self, name)
-                arr[:keep] = arr[: self.size][alive]
-            self._sums.compacted(alive)
-            self.size = keep
-            self._version += 1
+            self._keep(alive, self.size - n_gone)
             return s[alive], d[alive]
         if n_gone:
             s[gone] = pop.n
@@ -248,10 +242,26 @@ class SocialNetwork:
         code[pop.uid] = first if second is None else first + _PAIR_BASE * second
         return self._sums.sums(code, self.src_uid, self.dst_uid)[pop.uid]
 
+    def _keep(self, alive: np.ndarray, keep: int) -> None:
+        """Keep only the ties where ``alive`` holds (``keep`` of them), in order."""
+        for name in ("_src", "_dst", "_kind"):
+            arr = getattr(self, name)
+            arr[:keep] = arr[: self.size][alive]
+        self._sums.compacted(alive)
+        self.size = keep
+        self._version += 1
+
     def compact_if_due(self) -> None:
-        """Drop ties to gone households for good once they are more than 5 % of the rows."""
+        """Drop ties to gone households for good once they are more than 5 % of the rows (as ``rows()`` does, from
+        a byte per uid: whether it is still here, several times cheaper than mapping both ends to rows)."""
         if self._removed_since_compact > 0.05 * max(self.model.pop.n, 1):
-            self.rows()
+            present = self.model.pop.present()
+            alive = present[self.src_uid]
+            alive &= present[self.dst_uid]
+            self._removed_since_compact = 0
+            keep = int(np.count_nonzero(alive))
+            if keep < self.size:
+                self._keep(alive, keep)
 
     def _open_ties(self, j: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Uids of both ends of the ties of topic ``j`` not yet found joining two aware households: a list kept
@@ -349,7 +359,7 @@ class Awareness:
         if decay > 0:  # forgetting first; what is forgotten may be learned again from ties this month
             for j in range(aware.shape[1]):
                 rows = np.flatnonzero(aware[:, j])
-                aware[rows[self.model.rng.random(rows.size) < decay], j] = False
+                aware[:, j][rows[self.model.rng.random(rows.size) < decay]] = False  # the column (a view), then rows
         # only topics some household still does not know need counting, and only for those households
         unaware_of = [np.flatnonzero(~aware[:, j]) for j in range(aware.shape[1])]
         pending = [j for j, rows in enumerate(unaware_of) if rows.size]
@@ -360,7 +370,7 @@ class Awareness:
             # (1 - contact)^ties looked up by the count of aware ties: the same values as the power, far cheaper
             # (and the media factor applied to the table: the same products)
             stay = ((1.0 - b.awareness_contact) ** np.arange(int(ties.max(initial=0)) + 1)) * (1 - b.awareness_media)
-            aware[unaware, j] = self.model.rng.random(unaware.size) >= stay[ties]
+            aware[:, j][unaware] = self.model.rng.random(unaware.size) >= stay[ties]
 
     def _aware_ties(
         self, aware: np.ndarray, pending: list[int], unaware_of: list[np.ndarray], *, monotone: bool
