@@ -29,7 +29,7 @@ HEADLINE = (
     "hukou_conversions",
     "migrant_access_index",
     "migrant_children_public_school_share",
-    "fiscal_spend_total",
+    "fiscal_spend_12m",  # the 12-month mean: months 60 and 120 are Januaries, which book annual items
 )
 
 

@@ -34,8 +34,8 @@ from urbanize.model.targets import Target, load, measure
 POOLED = "pooled"
 CARD_COLUMNS = [
     "target", "use", "must_pass", "city", "indicator", "measure", "value", "low", "high", "model_mean",
-    "ci_low", "ci_high", "replicates", "status", "binds", "first_year_change", "first_year_tolerance",
-    "first_year_ok", "source", "tolerance_basis",
+    "ci_low", "ci_high", "replicates", "status", "binds", "first_year_change", "first_year_largest",
+    "first_year_tolerance", "first_year_ok", "source", "tolerance_basis",
 ]  # fmt: skip
 
 
@@ -93,16 +93,22 @@ def _per_replicate(target: Target, runs: pd.DataFrame) -> np.ndarray:
     return np.array([measure(target, run) for _, run in runs.groupby("replicate", sort=True)])
 
 
-def _first_year(target: Target, runs: pd.DataFrame) -> float:
-    """Largest month-0 -> month-12 move of the target's indicator over the replicates (NaN if not applicable)."""
+def _first_year(target: Target, runs: pd.DataFrame) -> tuple[float, float]:
+    """(mean, largest) month-0 -> month-12 move of the target's indicator over the replicates (NaN if not
+    applicable). The mean is judged: it is the model's own first-year move. One replicate's move also carries
+    its replicate's noise, which at the scorecard's 2,000 households is larger than some tolerances (Changshu's
+    migrant enrolment moved -1.2 to -5.2 pp over five replicates where 10,000-household runs move -0.4 to
+    -0.9 pp); the largest is reported beside it."""
     if not target.stable_first_year or target.indicator not in runs.columns:
-        return float("nan")
+        return float("nan"), float("nan")
     moves = []
     for _, run in runs.groupby("replicate", sort=True):
         x = run.set_index("month")[target.indicator]
         if 0 in x.index and 12 in x.index:
             moves.append(float(x.loc[12] - x.loc[0]))
-    return max(moves, key=abs) if moves else float("nan")
+    if not moves:
+        return float("nan"), float("nan")
+    return float(np.mean(moves)), max(moves, key=abs)
 
 
 def _pool_weights(target: Target, frames: dict[tuple[str, str], pd.DataFrame], cities: Sequence[str]) -> np.ndarray:
@@ -138,7 +144,7 @@ def score(targets: Sequence[Target], frames: dict[tuple[str, str], pd.DataFrame]
                 vals = _per_replicate(t, runs)
                 per_city[city] = vals
                 row |= _summary(t, vals)
-                move = _first_year(t, runs)
+                move, row["first_year_largest"] = _first_year(t, runs)
                 row["first_year_change"] = move
                 row["first_year_ok"] = (
                     bool(abs(move) <= row["first_year_tolerance"] + 1e-12) if math.isfinite(move) else None

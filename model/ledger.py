@@ -10,7 +10,7 @@ which are not public spending: :meth:`FiscalLedger.spend` leaves them out unless
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 
 from urbanize.model.budget import HOUSEHOLDS, LOCAL_PAYERS, PUBLIC_PAYERS, FiscalParams, split_local
 
@@ -34,6 +34,7 @@ class FiscalLedger:
         self.month: dict[tuple[str, str], float] = defaultdict(float)
         self.last_month: dict[tuple[str, str], float] = {}
         self.cumulative: dict[tuple[str, str], float] = defaultdict(float)
+        self.year: deque[float] = deque(maxlen=12)  # public spending of each of the last 12 closed months
         self.transfers = FiscalParams()  # the transfer rules (the budget_limit policy may replace them)
 
     def charge(self, sector: str, amount: float, payer: str = "city") -> None:
@@ -61,6 +62,12 @@ class FiscalLedger:
         for key, value in self.month.items():
             self.cumulative[key] += value
         self.month = defaultdict(float)
+        self.year.append(self.spend())
+
+    def spend_last_year(self) -> float:
+        """Public spending a month over the last 12 closed months (fewer in the first year; 0 before any): annual
+        items booked in one month, such as January's school construction, spread over their year."""
+        return float(sum(self.year) / len(self.year)) if self.year else 0.0
 
     def spend(self, sector: str | None = None, payer: str | None = None, cumulative: bool = False) -> float:
         """Spending of the last closed month (or since the start), optionally for one sector or payer; without a

@@ -37,6 +37,16 @@ def fiscal_spend_per_resident(s: Snapshot) -> float:
     return ratio(s.model.ledger.spend(), float(s.pw.sum()))
 
 
+@indicator(
+    "fiscal_spend_12m",
+    "Public spending on the modelled services a month, averaged over the last 12 months (annual items such as "
+    "January's school construction and talent-flat quota spread over their year)",
+    "yuan/month",
+)
+def fiscal_spend_12m(s: Snapshot) -> float:
+    return s.model.ledger.spend_last_year()
+
+
 @indicator("fiscal_spend_cumulative", "Public spending on the modelled services since the start", "yuan")
 def fiscal_spend_cumulative(s: Snapshot) -> float:
     return s.model.ledger.spend(cumulative=True)

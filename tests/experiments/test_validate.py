@@ -62,3 +62,26 @@ def test_bad_input_is_one_line_and_writes_nothing(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]
     assert not out.exists()
+
+
+def test_the_first_year_is_judged_on_the_mean_move_over_replicates() -> None:
+    """One replicate's first-year move carries its replicate's noise: the card judges the mean move (the model's
+    own) against the tolerance and reports the largest beside it."""
+    from urbanize.experiments.validate import score
+    from urbanize.model.targets import Target
+
+    t = Target(name="share", use="validation", must_pass=True, city="changshu", indicator="migrant_share",
+               measure="at", when="2009-01", value=0.5, tolerance=0.05, source="s", tolerance_basis="b",
+               first_year="stable")  # fmt: skip
+    moves = [-0.01, -0.02, -0.06]  # one replicate beyond the 0.05 tolerance, the mean -0.03 within it
+    runs = pd.DataFrame(
+        [{"replicate": r, "month": m, "migrant_share": 0.5 + (mv if m == 12 else 0.0)}
+         for r, mv in enumerate(moves) for m in (0, 12)]  # fmt: skip
+    )
+    row = score([t], {("changshu", "status_quo"): runs}, ["changshu"]).iloc[0]
+    assert row["first_year_change"] == pytest.approx(-0.03)
+    assert row["first_year_largest"] == pytest.approx(-0.06)
+    assert bool(row["first_year_ok"])
+    moves[:] = [-0.04, -0.06, -0.07]
+    runs["migrant_share"] = [0.5 + (mv if m == 12 else 0.0) for mv in moves for m in (0, 12)]
+    assert not bool(score([t], {("changshu", "status_quo"): runs}, ["changshu"]).iloc[0]["first_year_ok"])

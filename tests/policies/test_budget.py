@@ -147,3 +147,16 @@ def test_transfers_move_spending_between_payers_and_never_create_or_lose_any(cha
     for sector in _SECTORS:
         assert ledger.spend(sector) == pytest.approx(
             sum(a for s, a, p in charges if s == sector and p != "households"), rel=1e-9, abs=1e-6)
+
+
+def test_spending_over_the_last_year_spreads_an_annual_lump() -> None:
+    """A January lump (school construction, the talent-flat quota) counts once a year in the 12-month mean, which
+    is what a pilot's spending is compared on (benchmarks/bench_pilots.py), not in full in every January read."""
+    ledger = FiscalLedger()
+    assert ledger.spend_last_year() == 0.0
+    for month in range(25):
+        ledger.charge("education", 100.0 + (1200.0 if month % 12 == 0 else 0.0))
+        ledger.charge("education", 50.0, payer="households")  # fees: not public spending
+        ledger.close_month()
+    assert ledger.spend() == 1300.0  # the last month is a January
+    assert ledger.spend_last_year() == 200.0  # 12 x 100 + one lump of 1,200, over 12 months
