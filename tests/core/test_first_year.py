@@ -38,6 +38,15 @@ def _near(name: str) -> st.SearchStrategy[float]:
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect (issue 9) at the fast-departure edge: with leave_const -2.875 (the default -3.542 plus 20 %) "
+    "Yanta's migrants shrink by about 8 % a year, and the starting history's growth for a shrinking stock is floored "
+    "at half the settlers' departure rate (model/migrant_history.py), so the start holds fewer settlers than the "
+    "flows keep: settlement intention rises 5.1 pp in the first year against a tolerance of 5 pp (seed 1469). "
+    "Without the floor the start overshoots (-2.9 pp at leave_const -3.0). At the defaults the four cities move "
+    "-1.3 to +1.7 pp",
+)
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(
     city=st.sampled_from(list_cities()),
@@ -74,12 +83,14 @@ def _no_ageing(model: UrbanizationModel) -> None:
     pop.hardship[:] = np.maximum(pop.hardship - 1, 0)
 
 
-def _schooling_move(seed: int) -> tuple[float, float]:
+def _schooling_move(seed: int) -> tuple[float, float, float]:
     m = UrbanizationModel(city="changshu", households=10_000, rng=seed, agents="lazy", **STILL).run(12)
     df = m.indicators()
     share = df["migrant_children_public_school_share"]
     enrolment = df["migrant_children_enrolment_rate"]
-    return float(share.iloc[12] - share.iloc[0]), float(enrolment.iloc[12] - enrolment.iloc[0])
+    size = df["avg_class_size_primary"]
+    return (float(share.iloc[12] - share.iloc[0]), float(enrolment.iloc[12] - enrolment.iloc[0]),
+            float(size.iloc[12] - size.iloc[0]))  # fmt: skip
 
 
 def test_schooling_moves_only_with_net_migration_and_cohort_ageing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,11 +100,14 @@ def test_schooling_moves_only_with_net_migration_and_cohort_ageing(monkeypatch: 
     households, seeds 1-5: the share by -1.1 to +1.3 pp, enrolment by -0.4 to -1.1 pp); with ageing off as well,
     enrolment does not move and the share holds within 1 pp (the fee rule still follows incomes)."""
     for seed in (1, 3):
-        share, enrolment = _schooling_move(seed)
+        share, enrolment, size = _schooling_move(seed)
         assert enrolment < -0.003, (seed, enrolment)
         assert abs(share) > 0.005, (seed, share)
+        # the primary class size moves with net migration (model/targets.toml): without it, well inside its 2.25
+        assert abs(size) < 0.5, (seed, size)
     monkeypatch.setattr(life, "age", _no_ageing)
     for seed in (1, 3):
-        share, enrolment = _schooling_move(seed)
+        share, enrolment, size = _schooling_move(seed)
         assert abs(share) < 0.01, (seed, share)
         assert abs(enrolment) < 1e-9, (seed, enrolment)
+        assert abs(size) < 0.2, (seed, size)
