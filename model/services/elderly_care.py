@@ -196,21 +196,23 @@ class ElderlyCare:
     def progress(self) -> None:
         """Dependency starts and ends; deaths of elders clip the count."""
         pop = self.model.pop
-        elders = pop.elders.astype(np.int64)
-        frail = np.minimum(pop.frail_elders.astype(np.int64), elders)
-        rows = np.flatnonzero(elders > 0)
+        elders_all, frail_all = pop.elders, pop.frail_elders
+        # clip in place (the result never exceeds the int8 count it replaces); rows without elders end at 0
+        np.minimum(frail_all, elders_all, out=frail_all, casting="unsafe")
+        rows = np.flatnonzero(elders_all > 0)
         if rows.size:
-            both = pop.members[0, 8:] + pop.members[1, 8:]  # (3, n) elders by band: contiguous, no 3-D gather
-            m = both[:, rows].astype(np.float64)  # (3, k)
-            hazard = (DEPENDENT_SHARE @ m) / np.maximum(elders[rows], 1) / DEPENDENCY_MONTHS
-            onset = self.rng.binomial(elders[rows] - frail[rows], np.clip(hazard, 0.0, 1.0))
-            ill = frail[rows]
-            sick = np.flatnonzero(ill > 0)
-            end = np.zeros_like(ill)
+            elders = elders_all[rows].astype(np.int64)
+            frail = frail_all[rows].astype(np.int64)
+            members = pop.members
+            # elders by band of the rows only: the same 16-bit sums as over every row, gathered first
+            m = (members[0, 8:][:, rows] + members[1, 8:][:, rows]).astype(np.float64)  # (3, k)
+            hazard = (DEPENDENT_SHARE @ m) / np.maximum(elders, 1) / DEPENDENCY_MONTHS
+            onset = self.rng.binomial(elders - frail, np.clip(hazard, 0.0, 1.0))
+            sick = np.flatnonzero(frail > 0)
+            end = np.zeros_like(frail)
             # drawn only where elders are ill: a binomial with n = 0 is 0 and takes no draw, so the stream is the same
-            end[sick] = self.rng.binomial(ill[sick], 1.0 / DEPENDENCY_MONTHS)
-            frail[rows] += onset - end
-        pop.frail_elders[:] = frail.astype(np.int8)
+            end[sick] = self.rng.binomial(frail[sick], 1.0 / DEPENDENCY_MONTHS)
+            frail_all[rows] = (frail + onset - end).astype(np.int8)
 
     def carers_needed_by_service(self) -> np.ndarray:
         """Carers the capacity of each service needs (real persons)."""
