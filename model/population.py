@@ -206,7 +206,7 @@ class Population:
         rows = np.asarray(rows, dtype=np.int64)
         if rows.size == 0:
             return
-        derived = derive(self._members[:, :, rows])
+        derived = derive(np.take(self._members, rows, axis=2))  # np.take: faster than fancy indexing, same values
         for name, values in derived.items():
             self._cols[name][rows] = values
 

@@ -204,8 +204,10 @@ class ElderlyCare:
             elders = elders_all[rows].astype(np.int64)
             frail = frail_all[rows].astype(np.int64)
             members = pop.members
-            # elders by band of the rows only: the same 16-bit sums as over every row, gathered first
-            m = (members[0, 8:][:, rows] + members[1, 8:][:, rows]).astype(np.float64)  # (3, k)
+            # elders by band of the rows only: the same 16-bit sums as over every row, gathered first (np.take along
+            # the rows: several times faster than fancy indexing of the strided (3, n) view, the same values)
+            both = np.take(members[0, 8:], rows, axis=1) + np.take(members[1, 8:], rows, axis=1)
+            m = both.astype(np.float64)  # (3, k)
             hazard = (DEPENDENT_SHARE @ m) / np.maximum(elders, 1) / DEPENDENCY_MONTHS
             onset = self.rng.binomial(elders - frail, np.clip(hazard, 0.0, 1.0))
             sick = np.flatnonzero(frail > 0)
