@@ -44,7 +44,6 @@ COLUMNS: dict[str, Column] = {
     "kids_6_11": Column(np.int16, 0, "children aged 6-11 (primary school age); derived from members"),
     "kids_12_14": Column(np.int16, 0, "children aged 12-14 (junior middle school age); derived from members"),
     "kids_15_17": Column(np.int16, 0, "children aged 15-17; derived from members"),
-    "size": Column(np.int16, 0, "persons in the household (all bands); derived from members"),
     "pregnant": Column(np.int8, 0, "months left of a pregnancy of the head's couple (0: none; model/life.py)"),
     "parity": Column(np.int8, 0, "children ever born to the head's couple (at home, grown or left behind)"),
     "first_girl": Column(np.bool_, False, "the couple's first child is a girl (birth rules of the period)"),
@@ -230,9 +229,8 @@ class Population:
     # --- derived --------------------------------------------------------------------------------------
     def persons(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Persons per household row (int64), of every row or of ``rows`` only (cheaper for a few)."""
-        # the derived ``size`` column: the same integers as the sum of the seven count columns, kept by
-        # ``sync_members`` instead of summed some twenty times a month
-        return (self.size if rows is None else self.size[np.asarray(rows)]).astype(np.int64)
+        return _sum16((self.adults, self.elders, self.kids_0_2, self.kids_3_5, self.kids_6_11, self.kids_12_14,
+                       self.kids_15_17), rows)
 
     def children(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Children (0-17) per household row, of every row or of ``rows`` only (cheaper for a few)."""
