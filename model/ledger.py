@@ -86,7 +86,7 @@ def _totals(book: dict[tuple[str, str], float]) -> dict[tuple[str | None, str | 
     filtered sum it replaces did, so the floats are the same."""
     out: dict[tuple[str | None, str | None], float] = {}
     for (s, p), v in book.items():
-        keys = [(s, p), (None, p)]
+        keys: list[tuple[str | None, str | None]] = [(s, p), (None, p)]
         if p != HOUSEHOLDS:
             keys += [(s, None), (None, None)]
         for key in keys:
