@@ -265,8 +265,8 @@ class LocalFarmer(Household):
         """
         pop, b = model.pop, model.behaviour
         cand = rows[pop.reg[rows] == Registration.LOCAL_RURAL_HUKOU]
-        cand = cand[model.awareness.of("hukou")[cand]]
-        cand = cand[model.policy_set.eligible(Transition.FARMER_CONVERSION, cand)]
+        cand = cand.compress(model.awareness.of("hukou")[cand])  # compress: see Migrant.lapse_registration
+        cand = cand.compress(model.policy_set.eligible(Transition.FARMER_CONVERSION, cand))
         if cand.size == 0:
             return
         utility = b.farmer_convert_const + b.hukou_land_tie * pop.land[cand]
