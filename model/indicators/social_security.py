@@ -57,14 +57,15 @@ service_indicator(
 
 # --- the new rural cooperative medical scheme (Changshu; model.services.ncms) ------------------------------------
 def _ncms_persons(s: Snapshot) -> tuple[float, float]:
-    """(members, persons it is for): local rural-hukou persons in the scheme, and those outside the urban schemes."""
+    """(members, persons it is for): local rural-hukou persons in the scheme (the residents' scheme where it is
+    integrated: ``ncms.code``), and those outside the other schemes."""
 
     def count() -> tuple[float, float]:
         pop = s.pop
         ins = pop.insured
         rural = pop.hukou_local & ~pop.hukou_urban
-        outside = rural & ((ins == INSURANCE_NONE) | (ins == INSURANCE_NCMS))
-        return float((s.pw * (rural & (ins == INSURANCE_NCMS))).sum()), float((s.pw * outside).sum())
+        member = rural & (ins == s.model.services.ncms.code)
+        return float((s.pw * member).sum()), float((s.pw * (member | (rural & (ins == INSURANCE_NONE)))).sum())
 
     return cached(s, "ncms_persons", count)
 
@@ -98,8 +99,8 @@ def ncms_benefit_per_member(s: Snapshot) -> float:
 
 @service_indicator(
     "ncms_coverage",
-    "Rate of coverage of the new rural cooperative medical scheme: local rural-hukou persons enrolled, as a share "
-    "of those outside the urban schemes",
+    "Rate of coverage of the new rural cooperative medical scheme (integrated or not): local rural-hukou persons "
+    "enrolled, as a share of those outside the other schemes",
     "share",
 )
 def ncms_coverage(s: Snapshot) -> float:
