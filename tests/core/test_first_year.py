@@ -38,15 +38,6 @@ def _near(name: str) -> st.SearchStrategy[float]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect (issue 9) at the fast-departure edge: with leave_const -2.875 (the default -3.542 plus 20 %) "
-    "Yanta's migrants shrink by about 8 % a year, and the starting history's growth for a shrinking stock is floored "
-    "at half the settlers' departure rate (model/migrant_history.py), so the start holds fewer settlers than the "
-    "flows keep: settlement intention rises 5.1 pp in the first year against a tolerance of 5 pp (seed 1469). "
-    "Without the floor the start overshoots (-2.9 pp at leave_const -3.0). At the defaults the four cities move "
-    "-1.3 to +1.7 pp",
-)
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(
     city=st.sampled_from(list_cities()),
