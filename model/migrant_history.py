@@ -126,7 +126,11 @@ def _growth_equation(b: BehaviourParams, u0: np.ndarray, a: np.ndarray, s: np.nd
     (months 1..MONTHS, over the arrivals' logistic tastes) per household of it arriving now, so growing at g it
     needs ``1 / E[...]`` arrivals per household of its own; the stock needs the mean of that over its households.
     """
-    rows, counts = np.unique(np.stack([u0, a, s], axis=1), axis=0, return_counts=True)
+    # groups of alike households (s follows from a): a few features make them, so a few groups
+    _, iu = np.unique(u0, return_inverse=True)
+    a_values, ia = np.unique(a, return_inverse=True)
+    _, first, counts = np.unique(iu * a_values.size + ia, return_index=True, return_counts=True)
+    rows = np.stack([u0[first], a[first], s[first]], axis=1)
     p = (np.arange(QUANTILES) + 0.5) / QUANTILES
     taste = np.log(p) - np.log1p(-p)  # the logistic's quantiles
     share = counts / counts.sum()
