@@ -21,8 +21,8 @@ from the steady-growth stock of the model's own rules, with arrivals growing at 
   30-year bound; ``history_growth``). The needed arrivals rise with ``g``, so a bracketing root-finder finds the
   one ``g``, for a growing stock or a shrinking one: about 1.6 %/yr for alike households at the defaults and
   -10 %/yr with departures 20 % faster (``leave_const`` -2.875); 0.4 to 1.3 %/yr in the four cities' stocks
-  at the defaults (10,000 households). Tastes are drawn by rejection from their marginal, then ``m`` from its piecewise-geometric
-  conditional by inverting its distribution function.
+  at the defaults (10,000 households). Tastes are drawn by rejection from their marginal, then ``m`` from its
+  piecewise-geometric conditional by inverting its distribution function.
 
 Earlier versions found ``g`` by a fixed-point iteration, ``g = arrival_rate -`` the drawn stock's mean departure
 chance, floored at half the settlers' departure rate. That is the balance of a stock without the 30-year bound:
@@ -157,7 +157,7 @@ def history_growth(b: BehaviourParams, u0: np.ndarray, a: np.ndarray, s: np.ndar
     shortfall = _growth_equation(b, u0, a, s)
     # exp(1.5 x 360) is still finite; at g = 1.0 a stock needs more arrivals than any arrival_rate in range
     lo, hi = -1.5, 1.0
-    if shortfall(lo) >= 0:
+    if shortfall(lo) >= 0:  # an arrival_rate too small for any history within 30 years (practically never)
         return lo
     return float(brentq(shortfall, lo, hi, xtol=1e-10))
 
