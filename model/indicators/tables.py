@@ -1,0 +1,133 @@
+"""Weighted counts of the rows by a combination of traits, for the coverage, work, tenure and permit indicators.
+
+Most indicators are weighted sums over a group of households (migrants, local farmers, working-age heads, ...)
+of a yes/no trait (covered, employed, renting privately). Summed one by one, each costs a product and a sum over
+every row; :class:`TraitTable` instead codes each row's traits in the bits of one 16-bit number and counts the
+weights by code with one ``np.bincount``, after which any group's total is the sum of a few of its cells (the
+``Snapshot`` persons table, ``base.TRAITS``, does the same for the population and registration shares). The
+tables' totals add the same weights as the sums they replace, in another order: they may differ in the last
+bits (nothing in the dynamics reads these indicators; ``docs/model.md``, section 8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from urbanize.model.enums import HouseholdType, Job, Registration, Residence, Skill
+from urbanize.model.indicators.base import bit_code, ratio
+from urbanize.model.retirement import PENSION_EMPLOYEE, PENSION_RESIDENT
+from urbanize.model.services.social_security import (
+    INSURANCE_EMPLOYEE,
+    INSURANCE_NCMS,
+    INSURANCE_NONE,
+    INSURANCE_RESIDENT,
+)
+
+if TYPE_CHECKING:
+    from urbanize.model.indicators.base import Snapshot
+
+Trait = Callable[["Snapshot"], np.ndarray]
+STAY_MONTHS = 36  # "more than 3 years" in the NHFPC's report on the 2014 CMDS (model/targets.toml)
+
+
+class TraitTable:
+    """Weights (``weights(snapshot)``) of the rows counted by every combination of ``traits`` (name -> mask),
+    once per snapshot; :meth:`total` and :meth:`share` read it.
+
+    A query names traits the rows must all have; ``"not <trait>"`` the rows must lack.
+    """
+
+    def __init__(self, key: str, weights: Trait, traits: dict[str, Trait]) -> None:
+        if len(traits) > 16:
+            raise ValueError(f"table '{key}': {len(traits)} traits do not fit a 16-bit code; split the table")
+        self.key = key
+        self.weights = weights
+        self.traits = traits
+        cell = np.arange(1 << len(traits))
+        self._has = {name: (cell >> bit) & 1 == 1 for bit, name in enumerate(traits)}
+        self._queries: dict[tuple[str, ...], np.ndarray] = {}
+
+    def counts(self, s: Snapshot) -> np.ndarray:
+        """The weights by cell, computed on the snapshot's first query."""
+        store = s.__dict__.setdefault("_trait_tables", {})
+        if self.key not in store:
+            code = bit_code(trait(s) for trait in self.traits.values())
+            store[self.key] = np.bincount(code, weights=self.weights(s), minlength=1 << len(self.traits))
+        return store[self.key]
+
+    def _cells(self, traits: tuple[str, ...]) -> np.ndarray:
+        if traits not in self._queries:
+            mask = np.ones(next(iter(self._has.values())).size, dtype=bool)
+            for trait in traits:
+                has = self._has.get(trait.removeprefix("not "))
+                if has is None:
+                    raise KeyError(f"unknown trait '{trait}' of table '{self.key}'; known: {', '.join(self._has)}")
+                mask &= ~has if trait.startswith("not ") else has
+            self._queries[traits] = np.flatnonzero(mask)
+        return self._queries[traits]
+
+    def total(self, s: Snapshot, *traits: str) -> float:
+        """Weight of the rows with all ``traits``."""
+        return float(self.counts(s)[self._cells(traits)].sum())
+
+    def share(self, s: Snapshot, trait: str, *among: str) -> float:
+        """Weight with ``trait`` as a share of the weight with all of ``among`` (NaN for an empty group)."""
+        return ratio(self.total(s, trait, *among), self.total(s, *among))
+
+
+def _either(column: str, a: int, b: int) -> Trait:
+    def either(s: Snapshot) -> np.ndarray:
+        v = s.pop.col(column)
+        return (v == a) | (v == b)
+
+    return either
+
+
+def _is(column: str, value: int) -> Trait:
+    # a plain int, not the enum member: numpy compares the int8 column with an IntEnum ten times slower
+    return lambda s: s.pop.col(column) == int(value)
+
+
+#: households (real households, ``pop.weight``): pension and insurance coverage, work, community reach
+HOUSEHOLDS = TraitTable(
+    "households",
+    lambda s: s.pop.weight,
+    {
+        "nonlocal": lambda s: s.nonlocal_,
+        "local_farmer": _is("htype", HouseholdType.LOCAL_FARMER),
+        "migrant_type": _is("htype", HouseholdType.MIGRANT),
+        "pension_urban": _either("pension", PENSION_EMPLOYEE, PENSION_RESIDENT),
+        "pension_any": lambda s: s.pop.pension > 0,
+        "insured_urban": _either("insured", INSURANCE_EMPLOYEE, INSURANCE_RESIDENT),
+        "reached": lambda s: s.pop.community_reached | (s.pop.use_community_centre > 0) | (s.pop.org_member >= 0),
+        "head_under_60": lambda s: s.pop.head_age < 60,
+        "employed": lambda s: s.pop.job != int(Job.NONE),
+        "formal": _is("job", Job.FORMAL),
+    },
+)
+
+#: persons (``Snapshot.pw``): tenure, permits, length of stay, high-skill settlers, the rural medical scheme
+PERSONS = TraitTable(
+    "persons",
+    lambda s: s.pw,
+    {
+        "nonlocal": lambda s: s.nonlocal_,
+        "migrant_type": _is("htype", HouseholdType.MIGRANT),
+        "hukou_urban": lambda s: s.pop.hukou_urban,
+        "high_skill": _is("skill", Skill.HIGH),
+        # migrants and migrants granted local urban hukou here
+        "migrant_origin": lambda s: ((s.htype == int(HouseholdType.MIGRANT)) & s.nonlocal_) | s.pop.former_migrant,
+        "stay_3y": lambda s: s.pop.months_resident >= STAY_MONTHS,
+        "resident_1m": lambda s: s.pop.months_resident >= 1,
+        "ncms": _is("insured", INSURANCE_NCMS),
+        "outside_urban_schemes": _either("insured", INSURANCE_NONE, INSURANCE_NCMS),
+        "private_rental": _is("residence", Residence.PRIVATE_RENTAL),
+        "dormitory": _is("residence", Residence.DORMITORY),
+        "urban_village_rental": _is("residence", Residence.URBAN_VILLAGE_RENTAL),
+        "permit": _either("reg", Registration.RESIDENCE_PERMIT, Registration.HUKOU_APPLICANT),
+        "applicant": _is("reg", Registration.HUKOU_APPLICANT),
+    },
+)
