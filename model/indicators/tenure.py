@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from urbanize.model.indicators.base import Snapshot
-from urbanize.model.indicators.service_base import NAN, service_indicator, services_of, wsum
+from urbanize.model.indicators.service_base import NAN, service_indicator, services_of, wsum_of
 from urbanize.model.indicators.tables import PERSONS
 
 
@@ -19,7 +19,7 @@ def public_rental_households(s: Snapshot) -> float:
     "public_rental_migrant_households", "Migrant households in public rental flats", "households"
 )
 def public_rental_migrant_households(s: Snapshot) -> float:
-    return wsum(s, s.pop.use_public_rental, False)
+    return wsum_of(s, "use_public_rental", False)
 
 
 def _tenure_share(tenure: str) -> Callable[[Snapshot], float]:
