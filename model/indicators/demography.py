@@ -22,8 +22,5 @@ def crude_birth_rate(s: Snapshot) -> float:
     "share",
 )
 def share_aged_60_plus(s: Snapshot) -> float:
-    pop = s.pop
     residents = float(s.pw.sum())
-    # elementwise products, not np.dot: a threaded BLAS dot stalls on a loaded machine (7 ms a month at 100,000
-    # households with 2 cores busy), as in Snapshot.share
-    return float((pop.elders * pop.weight).sum()) / residents if residents > 0 else float("nan")
+    return s.weighted_total("elders") / residents if residents > 0 else float("nan")
