@@ -151,6 +151,11 @@ class Snapshot:
         return self.persons * self.pop.weight
 
     @cached_property
+    def residents(self) -> float:
+        """Real persons in all (four indicators ask)."""
+        return float(self.pw.sum())
+
+    @cached_property
     def htype(self) -> np.ndarray:
         return self.pop.htype
 

@@ -12,7 +12,7 @@ from urbanize.model.indicators.base import Snapshot, indicator
     "per 1,000/year",
 )
 def crude_birth_rate(s: Snapshot) -> float:
-    residents = float(s.pw.sum())
+    residents = s.residents
     return 12_000.0 * s.model.flows["births"] / residents if residents > 0 else float("nan")
 
 
@@ -22,5 +22,5 @@ def crude_birth_rate(s: Snapshot) -> float:
     "share",
 )
 def share_aged_60_plus(s: Snapshot) -> float:
-    residents = float(s.pw.sum())
+    residents = s.residents
     return s.weighted_total("elders") / residents if residents > 0 else float("nan")

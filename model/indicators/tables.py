@@ -46,32 +46,41 @@ class TraitTable:
         self.key = key
         self.weights = weights
         self.traits = traits
-        cell = np.arange(1 << len(traits))
-        self._has = {name: (cell >> bit) & 1 == 1 for bit, name in enumerate(traits)}
-        self._queries: dict[tuple[str, ...], np.ndarray] = {}
+        self._bit = {name: bit for bit, name in enumerate(traits)}
+        self._queries: dict[tuple[str, ...], tuple[int | slice, ...] | None] = {}
 
     def counts(self, s: Snapshot) -> np.ndarray:
-        """The weights by cell, computed on the snapshot's first query."""
+        """The weights by cell, one axis of length 2 per trait (the last axis is the first trait), computed on the
+        snapshot's first query."""
         store = s.__dict__.setdefault("_trait_tables", {})
         if self.key not in store:
             code = bit_code(trait(s) for trait in self.traits.values())
-            store[self.key] = np.bincount(code, weights=self.weights(s), minlength=1 << len(self.traits))
+            counts = np.bincount(code, weights=self.weights(s), minlength=1 << len(self.traits))
+            store[self.key] = counts.reshape((2,) * len(self.traits))
         return store[self.key]
 
-    def _cells(self, traits: tuple[str, ...]) -> np.ndarray:
+    def _index(self, traits: tuple[str, ...]) -> tuple[int | slice, ...] | None:
+        """The cells of the rows with all ``traits``, as an index of :meth:`counts` (None: no row can have them):
+        a view, whose sum costs a third of a gather of the cells."""
         if traits not in self._queries:
-            mask = np.ones(next(iter(self._has.values())).size, dtype=bool)
+            fixed: dict[int, int] = {}
             for trait in traits:
-                has = self._has.get(trait.removeprefix("not "))
-                if has is None:
-                    raise KeyError(f"unknown trait '{trait}' of table '{self.key}'; known: {', '.join(self._has)}")
-                mask &= ~has if trait.startswith("not ") else has
-            self._queries[traits] = np.flatnonzero(mask)
+                name = trait.removeprefix("not ")
+                if name not in self._bit:
+                    raise KeyError(f"unknown trait '{trait}' of table '{self.key}'; known: {', '.join(self._bit)}")
+                value = 0 if trait.startswith("not ") else 1
+                if fixed.setdefault(self._bit[name], value) != value:  # a trait and its negation
+                    self._queries[traits] = None
+                    break
+            else:
+                last = len(self.traits) - 1
+                self._queries[traits] = tuple(fixed.get(last - axis, slice(None)) for axis in range(last + 1))
         return self._queries[traits]
 
     def total(self, s: Snapshot, *traits: str) -> float:
         """Weight of the rows with all ``traits``."""
-        return float(self.counts(s)[self._cells(traits)].sum())
+        index = self._index(traits)
+        return 0.0 if index is None else float(self.counts(s)[index].sum())
 
     def share(self, s: Snapshot, trait: str, *among: str) -> float:
         """Weight with ``trait`` as a share of the weight with all of ``among`` (NaN for an empty group)."""
