@@ -221,12 +221,7 @@ class Snapshot:
     def persons_with(self, *traits: str) -> float:
         """Persons in households with all ``traits`` (names of ``TRAITS``, ``not <trait>`` or ``type_<type>``)."""
         cells = self._cells
-        if not traits:
-            return float(cells.sum())
-        index = _cells_index(traits)
-        if index is not None:  # a view of the cells, whose sum costs a third of a gather of them
-            return float(cells.reshape(_CELL_SHAPE)[index].sum())
-        return float(cells[_cells_with(traits)].sum())
+        return float(cells[_cells_with(traits)].sum()) if traits else float(cells.sum())
 
     def share_of(self, trait: str, *among: str) -> float:
         """Persons with ``trait`` as a share of those with all of ``among`` (traits as for :meth:`persons_with`)."""
@@ -256,34 +251,6 @@ assert _CELL.size <= 1 << 16, "household traits are coded in 16 bits"
 _CELL_HAS = {name: (_CELL >> bit) & 1 == 1 for bit, name in enumerate(TRAITS, start=_TYPE_BITS)}
 _CELL_HAS |= {f"type_{t.label}": (_CELL & ((1 << _TYPE_BITS) - 1)) == int(t) for t in HouseholdType}
 _CELL_HAS["head_45_plus"] = ~_CELL_HAS["head_under_30"] & ~_CELL_HAS["head_30_44"]
-
-
-#: ``Snapshot._cells`` with one axis per trait (the last trait first) and the household type last
-_CELL_SHAPE = (2,) * len(TRAITS) + (1 << _TYPE_BITS,)
-_TRAIT_AXIS = {name: len(TRAITS) - 1 - i for i, name in enumerate(TRAITS)}
-_TYPE_VALUE = {f"type_{t.label}": int(t) for t in HouseholdType}
-
-
-@functools.cache
-def _cells_index(traits: tuple[str, ...]) -> tuple[int | slice, ...] | None:
-    """The cells of households with all ``traits`` as an index of the cells shaped ``_CELL_SHAPE``, or None when
-    a view cannot select them (a negated type, contradictory traits: :func:`_cells_with` gathers them)."""
-    fixed: dict[int, int] = {}
-    for trait in traits:
-        name = trait.removeprefix("not ")
-        negate = name != trait
-        if name == "head_45_plus" and not negate:
-            wanted = [(_TRAIT_AXIS["head_under_30"], 0), (_TRAIT_AXIS["head_30_44"], 0)]
-        elif name in _TYPE_VALUE and not negate:
-            wanted = [(len(TRAITS), _TYPE_VALUE[name])]
-        elif name in _TRAIT_AXIS:
-            wanted = [(_TRAIT_AXIS[name], 0 if negate else 1)]
-        else:
-            return None
-        for axis, value in wanted:
-            if fixed.setdefault(axis, value) != value:
-                return None
-    return tuple(fixed.get(axis, slice(None)) for axis in range(len(_CELL_SHAPE)))
 
 
 @functools.cache

@@ -46,41 +46,35 @@ class TraitTable:
         self.key = key
         self.weights = weights
         self.traits = traits
-        self._bit = {name: bit for bit, name in enumerate(traits)}
-        self._queries: dict[tuple[str, ...], tuple[int | slice, ...] | None] = {}
+        cell = np.arange(1 << len(traits))
+        self._has = {name: (cell >> bit) & 1 == 1 for bit, name in enumerate(traits)}
+        self._queries: dict[tuple[str, ...], np.ndarray] = {}
 
     def counts(self, s: Snapshot) -> np.ndarray:
-        """The weights by cell, one axis of length 2 per trait (the last axis is the first trait), computed on the
-        snapshot's first query."""
+        """The weights by cell (the cell of a row is its code: bit ``i`` set if it has the ``i``-th trait),
+        computed on the snapshot's first query."""
         store = s.__dict__.setdefault("_trait_tables", {})
         if self.key not in store:
             code = bit_code(trait(s) for trait in self.traits.values())
-            counts = np.bincount(code, weights=self.weights(s), minlength=1 << len(self.traits))
-            store[self.key] = counts.reshape((2,) * len(self.traits))
+            store[self.key] = np.bincount(code, weights=self.weights(s), minlength=1 << len(self.traits))
         return store[self.key]
 
-    def _index(self, traits: tuple[str, ...]) -> tuple[int | slice, ...] | None:
-        """The cells of the rows with all ``traits``, as an index of :meth:`counts` (None: no row can have them):
-        a view, whose sum costs a third of a gather of the cells."""
+    def _cells(self, traits: tuple[str, ...]) -> np.ndarray:
+        """The cells of the rows with all ``traits`` (computed once per query, asked every month)."""
         if traits not in self._queries:
-            fixed: dict[int, int] = {}
+            mask = np.ones(1 << len(self.traits), dtype=bool)
             for trait in traits:
-                name = trait.removeprefix("not ")
-                if name not in self._bit:
-                    raise KeyError(f"unknown trait '{trait}' of table '{self.key}'; known: {', '.join(self._bit)}")
-                value = 0 if trait.startswith("not ") else 1
-                if fixed.setdefault(self._bit[name], value) != value:  # a trait and its negation
-                    self._queries[traits] = None
-                    break
-            else:
-                last = len(self.traits) - 1
-                self._queries[traits] = tuple(fixed.get(last - axis, slice(None)) for axis in range(last + 1))
+                has = self._has.get(trait.removeprefix("not "))
+                if has is None:
+                    raise KeyError(f"unknown trait '{trait}' of table '{self.key}'; known: {', '.join(self._has)}")
+                mask &= ~has if trait.startswith("not ") else has
+            self._queries[traits] = np.flatnonzero(mask)
         return self._queries[traits]
 
     def total(self, s: Snapshot, *traits: str) -> float:
         """Weight of the rows with all ``traits``."""
-        index = self._index(traits)
-        return 0.0 if index is None else float(self.counts(s)[index].sum())
+        counts = self.counts(s)
+        return float(counts[self._cells(traits)].sum()) if traits else float(counts.sum())
 
     def share(self, s: Snapshot, trait: str, *among: str) -> float:
         """Weight with ``trait`` as a share of the weight with all of ``among`` (NaN for an empty group)."""
@@ -88,6 +82,8 @@ class TraitTable:
 
 
 def _either(column: str, a: int, b: int) -> Trait:
+    a, b = int(a), int(b)  # plain ints: numpy compares an int8 column with an IntEnum member ten times slower
+
     def either(s: Snapshot) -> np.ndarray:
         v = s.pop.col(column)
         return (v == a) | (v == b)
@@ -96,8 +92,8 @@ def _either(column: str, a: int, b: int) -> Trait:
 
 
 def _is(column: str, value: int) -> Trait:
-    # a plain int, not the enum member: numpy compares the int8 column with an IntEnum ten times slower
-    return lambda s: s.pop.col(column) == int(value)
+    value = int(value)  # as in _either
+    return lambda s: s.pop.col(column) == value
 
 
 #: households (real households, ``pop.weight``): pension and insurance coverage, work, community reach

@@ -1,6 +1,6 @@
 """The indicators' shared counts (model/indicators/tables.py, base.py, service_base.py) equal the plain sums they
-replace: trait tables against masked sums, views of the persons table against gathers of its cells, the sparse
-families' sums against sums over every row, and the bit codes against hand-worked codes."""
+replace: the trait tables and the persons table against masked sums, the sparse families' sums against sums over
+every row, and the bit codes against hand-worked codes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from urbanize.model import UrbanizationModel
-from urbanize.model.indicators import Snapshot, base
+from urbanize.model.enums import HouseholdType
+from urbanize.model.indicators import TRAITS, Snapshot
 from urbanize.model.indicators.base import bit_code
 from urbanize.model.indicators.service_base import SPARSE_FAMILIES, wsum, wsum_of
 from urbanize.model.indicators.tables import HOUSEHOLDS, PERSONS, TraitTable
@@ -58,19 +59,21 @@ def test_trait_tables_equal_masked_sums(snapshot: Snapshot, table: TraitTable) -
         table.total(s, "no_such_trait")
 
 
-def test_persons_views_equal_gathers(snapshot: Snapshot) -> None:
-    """The persons table's queries by view give the sums of its cells by gather, types and head ages included."""
+def test_persons_table_equals_masked_sums(snapshot: Snapshot) -> None:
+    """The persons table (``Snapshot.persons_with``): 600 random queries of traits, their negations, household
+    types and head ages give the weighted persons of the rows that match."""
     s = snapshot
-    names = list(base._CELL_HAS)
+    masks = {name: np.asarray(trait(s), dtype=bool) for name, trait in TRAITS.items()}
+    masks |= {f"type_{t.label}": s.htype == int(t) for t in HouseholdType}
+    masks["head_45_plus"] = ~masks["head_under_30"] & ~masks["head_30_44"]
     rng = np.random.default_rng(0)
-    by_view = 0
     for _ in range(600):
-        k = int(rng.integers(1, 5))
-        query = tuple(("not " if rng.random() < 0.3 else "") + str(rng.choice(names)) for _ in range(k))
-        gathered = float(s._cells[base._cells_with(query)].sum())
-        by_view += base._cells_index(query) is not None
-        assert s.persons_with(*query) == pytest.approx(gathered, rel=1e-12, abs=1e-9), query
-    assert by_view > 300  # the views, not the fallback, are what was compared
+        query = tuple(("not " if rng.random() < 0.3 else "") + str(rng.choice(list(masks))) for _ in range(3))
+        rows = np.ones(s.pw.size, dtype=bool)
+        for trait in query:
+            name = trait.removeprefix("not ")
+            rows &= ~masks[name] if trait.startswith("not ") else masks[name]
+        assert s.persons_with(*query) == pytest.approx(float(s.pw[rows].sum()), rel=1e-12, abs=1e-9), query
 
 
 def test_sparse_family_sums_equal_sums_over_every_row(snapshot: Snapshot) -> None:
