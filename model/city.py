@@ -6,7 +6,9 @@ the seed are marked "assumed" in the data file with the reasoning, so a user can
 
 An optional ``[behaviour]`` table overrides ``model.params.BehaviourParams`` defaults for this city (calibrated
 per-city values, docs/model.md "Input data"); it is checked like a ``--params`` file, and explicit keywords,
-``--set`` and ``--params`` still win over it.
+``--set`` and ``--params`` still win over it. An optional ``[medical_insurance]`` table says whether the city's rural
+and urban resident medical schemes are integrated at the start (``resident_schemes_integrated``, default false;
+``model.services.ncms``).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class CityProfile:
     skill: dict[str, tuple[float, float, float]]
     registration: dict[str, float]
     behaviour: dict[str, Any] = field(default_factory=dict)  # BehaviourParams overrides, checked
+    medical_schemes_integrated: bool = False  # [medical_insurance] resident_schemes_integrated, checked
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @cached_property
@@ -102,6 +105,27 @@ def _check_housing(housing: dict[str, Any], city: str) -> None:
             raise ValueError(f"city '{city}': unknown [housing] key '{k}'; valid keys: {', '.join(HOUSING_KEYS)}")
         if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= float(v) < 1.0:
             raise ValueError(f"city '{city}': [housing] {k} = {v!r} must be a share in [0, 1)")
+
+
+MEDICAL_KEYS = ("resident_schemes_integrated",)
+
+
+def _check_medical(table: Any, city: str) -> bool:
+    """The optional ``[medical_insurance]`` table: whether the city's new rural cooperative medical scheme is
+    integrated with its urban residents' basic medical insurance at the start (``model.services.ncms``)."""
+    if not isinstance(table, dict):
+        raise ValueError(f"city '{city}': [medical_insurance] must be a table, got {table!r}")
+    for k in table:
+        if k not in (*MEDICAL_KEYS, "note"):
+            raise ValueError(
+                f"city '{city}': unknown [medical_insurance] key '{k}'; valid keys: {', '.join(MEDICAL_KEYS)}"
+            )
+    value = table.get("resident_schemes_integrated", False)
+    if not isinstance(value, bool):
+        raise ValueError(
+            f"city '{city}': [medical_insurance] resident_schemes_integrated = {value!r} must be true or false"
+        )
+    return value
 
 
 def _check_behaviour(table: Any, city: str) -> dict[str, Any]:
@@ -195,5 +219,6 @@ def _parse_city(key: str, raw: dict[str, Any]) -> CityProfile:
         skill=skill,  # type: ignore[arg-type]
         registration={k: float(v) for k, v in raw["registration"].items() if not isinstance(v, str)},
         behaviour=_check_behaviour(raw.get("behaviour", {}), key),
+        medical_schemes_integrated=_check_medical(raw.get("medical_insurance", {}), key),
         raw=raw,
     )

@@ -100,10 +100,11 @@ class HouseholdMoves:
         pop = self.pop
         self.flows["departures"] += float((pop.persons(rows) * pop.weight[rows]).sum())
         removed = pop.remove(rows)
-        for uid in removed.tolist():
-            agent = self._agents_by_uid.pop(uid, None)
-            if agent is not None:
-                agent.remove()
+        if self._agents_by_uid:  # above workshop sizes agents exist only where asked for (often none)
+            for uid in removed.tolist():
+                agent = self._agents_by_uid.pop(uid, None)
+                if agent is not None:
+                    agent.remove()
 
     def on_arrival(self, rows: np.ndarray) -> None:
         """Set up state of arriving households (awareness through their ties, services, agents)."""

@@ -43,6 +43,7 @@ DERIVED: dict[str, tuple[int, ...]] = {
     "kids_15_17": (4,),
     "adults": ADULT_BANDS,
     "elders": ELDER_BANDS,
+    "size": tuple(range(N_BANDS)),
 }
 
 
@@ -93,6 +94,11 @@ def derive(members: np.ndarray) -> dict[str, np.ndarray]:
     out = {name: both[bands[0]].copy() for name, bands in DERIVED.items() if len(bands) == 1}
     out["adults"] = both[5] + both[6] + both[7]
     out["elders"] = both[8] + both[9] + both[10]
+    # persons per household, kept with the other counts: read by many rules and indicators a month (``persons``)
+    size = out["adults"] + out["elders"]
+    for band in KID_BANDS:
+        size += both[band]
+    out["size"] = size
     return out
 
 

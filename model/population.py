@@ -19,7 +19,17 @@ from typing import Any
 
 import numpy as np
 
-from urbanize.model.members import DERIVED, N_BANDS, band_index, derive, sex_index
+from urbanize.model.members import (
+    ADULT_BANDS,
+    DERIVED,
+    ELDER_BANDS,
+    FEMALE,
+    MALE,
+    N_BANDS,
+    band_index,
+    derive,
+    sex_index,
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ COLUMNS: dict[str, Column] = {
     "kids_6_11": Column(np.int16, 0, "children aged 6-11 (primary school age); derived from members"),
     "kids_12_14": Column(np.int16, 0, "children aged 12-14 (junior middle school age); derived from members"),
     "kids_15_17": Column(np.int16, 0, "children aged 15-17; derived from members"),
+    "size": Column(np.int16, 0, "persons in the household (all bands); derived from members"),
     "pregnant": Column(np.int8, 0, "months left of a pregnancy of the head's couple (0: none; model/life.py)"),
     "parity": Column(np.int8, 0, "children ever born to the head's couple (at home, grown or left behind)"),
     "first_girl": Column(np.bool_, False, "the couple's first child is a girl (birth rules of the period)"),
@@ -78,7 +89,8 @@ COLUMNS: dict[str, Column] = {
 def set_bit(code: np.ndarray, mask: np.ndarray, bit: int) -> None:
     """Set ``bit`` of the 16-bit ``code`` of each row where ``mask`` holds (for counting rows by a combination of
     traits with one ``np.bincount``). Shifts the bool bytes in 16 bits: several times faster than intp arithmetic."""
-    code |= np.asarray(mask, dtype=bool).view(np.uint8).astype(np.uint16) << np.uint16(bit)
+    # a multiply by 2**bit: the same values as a shift of the 0/1 bytes, twice as fast (numpy shifts elementwise)
+    code |= np.asarray(mask, dtype=bool).view(np.uint8).astype(np.uint16) * np.uint16(1 << bit)
 
 
 def _sum16(cols: tuple[np.ndarray, ...], rows: np.ndarray | None) -> np.ndarray:
@@ -205,7 +217,7 @@ class Population:
         rows = np.asarray(rows, dtype=np.int64)
         if rows.size == 0:
             return
-        derived = derive(self._members[:, :, rows])
+        derived = derive(np.take(self._members, rows, axis=2))  # np.take: faster than fancy indexing, same values
         for name, values in derived.items():
             self._cols[name][rows] = values
 
@@ -214,6 +226,27 @@ class Population:
         and sync the derived columns."""
         rows = np.asarray(rows, dtype=np.int64)
         np.add.at(self._members[sex, band], rows, np.asarray(counts, dtype=np.int16))
+        self.sync_members(np.unique(rows))
+
+    def set_counts(self, rows: Any, **counts: Any) -> None:
+        """Set derived counts (``adults``, ``elders``, ``kids_0_2`` ... ``kids_15_17``) of ``rows`` through
+        ``members``, for hand-built worlds: each named group's persons are replaced by ``count`` persons (an int or
+        one per row), half of them women (the extra one a man), adults aged 30-44, elders 60-69, children in their
+        band; the derived columns follow (``sync_members``). The head's own cell is not kept in step: set the
+        head's age and sex to match where a test reads them."""
+        rows = np.arange(self.n)[rows] if isinstance(rows, slice) else np.atleast_1d(np.asarray(rows, dtype=np.int64))
+        groups: dict[str, tuple[tuple[int, ...], int]] = {"adults": (ADULT_BANDS, 6), "elders": (ELDER_BANDS, 8)}
+        groups |= {name: (bands, bands[0]) for name, bands in DERIVED.items() if len(bands) == 1}
+        for name, value in counts.items():
+            if name not in groups:
+                raise KeyError(f"'{name}' is not a derived count; use one of {', '.join(groups)}")
+            bands, band = groups[name]
+            total = np.broadcast_to(np.asarray(value, dtype=np.int16), rows.shape)
+            for b in bands:
+                self._members[:, b, rows] = 0
+            women = total // 2
+            self._members[MALE, band, rows] = total - women
+            self._members[FEMALE, band, rows] = women
         self.sync_members(np.unique(rows))
 
     def persons_by(
@@ -229,8 +262,9 @@ class Population:
     # --- derived --------------------------------------------------------------------------------------
     def persons(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Persons per household row (int64), of every row or of ``rows`` only (cheaper for a few)."""
-        return _sum16((self.adults, self.elders, self.kids_0_2, self.kids_3_5, self.kids_6_11, self.kids_12_14,
-                       self.kids_15_17), rows)
+        # the derived ``size`` column: the same integers as the sum of the seven count columns, kept by
+        # ``sync_members`` instead of summed some twenty times a month
+        return (self.size if rows is None else self.size[np.asarray(rows)]).astype(np.int64)
 
     def children(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Children (0-17) per household row, of every row or of ``rows`` only (cheaper for a few)."""

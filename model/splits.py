@@ -151,20 +151,17 @@ def _covered(col: str, codes: tuple[int, int]) -> RowMask:
 
 
 def _ncms_base(r: Rows) -> np.ndarray:
-    """Local rural-hukou households outside the urban medical schemes: those the rural scheme is for (as
-    ``ncms_coverage``)."""
-    from urbanize.model.services.social_security import INSURANCE_NCMS, INSURANCE_NONE
+    """Local rural-hukou households outside the other medical schemes: those the rural scheme (integrated or not)
+    is for (as ``ncms_coverage``)."""
+    from urbanize.model.services.social_security import INSURANCE_NONE
 
-    pop = r.pop
-    ins = pop.insured
-    return pop.hukou_local & ~pop.hukou_urban & ((ins == INSURANCE_NONE) | (ins == INSURANCE_NCMS))
+    ins = r.pop.insured
+    return _ncms_member(r) | (r.pop.hukou_local & ~r.pop.hukou_urban & (ins == INSURANCE_NONE))
 
 
 def _ncms_member(r: Rows) -> np.ndarray:
-    from urbanize.model.services.social_security import INSURANCE_NCMS
-
     pop = r.pop
-    return pop.hukou_local & ~pop.hukou_urban & (pop.insured == INSURANCE_NCMS)
+    return pop.hukou_local & ~pop.hukou_urban & (pop.insured == r.model.services.ncms.code)
 
 
 def _splits() -> tuple[Split, ...]:
@@ -216,7 +213,7 @@ def _splits() -> tuple[Split, ...]:
               "persons", _all, lambda r: _share(r.pop.use_senior_school, r.pop.kids_15_17),
               ("senior_enrolment_rate_migrant", "senior_enrolment_rate_local"), (4,)),
         # a household joins the rural scheme, and holds a health record, as a whole: every member is covered
-        Split("ncms_coverage", "Share of local rural-hukou persons outside the urban schemes in the new rural "
+        Split("ncms_coverage", "Share of local rural-hukou persons outside the other schemes in the new rural "
               "cooperative medical scheme", "persons", "persons", _ncms_base, _ncms_member, ("ncms_coverage",),
               ALL_BANDS),
         Split("health_record_coverage", "Share of persons with a resident health record (health_records)",

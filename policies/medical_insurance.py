@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from urbanize.model.errors import ParameterError
 from urbanize.model.params import param, validate
 from urbanize.model.provenance import assumed, sourced
 from urbanize.policies._services import city_services
@@ -35,6 +36,13 @@ class NcmsImprovement(Policy):
     costs. The scheme spends what it raises (``model.services.ncms``), so members' benefits rise with the funding;
     local rural households decide at the next January enrolment whether the higher net benefit is worth joining
     (``ncms_const``, ``ncms_benefit``), which moves the coverage rate.
+
+    In Changshu the scheme is integrated with urban residents' insurance in the status quo (city file
+    ``[medical_insurance]``; seed ch.2 V.2: "Integration completed"), so the policy acts on the integrated pool:
+    over the integrated status quo it adds the higher funding and reimbursement (the 2011 national standard
+    against 2009's), for every local member of the pool, urban and rural, whose subsidies the city pays; the
+    integration itself (farmers in the residents' scheme, one pool) is already there. Elsewhere it acts on the
+    rural scheme alone.
 
     Usage::
 
@@ -109,11 +117,12 @@ class ResidentMedicalIntegration(Policy):
     Mechanism: local rural-hukou households may join the urban residents' scheme (``medical_insurance``); members
     of the rural scheme move over as they take it up (the urban scheme's monthly take-up, raised to ``take_up``
     while the integration is mobilised), so coverage of local farmers by urban medical insurance rises and the
-    rural scheme empties.
+    rural scheme empties. For a city whose schemes are not yet integrated: Changshu's are in its status quo (city
+    file ``[medical_insurance]``), where the policy is refused with a one-line error.
 
     Usage::
 
-        UrbanizationModel(city="changshu", policies="resident_medical_integration")
+        UrbanizationModel(city="zhengzhou", policies="resident_medical_integration")
     """
 
     name = "resident_medical_integration"
@@ -138,6 +147,11 @@ class ResidentMedicalIntegration(Policy):
             validate(self, "resident_medical_integration ")
 
     def setup(self, model: UrbanizationModel) -> None:
+        if model.profile.medical_schemes_integrated:
+            raise ParameterError(
+                f"policy '{self.name}': {model.profile.display_name}'s rural and urban resident medical schemes "
+                "are already integrated in its status quo (city file [medical_insurance]); drop the policy"
+            )
         insurance = city_services(model, self.name).medical_insurance
         insurance.take_up_local = max(insurance.take_up_local, self.params.take_up)
 

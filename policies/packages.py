@@ -69,8 +69,8 @@ PILOT_PACKAGES: dict[str, tuple[str, ...]] = {
     # maternal-child health, a health information system on health records, improvement of the rural cooperative
     # medical scheme, migrant children's education, integration of pensions. The integration of the rural scheme
     # into urban residents' medical insurance (resident_medical_integration) is not in it: the seed lists it as
-    # the current situation ("Integration completed"), not as content of piloting; it belongs in Changshu's status
-    # quo, not yet represented there (docs/policies.md, resident_medical_integration, says why and what it needs).
+    # the current situation ("Integration completed"), not as content of piloting; it is in Changshu's status quo
+    # (city file [medical_insurance], model/services/ncms.py), and ncms_improvement acts on the integrated pool.
     "changshu_pilot": (
         "public_rental_housing",
         "rental_market",

@@ -133,11 +133,10 @@ def elder_care_home_affordable(s: Snapshot) -> float:
     care = _care(s)
     if care is None:
         return NAN
-    frail, affordable = care.care_home.eligible()
-    # the few rows with such elders: the other rows add zeros to both sums (the last bits may differ)
-    rows = np.flatnonzero(frail != 0)
+    # the few rows with such elders (the service's own): the other rows add zeros to both sums
+    rows, frail, affordable = care.care_home.eligible_rows()
     w = s.pop.weight[rows]
-    return ratio(float((affordable[rows] * w).sum()), float((frail[rows] * w).sum()))
+    return ratio(float((affordable * w).sum()), float((frail * w).sum()))
 
 
 @service_indicator("elders_served", "Elders served by home support, day care or institutions", "persons")

@@ -44,11 +44,12 @@ service_indicator(
 
 # --- the new rural cooperative medical scheme (Changshu; model.services.ncms) ------------------------------------
 def _ncms_persons(s: Snapshot) -> tuple[float, float]:
-    """(members, persons it is for): local rural-hukou persons in the scheme, and those outside the urban schemes."""
+    """(members, persons it is for): local rural-hukou persons in the scheme (the residents' scheme where it is
+    integrated: ``ncms.code``), and those outside the other schemes."""
 
     def count() -> tuple[float, float]:
         rural = ("not nonlocal", "not hukou_urban")
-        return PERSONS.total(s, "ncms", *rural), PERSONS.total(s, "outside_urban_schemes", *rural)
+        return PERSONS.total(s, "rural_scheme", *rural), PERSONS.total(s, "outside_other_schemes", *rural)
 
     return cached(s, "ncms_persons", count)
 
@@ -82,8 +83,8 @@ def ncms_benefit_per_member(s: Snapshot) -> float:
 
 @service_indicator(
     "ncms_coverage",
-    "Rate of coverage of the new rural cooperative medical scheme: local rural-hukou persons enrolled, as a share "
-    "of those outside the urban schemes",
+    "Rate of coverage of the new rural cooperative medical scheme (integrated or not): local rural-hukou persons "
+    "enrolled, as a share of those outside the other schemes",
     "share",
 )
 def ncms_coverage(s: Snapshot) -> float:
@@ -116,4 +117,4 @@ def ncms_new_members(s: Snapshot) -> float:
     "share",
 )
 def ncms_coverage_migrant_origin(s: Snapshot) -> float:
-    return PERSONS.share(s, "ncms", "nonlocal", "not hukou_urban")
+    return PERSONS.share(s, "rural_scheme", "nonlocal", "not hukou_urban")

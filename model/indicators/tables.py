@@ -19,6 +19,7 @@ import numpy as np
 from urbanize.model.enums import HouseholdType, Job, Registration, Residence, Skill
 from urbanize.model.indicators.base import bit_code, ratio
 from urbanize.model.retirement import PENSION_EMPLOYEE, PENSION_RESIDENT
+from urbanize.model.services.city import CityServices
 from urbanize.model.services.social_security import (
     INSURANCE_EMPLOYEE,
     INSURANCE_NCMS,
@@ -96,6 +97,26 @@ def _is(column: str, value: int) -> Trait:
     return lambda s: s.pop.col(column) == value
 
 
+def _scheme_code(s: Snapshot) -> int:
+    """The ``insured`` value of the city's rural scheme: the residents' scheme where integrated (``ncms.code``)."""
+    svc = s.model.services
+    return int(svc.ncms.code) if isinstance(svc, CityServices) else INSURANCE_NCMS
+
+
+def _rural_scheme(s: Snapshot) -> np.ndarray:
+    """In a rural cooperative medical scheme: a migrant in that of its origin (NCMS), a local in the city's."""
+    ins = s.pop.insured
+    origin = ins == INSURANCE_NCMS
+    code = _scheme_code(s)
+    return origin if code == INSURANCE_NCMS else np.where(s.nonlocal_, origin, ins == code)
+
+
+def _outside_other_schemes(s: Snapshot) -> np.ndarray:
+    """Locals the city's rural scheme is for: in it, or in no scheme (as ``ncms_coverage``)."""
+    ins = s.pop.insured
+    return (ins == _scheme_code(s)) | (ins == INSURANCE_NONE)
+
+
 #: households (real households, ``pop.weight``): pension and insurance coverage, work, community reach
 HOUSEHOLDS = TraitTable(
     "households",
@@ -114,7 +135,7 @@ HOUSEHOLDS = TraitTable(
     },
 )
 
-#: persons (``Snapshot.pw``): tenure, permits, length of stay, high-skill settlers, the rural medical scheme
+#: persons (``Snapshot.pw``): tenure, permits, length of stay, high-skill settlers, the rural medical schemes
 PERSONS = TraitTable(
     "persons",
     lambda s: s.pw,
@@ -127,8 +148,8 @@ PERSONS = TraitTable(
         "migrant_origin": lambda s: ((s.htype == int(HouseholdType.MIGRANT)) & s.nonlocal_) | s.pop.former_migrant,
         "stay_3y": lambda s: s.pop.months_resident >= STAY_MONTHS,
         "resident_1m": lambda s: s.pop.months_resident >= 1,
-        "ncms": _is("insured", INSURANCE_NCMS),
-        "outside_urban_schemes": _either("insured", INSURANCE_NONE, INSURANCE_NCMS),
+        "rural_scheme": _rural_scheme,
+        "outside_other_schemes": _outside_other_schemes,
         "private_rental": _is("residence", Residence.PRIVATE_RENTAL),
         "dormitory": _is("residence", Residence.DORMITORY),
         "urban_village_rental": _is("residence", Residence.URBAN_VILLAGE_RENTAL),

@@ -24,9 +24,11 @@ def draw(rng: np.random.Generator, rows: np.ndarray, chance: np.ndarray) -> np.n
     while rest.any():
         value = chance[np.argmax(rest)]
         same = rest & (chance == value)
-        picked.append(sample(rng, rows[same], float(value)))
+        # compress: the same rows as boolean indexing, several times faster when ``same`` is scattered
+        picked.append(sample(rng, rows.compress(same), float(value)))
         rest &= ~same
         if len(picked) > 8:  # many distinct chances: a uniform draw each
-            picked.append(rows[rest][rng.random(int(rest.sum())) < chance[rest]])
+            left, left_chance = rows.compress(rest), chance.compress(rest)
+            picked.append(left[rng.random(left.size) < left_chance])
             break
     return np.sort(np.concatenate(picked)) if picked else rows[:0]

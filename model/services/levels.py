@@ -34,7 +34,7 @@ import numpy as np
 
 from urbanize.model.services.base import Service
 from urbanize.model.services.costs import COSTS
-from urbanize.model.services.schools import PublicSchool
+from urbanize.model.services.schools import PublicSchool, kept_or_all
 from urbanize.model.services.take_up import fee_tolerance, private_fee
 from urbanize.model.streams import child_rng
 
@@ -118,7 +118,7 @@ class Kindergarten(Service):
         """Children 3-5 where the family would pay the fee; a family that would not keeps the places it holds."""
         pop = self.model.pop
         kids = pop.kids_3_5
-        return np.where(pop.pays_preschool, kids, np.minimum(self.held, kids))
+        return kept_or_all(self.held, kids, pop.pays_preschool)
 
     def default_priority(self, rows: np.ndarray) -> np.ndarray:
         """Local hukou children first, then the longest waiting."""
@@ -171,7 +171,7 @@ class SeniorSchool(PublicSchool):
     def need_all(self) -> np.ndarray:
         pop = self.model.pop
         kids = pop.kids_15_17
-        return np.where(pop.pays_senior, kids, np.minimum(self.held, kids))
+        return kept_or_all(self.held, kids, pop.pays_senior)
 
     def guaranteed(self, rows: np.ndarray) -> np.ndarray:
         """Nobody: senior middle school is not compulsory, so no child is owed a seat."""

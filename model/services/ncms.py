@@ -23,6 +23,15 @@ The scheme, a county-level pool renewed every January:
   ``logistic(ncms_const + ncms_benefit x (B - premium) / 100) > u``, ``u`` its persistent taste (``ncms_taste``),
   and leaves the scheme otherwise. Urban-scheme take-up (``social_security.MedicalInsurance``) moves members out
   where a policy opens it to them (``resident_medical_integration``).
+* **Integrated scheme** (city file ``[medical_insurance] resident_schemes_integrated``; Changshu, seed ch.2 V.2,
+  social securities, current situation: "Integration completed of new rural cooperative medical system into urban
+  residents' basic medical system"): the rural scheme and the urban residents' scheme are one pool. Its members
+  hold the residents' scheme (``insured`` = 2, so local farmers count in urban medical insurance), the pool books
+  the subsidy and premium of every local-hukou member, rural and urban, at one funding level (the figures above,
+  which a policy changes for all of them), and local rural-hukou households outside the employee scheme still
+  decide on it each January by the rule above (its funding, compensation and coverage remain the seed's NCMS
+  indicators). Local urban households enter it by the urban scheme's monthly take-up, as before: the rule that
+  fits each group's enrolment (the logit was fitted to NCMS enrolment), unchanged by the merger (assumed).
 
 Draws come from a generator of the scheme's own (``model.streams.child_rng``), so the scheme changes no other draw
 of a run; the government subsidy is booked as health spending of the city and the premium as households' fees.
@@ -35,7 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from urbanize.model import calendar
-from urbanize.model.services.social_security import INSURANCE_NCMS, INSURANCE_NONE
+from urbanize.model.services.social_security import INSURANCE_NCMS, INSURANCE_NONE, INSURANCE_RESIDENT
 from urbanize.model.streams import child_rng
 
 if TYPE_CHECKING:
@@ -66,6 +75,9 @@ class RuralCooperativeMedical:
         subsidy: government subsidy, yuan a member-year (a policy may raise it: ``ncms_improvement``).
         premium: individual premium, yuan a member-year.
         max_compensation: ceiling of the share of inpatient costs reimbursed.
+        integrated: whether the scheme is integrated with the urban residents' scheme (the city file's
+            ``[medical_insurance] resident_schemes_integrated``).
+        code: the ``insured`` value of its members: the residents' scheme when integrated, else the NCMS.
         entered: real persons who joined the scheme this month (the month's new entitlements).
     """
 
@@ -79,6 +91,8 @@ class RuralCooperativeMedical:
         self.premium = PREMIUM_2009
         self.max_compensation = MAX_COMPENSATION_2009
         self.payer = "city"
+        self.integrated = model.profile.medical_schemes_integrated
+        self.code = INSURANCE_RESIDENT if self.integrated else INSURANCE_NCMS
         self.entered = 0.0
         pop = model.pop
         pop.add_column("ncms_taste", np.float32, 0.5, "persistent taste against enrolling in the NCMS, uniform")
@@ -112,18 +126,25 @@ class RuralCooperativeMedical:
         self.model.pop.ncms_taste[rows] = np.clip(self.rng.random(rows.size), 1e-6, 1 - 1e-6)
 
     def enrol(self, rows: np.ndarray | None = None) -> None:
-        """Local rural-hukou households outside the urban schemes (of ``rows``, or all) enrol or leave, by the rule
-        of the module docstring."""
+        """Local rural-hukou households outside the other schemes (of ``rows``, or all) enrol or leave, by the rule
+        of the module docstring. When integrated, a household still holding the NCMS (the starting entitlements)
+        decides as a member: the merger moved the members, so it is not a new entitlement."""
         pop = self.model.pop
         ins = pop.insured
         if rows is None:
             rows = np.arange(pop.n)
         i = ins[rows]
-        cand = rows[pop.hukou_local[rows] & ~pop.hukou_urban[rows] & ((i == INSURANCE_NONE) | (i == INSURANCE_NCMS))]
+        held = (i == INSURANCE_NCMS) | (i == self.code)
+        cand = rows[pop.hukou_local[rows] & ~pop.hukou_urban[rows] & ((i == INSURANCE_NONE) | held)]
         joins = self.enrol_chance() > pop.ncms_taste[cand]
         new = cand[joins & (ins[cand] == INSURANCE_NONE)]
         self.entered += float((pop.persons(new) * pop.weight[new]).sum())
-        ins[cand] = np.where(joins, INSURANCE_NCMS, INSURANCE_NONE)
+        ins[cand] = np.where(joins, self.code, INSURANCE_NONE)
+
+    def is_member(self, insured: np.ndarray, hukou_local: np.ndarray) -> np.ndarray:
+        """Rows whose subsidy the pool books: local-hukou households holding the scheme (rural and urban when
+        integrated; migrants' NCMS is at their origin)."""
+        return (insured == self.code) & hukou_local
 
     def apply(self) -> None:
         """Decision phase: the yearly enrolment, each January."""
@@ -133,9 +154,9 @@ class RuralCooperativeMedical:
 
     # --- the ledger ---------------------------------------------------------------------------------------
     def members(self) -> float:
-        """Real persons in the city's scheme (local households with ``insured`` = NCMS)."""
+        """Real persons in the city's scheme (:meth:`is_member`)."""
         pop = self.model.pop
-        rows = np.flatnonzero((pop.insured == INSURANCE_NCMS) & pop.hukou_local)
+        rows = np.flatnonzero(self.is_member(pop.insured, pop.hukou_local))
         return float((pop.persons(rows) * pop.weight[rows]).sum())
 
     def cost(self) -> float:

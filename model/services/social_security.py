@@ -141,13 +141,18 @@ class MedicalInsurance(Entitlement):
         self.take_up_local = 0.2  # assumed
         self.take_up_nonlocal = 0.02  # assumed
         self.delivery_boost = 1.0
+        # local members of the integrated residents' pool are booked by it (model.services.ncms)
+        self.pooled_locals = model.profile.medical_schemes_integrated
 
     def apply(self, access: np.ndarray) -> None:
         pop, model = self.model.pop, self.model
         ins = pop.insured
         formal = pop.job == Job.FORMAL
+        open_ = access > 0
+        if self.pooled_locals:  # local farmers decide on the integrated pool each January (model.services.ncms)
+            open_ = open_ & (formal | ~pop.hukou_local | pop.hukou_urban)
         cand = np.flatnonzero(
-            (access > 0) & (((ins != INSURANCE_EMPLOYEE) & formal) | (ins == 0) | (ins == INSURANCE_NCMS))
+            open_ & (((ins != INSURANCE_EMPLOYEE) & formal) | (ins == 0) | (ins == INSURANCE_NCMS))
         )
         if cand.size == 0:
             return
@@ -159,9 +164,12 @@ class MedicalInsurance(Entitlement):
 
     def cost(self) -> float:
         """Government premium subsidies for urban resident members (persons); the city's NCMS members are booked
-        by their scheme (``ncms.RuralCooperativeMedical``), migrants' NCMS at their origin."""
+        by their scheme (``ncms.RuralCooperativeMedical``), migrants' NCMS at their origin. Where the city's
+        resident schemes are integrated, that pool books its local-hukou members too, so only non-local members
+        (admitted by a policy) are booked here."""
         pop = self.model.pop
-        rows = np.flatnonzero(pop.insured == INSURANCE_RESIDENT)
+        resident = pop.insured == INSURANCE_RESIDENT
+        rows = np.flatnonzero(resident & ~pop.hukou_local if self.pooled_locals else resident)
         return COSTS["medical_subsidy"][0] * float(
             ((pop.persons(rows).astype(float)) * (pop.weight[rows])).sum()
         )

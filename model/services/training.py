@@ -66,7 +66,9 @@ class Training(Service):
         )
         self._interested = np.zeros(pop.n, dtype=bool)
         unemployed = pop.job[cand] == Job.NONE
-        for group, p in ((cand[unemployed], self.interest_unemployed), (cand[~unemployed], self.interest)):
+        # compress: the same rows as boolean indexing, several times faster on a mask scattered over the rows
+        groups = ((cand.compress(unemployed), self.interest_unemployed), (cand.compress(~unemployed), self.interest))
+        for group, p in groups:
             self._interested[sample(model.rng, group, min(p * self.interest_boost, 1.0))] = True
 
     def need_all(self) -> np.ndarray:

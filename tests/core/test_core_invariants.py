@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -77,3 +78,21 @@ def test_seed_sequence_and_generator_are_accepted():
     a = UrbanizationModel(city="jinnan", households=100, rng=ss).run(2).indicators()
     b = UrbanizationModel(city="jinnan", households=100, rng=np.random.SeedSequence(5)).run(2).indicators()
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_set_counts_writes_through_members_and_persons_follow() -> None:
+    """Hand-built worlds set counts through members: the derived columns and persons() agree with members, the
+    other groups are left as they were, and an unknown group is refused."""
+    m = UrbanizationModel(city="changshu", households=50, rng=3)
+    pop = m.pop
+    before_elders = pop.elders.copy()
+    pop.set_counts([0, 1, 2], adults=[1, 2, 3], kids_6_11=2)
+    assert pop.adults[[0, 1, 2]].tolist() == [1, 2, 3] and pop.kids_6_11[[0, 1, 2]].tolist() == [2, 2, 2]
+    assert pop.members[1, 6, [0, 1, 2]].tolist() == [0, 1, 1]  # half of them women, the extra one a man
+    np.testing.assert_array_equal(pop.elders, before_elders)
+    counts = sum(pop.col(name).astype(np.int64) for name in COUNT_COLUMNS)
+    np.testing.assert_array_equal(pop.persons(), counts)
+    for name, values in derive(pop.members).items():
+        np.testing.assert_array_equal(pop.col(name), values, err_msg=name)
+    with pytest.raises(KeyError, match="not a derived count"):
+        pop.set_counts(0, persons=3)

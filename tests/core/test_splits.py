@@ -104,8 +104,10 @@ def test_kindergarten_and_senior_places_are_shared_among_the_childrens_sexes() -
 
 def test_rural_scheme_members_and_health_records_count_every_person_of_the_household() -> None:
     """Local farmers: a family of three in the rural scheme, a man alone outside any scheme and a woman in urban
-    employee insurance (not among those the rural scheme is for); a migrant family of two with a health record."""
-    from urbanize.model.services.social_security import INSURANCE_EMPLOYEE, INSURANCE_NCMS, INSURANCE_NONE
+    employee insurance (not among those the rural scheme is for); a migrant family of two with a health record.
+    The rural scheme's members hold its code: in Changshu, whose scheme is integrated with urban residents'
+    insurance (city file [medical_insurance]), the residents' scheme."""
+    from urbanize.model.services.social_security import INSURANCE_EMPLOYEE, INSURANCE_NONE
 
     m = _world()
     pop = m.pop
@@ -115,7 +117,7 @@ def test_rural_scheme_members_and_health_records_count_every_person_of_the_house
     pop.reg[farmers] = Registration.LOCAL_RURAL_HUKOU
     _set_members(m, 0, {(0, 7): 1, (1, 7): 1, (0, 2): 1})
     _set_members(m, 2, {(1, 6): 1})
-    pop.insured[farmers] = [INSURANCE_NCMS, INSURANCE_NONE, INSURANCE_EMPLOYEE]
+    pop.insured[farmers] = [m.services.ncms.code, INSURANCE_NONE, INSURANCE_EMPLOYEE]
     assert _cells(m, "ncms_coverage", "local_farmer") == {
         ("male", "45-59"): (1.0, 1.0), ("female", "45-59"): (1.0, 1.0), ("male", "6-11"): (1.0, 1.0),
         ("male", "30-44"): (0.0, 1.0),

@@ -267,7 +267,7 @@ def test_homestead_exchange_moves_aware_farmers_into_model_town_apartments() -> 
     rows = _farmers(m, 3)
     pop.homestead[rows] = True
     pop.land[rows] = False
-    pop.elders[rows] = 0
+    pop.set_counts(rows, elders=0)
     pop.residence[rows] = Residence.OWNED
     aware = m.awareness.of("homestead_exchange")
     aware[:] = False

@@ -29,10 +29,9 @@ def tiny_world(city: str = "changshu", policies: str = "status_quo", **kw: Any) 
         s.mark_held_here()
     pop.job[:] = Job.FORMAL
     pop.income[:] = 5000.0
-    pop.adults[:] = 2
-    pop.elders[:] = 0
-    for band in ("kids_0_2", "kids_3_5", "kids_6_11", "kids_12_14", "kids_15_17"):
-        pop.col(band)[:] = 0
+    pop.set_counts(
+        slice(None), adults=2, elders=0, kids_0_2=0, kids_3_5=0, kids_6_11=0, kids_12_14=0, kids_15_17=0
+    )
     pop.pregnant[:] = 0
     svc = services(m)
     for s in svc.services:

@@ -4,13 +4,18 @@ records: hand-built worlds with exact outcomes."""
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from service_helpers import make_migrant, services, tiny_world
 
-from urbanize.model import UrbanizationModel
+from urbanize.model import UrbanizationModel, city, core
+from urbanize.model.city import load_city
 from urbanize.model.enums import HouseholdType, Job, Registration, Residence, Skill
+from urbanize.model.errors import CityFileError, ParameterError
 from urbanize.model.indicators import registry
 from urbanize.model.indicators.base import Snapshot
 from urbanize.model.services import ncms
@@ -22,6 +27,14 @@ from urbanize.model.services.social_security import (
 )
 from urbanize.model.services.take_up import health_take_up
 from urbanize.policies.health import MaternalChildHealth, NewCitizenHealth, ProfileParams
+
+
+@pytest.fixture
+def separate_schemes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changshu with its rural and urban resident medical schemes not integrated (its city file integrates them),
+    for the rules of the separate rural scheme and of the policy that integrates it."""
+    profile = dataclasses.replace(load_city("changshu"), medical_schemes_integrated=False)
+    monkeypatch.setattr(core, "load_city", lambda name: profile if name == "changshu" else load_city(name))
 
 
 def value(m: UrbanizationModel, name: str, policies: tuple[str, ...] = ()) -> float:
@@ -65,7 +78,7 @@ def test_improvement_waits_for_its_start_month() -> None:
     assert services(m).ncms.funding == 246.0
 
 
-def test_local_rural_households_enrol_each_january_by_their_taste_against_the_net_benefit() -> None:
+def test_local_rural_households_enrol_each_january_by_their_taste_against_the_net_benefit(separate_schemes: None) -> None:
     m = tiny_world()
     pop, scheme = m.pop, services(m).ncms
     rows = make_farmers(m, [0, 1, 2, 3])
@@ -91,7 +104,7 @@ def test_local_rural_households_enrol_each_january_by_their_taste_against_the_ne
     )  # rows 0-2: outside urban schemes
 
 
-def test_the_scheme_books_its_subsidy_and_premiums_for_local_members_only() -> None:
+def test_the_scheme_books_its_subsidy_and_premiums_for_local_members_only(separate_schemes: None) -> None:
     m = tiny_world()
     pop, scheme = m.pop, services(m).ncms
     make_farmers(m, [0])
@@ -107,7 +120,7 @@ def test_the_scheme_books_its_subsidy_and_premiums_for_local_members_only() -> N
     assert value(m, "ncms_coverage_migrant_origin") == 1.0
 
 
-def test_integration_moves_members_into_the_urban_residents_scheme() -> None:
+def test_integration_moves_members_into_the_urban_residents_scheme(separate_schemes: None) -> None:
     m = tiny_world(
         policies="resident_medical_integration",
         policy_params={"resident_medical_integration": {"take_up": 1.0}},
@@ -125,6 +138,101 @@ def test_integration_moves_members_into_the_urban_residents_scheme() -> None:
     make_farmers(sq, [0])
     services(sq).refresh_access()
     assert not services(sq).access("medical_insurance")[0]
+
+
+def test_changshu_starts_with_the_integrated_scheme_and_its_farmers_enrol_in_the_residents_pool(
+    separate_schemes: None,
+) -> None:
+    """The same hand-built world and seed with the schemes separate and integrated: the same January decisions
+    (same tastes, same chance), but members hold the residents' scheme and the pool books its urban members too."""
+
+    def world(integrated: bool) -> UrbanizationModel:
+        m = tiny_world_integrated() if integrated else tiny_world()  # the city file's setting on or off
+        pop = m.pop
+        rows = make_farmers(m, [0, 1, 2, 3])
+        pop.insured[:] = INSURANCE_EMPLOYEE
+        pop.insured[[0, 1, 2, 3, 4]] = [INSURANCE_NONE, INSURANCE_NONE, INSURANCE_NCMS, INSURANCE_EMPLOYEE,
+                                        INSURANCE_RESIDENT]  # row 4: a local urban household outside work
+        pop.job[4] = Job.INFORMAL
+        pop.ncms_taste[rows] = [0.5, 0.99, 0.5, 0.01]
+        m.month = 12
+        services(m).ncms.apply()
+        return m
+
+    sep, integ = world(False), world(True)
+    assert not services(sep).ncms.integrated and services(sep).ncms.code == INSURANCE_NCMS
+    assert services(integ).ncms.integrated and services(integ).ncms.code == INSURANCE_RESIDENT
+    rows = [0, 1, 2, 3, 4]
+    assert sep.pop.insured[rows].tolist() == [
+        INSURANCE_NCMS, INSURANCE_NONE, INSURANCE_NCMS, INSURANCE_EMPLOYEE, INSURANCE_RESIDENT
+    ]
+    assert integ.pop.insured[rows].tolist() == [
+        INSURANCE_RESIDENT, INSURANCE_NONE, INSURANCE_RESIDENT, INSURANCE_EMPLOYEE, INSURANCE_RESIDENT
+    ]
+    persons = sep.pop.persons(np.array(rows)).astype(float)
+    for m in (sep, integ):  # the NCMS indicators count the same farmers, whichever scheme they hold
+        assert value(m, "ncms_members") == persons[[0, 2]].sum()
+        assert value(m, "ncms_coverage") == pytest.approx(persons[[0, 2]].sum() / persons[:3].sum())
+        assert value(m, "ncms_new_members") == persons[0]  # row 2 was a member: the merger is no new entitlement
+    # the farmers count in urban medical insurance only when integrated
+    assert value(sep, "urban_medical_insurance_coverage_local_farmer") == 0.25
+    assert value(integ, "urban_medical_insurance_coverage_local_farmer") == 0.75
+    # the ledger: the same subsidy per person; the integrated pool books its urban member too, the urban scheme
+    # nothing of its local members
+    sep_svc, integ_svc = services(sep), services(integ)
+    assert sep_svc.ncms.cost() == pytest.approx(persons[[0, 2]].sum() * 80.0 / 12)
+    assert sep_svc.medical_insurance.cost() == pytest.approx(persons[4] * 80.0 / 12)
+    assert integ_svc.ncms.cost() == pytest.approx(persons[[0, 2, 4]].sum() * 80.0 / 12)
+    assert integ_svc.medical_insurance.cost() == 0.0
+    assert integ_svc.ncms.fees() == pytest.approx(persons[[0, 2, 4]].sum() * 20.0 / 12)
+
+
+def tiny_world_integrated(**kw: Any) -> UrbanizationModel:
+    """A tiny world of Changshu's own profile (schemes integrated), whatever the test's fixture patched."""
+    profile = dataclasses.replace(load_city("changshu"), medical_schemes_integrated=True)
+    saved = core.load_city
+    core.load_city = lambda name: profile  # type: ignore[assignment]
+    try:
+        return tiny_world(**kw)
+    finally:
+        core.load_city = saved
+
+
+def test_integrated_farmers_enrol_only_in_january_even_where_a_policy_opens_the_urban_scheme() -> None:
+    """Under the integration, farmers outside formal work decide on the pool each January; the urban scheme's
+    monthly take-up does not enrol them in between (or the January rule would undo it)."""
+    m = tiny_world()
+    svc = services(m)
+    rows = make_farmers(m, [0, 1])
+    m.pop.insured[rows] = INSURANCE_NONE
+    m.pop.job[1] = Job.FORMAL
+    svc.medical_insurance.take_up_local = 1.0
+    svc.medical_insurance.apply(np.ones(m.pop.n))  # access opened to all
+    assert m.pop.insured[rows].tolist() == [INSURANCE_NONE, INSURANCE_EMPLOYEE]
+
+
+def test_the_integration_policy_is_refused_where_the_status_quo_already_integrates() -> None:
+    with pytest.raises(ParameterError, match="already integrated in its status quo"):
+        tiny_world(policies="resident_medical_integration")
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("resident_schemes_integrated = 'yes'", "resident_schemes_integrated = 'yes' must be true or false"),
+        ("integrated = true", "unknown [medical_insurance] key 'integrated'"),
+    ],
+)
+def test_a_bad_integration_setting_is_a_one_line_city_file_error(
+    table: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (city.CITY_DIR / "changshu.toml").read_text(encoding="utf-8")
+    text = text.replace("resident_schemes_integrated = true", table)
+    (tmp_path / "badmed.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(city, "CITY_DIR", tmp_path)
+    with pytest.raises(CityFileError, match=re.escape(message)) as err:
+        city.load_city("badmed")
+    assert "\n" not in str(err.value) and "fix the file" in str(err.value)
 
 
 # --- the housing project for talents ---------------------------------------------------------------------------
@@ -220,7 +328,7 @@ def test_formally_employed_farmers_start_in_the_employee_insurance_and_stay_ther
     0.33 in the first year as monthly take-up caught up. Each rule now serves its own group."""
     from urbanize.model import UrbanizationModel
     from urbanize.model.enums import HouseholdType, Job
-    from urbanize.model.services.social_security import INSURANCE_EMPLOYEE, INSURANCE_NCMS
+    from urbanize.model.services.social_security import INSURANCE_EMPLOYEE
 
     m = UrbanizationModel(city="changshu", policies="status_quo", households=3000, rng=5)
     pop = m.pop
@@ -229,10 +337,12 @@ def test_formally_employed_farmers_start_in_the_employee_insurance_and_stay_ther
     assert formal.sum() > 50
     employee = np.mean(pop.insured[formal] == INSURANCE_EMPLOYEE)
     assert 0.9 < employee <= 1.0, employee
-    # the few formal farmers left outside the employee scheme may join the NCMS like other farmers
-    assert np.mean(pop.insured[formal] == INSURANCE_NCMS) < 0.1
+    # the few formal farmers left outside the employee scheme may join the rural scheme like other farmers (in
+    # Changshu it is integrated with the urban residents' scheme, whose code its members hold: ncms.code)
+    code = m.services.ncms.code
+    assert np.mean(pop.insured[formal] == code) < 0.1
     others = farmer & ~formal
-    assert 0.85 < np.mean(pop.insured[others] == INSURANCE_NCMS) < 0.99
+    assert 0.85 < np.mean(pop.insured[others] == code) < 0.99
     start = m.indicators()["urban_medical_insurance_coverage_local_farmer"].iloc[0]
     m.run(12)
     after = m.indicators()["urban_medical_insurance_coverage_local_farmer"].iloc[-1]

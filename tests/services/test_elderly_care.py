@@ -156,8 +156,8 @@ def test_training_hires_a_farmer_or_migrant_head_as_a_carer_after_the_course() -
     pop.htype[3] = HouseholdType.LOCAL_FARMER
     pop.job[3] = Job.INFORMAL
     pop.head_age[3] = 35.0
-    pop.elders[:] = 0
-    pop.elders[0] = 1000  # 1,000 real elders: one course start a month at most
+    pop.set_counts(slice(None), elders=0)
+    pop.set_counts(0, elders=1000)  # 1,000 real elders: one course start a month at most
     care.market_carers = np.zeros(3)
     care.day_care.set_capacity(np.array([8.0, 0, 0, 0, 0]))  # one carer needed
     policy = m.policy_set.get("elderly_care_training")

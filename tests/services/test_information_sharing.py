@@ -64,7 +64,7 @@ def test_a_registered_newcomer_child_is_placed_through_the_shared_record() -> No
     make_migrant(m, [0, 1], months=1)
     pop.reg_months[[0, 1]] = 1  # registered on arrival; the monthly exchange has passed the record on
     pop.reg[1] = Registration.UNREGISTERED
-    pop.kids_6_11[[0, 1]] = 1
+    pop.set_counts([0, 1], kids_6_11=1)
     school.set_classes(np.array([1.0, 0, 0, 0, 0]))
     run_service(m, "primary_school")
     assert school.held[[0, 1]].tolist() == [1, 0]
@@ -83,8 +83,8 @@ def test_the_education_bureau_reaches_senior_middle_school_and_kindergartens() -
     make_migrant(m, [2], months=36)
     pop.reg_months[[0, 1, 2]] = 1
     pop.reg[1] = Registration.UNREGISTERED
-    pop.kids_15_17[[0, 1]] = 1
-    pop.kids_3_5[2] = 1
+    pop.set_counts([0, 1], kids_15_17=1)
+    pop.set_counts(2, kids_3_5=1)
     svc.senior.set_classes(np.array([1.0, 0, 0, 0, 0]))
     svc.kindergarten.set_capacity(np.array([1.0, 0, 0, 0, 0]))
     run_service(m, "senior_school")

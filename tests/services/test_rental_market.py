@@ -52,7 +52,7 @@ def test_landlords_register_rooms_whose_tenants_can_pay_and_the_stock_moves() ->
     make_migrant(m, [0, 1, 2])
     pop.residence[[0, 1, 2]] = Residence.URBAN_VILLAGE_RENTAL
     pop.income[[0, 1, 2]] = [2500.0, 1500.0, 1500.0]  # 600 is within 30 % of 2,500 only
-    pop.adults[[0, 1, 2]] = [2, 2, 1]  # row 2: 1,500 a person, no subsidy; row 1: 750, subsidised
+    pop.set_counts([0, 1, 2], adults=[2, 2, 1])  # row 2: 1,500 a person, no subsidy; row 1: 750, subsidised
     m.housing.dwellings[0, UV] = 10.0
     pol.act(m)
     # row 1 pays 600 - 150 = 450 = 30 % of 1,500 after the subsidy: affordable; row 2 pays 600 of 1,500
@@ -67,7 +67,7 @@ def test_tenants_move_only_into_vacant_private_rentals_they_can_afford() -> None
     make_migrant(m, [0, 1])
     pop.residence[[0, 1]] = Residence.DORMITORY
     pop.income[[0, 1]] = [4000.0, 800.0]
-    pop.adults[[0, 1]] = 1  # row 1: 800 a person, at the subsidy line, so no subsidy; 300 > 30 % of 800
+    pop.set_counts([0, 1], adults=1)  # row 1: 800 a person, at the subsidy line, so no subsidy; 300 > 30 % of 800
     m.housing.dwellings[0, PR] = 5.0  # five vacant flats in district 0; rent at its floor, 300
     pol.act(m)
     assert pop.residence[[0, 1]].tolist() == [PR, int(Residence.DORMITORY)]
@@ -79,7 +79,7 @@ def test_the_burden_counts_rent_after_subsidy_over_income() -> None:
     make_migrant(m, [0, 1])
     pop.residence[[0, 1]] = [Residence.PRIVATE_RENTAL, Residence.URBAN_VILLAGE_RENTAL]
     pop.income[[0, 1]] = [1200.0, 3000.0]
-    pop.adults[[0, 1]] = 2  # row 0: 600 a person, subsidised; row 1 is not a private renter
+    pop.set_counts([0, 1], adults=2)  # row 0: 600 a person, subsidised; row 1 is not a private renter
     burden0, burden1 = (600.0 - 150.0) / 1200.0, 300.0 / 3000.0
     pw = pop.persons(np.arange(2)).astype(float)
     expected = (burden0 * pw[0] + burden1 * pw[1]) / pw.sum()

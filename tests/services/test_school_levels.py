@@ -19,7 +19,7 @@ def _world(policies: str = "status_quo") -> UrbanizationModel:
 
 
 def _kids(m: UrbanizationModel, row: int, band: str, count: int = 1) -> None:
-    m.pop.col(band)[row] = count
+    m.pop.set_counts(row, **{band: count})
 
 
 def test_kindergarten_admits_local_children_first_then_the_longest_waiting() -> None:

@@ -18,7 +18,7 @@ def test_nearby_enrolment_opens_schools_after_six_months_and_places_migrants_lik
     pop, school = m.pop, services(m).primary
     make_migrant(m, [0, 1])
     pop.months_resident[[0, 1]] = [3, 8]
-    pop.kids_6_11[[0, 1, 2]] = 1
+    pop.set_counts([0, 1, 2], kids_6_11=1)
     pol = m.policy_set.get("nearby_enrolment")
     assert pol is not None
     assert pol.service_access(m, "primary_school", _rows(3)).tolist() == [False, True, False]
@@ -57,7 +57,7 @@ def test_school_construction_opens_classes_after_the_lag() -> None:
     pop, school = m.pop, services(m).primary
     pol = m.policy_set.get("school_construction")
     assert pol is not None
-    pop.kids_6_11[0] = 1
+    pop.set_counts(0, kids_6_11=1)
     pop.weight[0] = 90.0  # 90 pupils
     school.set_classes(np.array([1.0, 0, 0, 0, 0]))
     run_service(m, "primary_school")
@@ -78,7 +78,7 @@ def test_migrant_education_exempts_fees_builds_seats_and_subsidises_private_scho
     assert svc.private.subsidy == 50.0
     pop = m.pop
     make_migrant(m, [0, 1, 2, 3], months=1)
-    pop.kids_6_11[[0, 1, 2, 3]] = 1
+    pop.set_counts([0, 1, 2, 3], kids_6_11=1)
     svc.private.held[[0, 1, 2, 3]] = 1
     svc.private.set_capacity(np.array([4.0, 0, 0, 0, 0]))
     pol = m.policy_set.get("migrant_education")
@@ -111,7 +111,7 @@ def test_new_citizen_health_gives_migrants_profiles_and_capacity() -> None:
     m = tiny_world(city="yanta", policies="new_citizen_health")
     pop, svc = m.pop, services(m)
     make_migrant(m, [0], months=0)
-    pop.kids_0_2[0] = 1
+    pop.set_counts(0, kids_0_2=1)
     pol = m.policy_set.get("new_citizen_health")
     assert pol is not None
     pol.act(m)
@@ -170,7 +170,7 @@ def test_service_costing_budgets_capacity_to_costed_demand() -> None:
     health = svc.child_health
     health.set_capacity(np.array([10.0, 10, 0, 0, 0]))
     health.held[0] = 1
-    m.pop.kids_0_2[[0, 1]] = [1, 1]
+    m.pop.set_counts([0, 1], kids_0_2=[1, 1])
     health.waiting[1] = 1
     pol = m.policy_set.get("service_costing")
     assert pol is not None
@@ -188,13 +188,13 @@ def test_service_costing_budgets_kindergartens_and_senior_classes_never_below_us
     kg, senior = svc.kindergarten, svc.senior
     # kindergarten: district 0 serves one child and queues three on one place; district 1 has 10 unused places
     kg.set_capacity(np.array([1.0, 10, 0, 0, 0]))
-    m.pop.kids_3_5[[0, 1]] = [1, 3]
+    m.pop.set_counts([0, 1], kids_3_5=[1, 3])
     m.pop.district[1] = 0
     kg.held[0] = 1
     kg.waiting[1] = 3
     kg.subsidy = 50.0
     # senior middle school: 1 pupil and 2 queued in district 0 with no classes; planned seats grow, never cut
-    m.pop.kids_15_17[[2, 3]] = [1, 2]
+    m.pop.set_counts([2, 3], kids_15_17=[1, 2])
     senior.open_size[:] = senior.norm
     senior.set_classes(np.array([0.0, 1, 0, 0, 0]))
     senior.held[2] = 1
@@ -286,7 +286,7 @@ def test_migrant_education_counts_a_private_pupil_queuing_for_a_public_seat_once
     svc = services(m)
     pop = m.pop
     make_migrant(m, [0, 1, 2, 3, 4], months=1)
-    pop.kids_6_11[[0, 1, 2, 3, 4]] = 1
+    pop.set_counts([0, 1, 2, 3, 4], kids_6_11=1)
     svc.private.held[[0, 1, 2, 3]] = 1
     svc.private.set_capacity(np.array([4.0, 0, 0, 0, 0]))
     svc.primary.waiting[[0, 1, 2, 3, 4]] = 1

@@ -52,7 +52,7 @@ def test_hukou_children_fill_classes_beyond_the_norm_migrants_only_planned_seats
     pop, school = m.pop, services(m).primary
     local, migrant = 0, 1
     make_migrant(m, [migrant], months=36)  # status quo: open seats after a year
-    pop.kids_6_11[[local, migrant]] = 1
+    pop.set_counts([local, migrant], kids_6_11=1)
     pop.weight[[local, migrant]] = [50.0, 5.0]  # 50 hukou pupils, 5 migrant pupils
     classes = np.zeros(5)
     classes[0] = 1.0
@@ -67,7 +67,7 @@ def test_partial_admission_one_seat_for_two_children() -> None:
     """A family with two children and one seat left gets one seat and waits for the other."""
     m = tiny_world()
     pop, school = m.pop, services(m).primary
-    pop.kids_6_11[0] = 2
+    pop.set_counts(0, kids_6_11=2)
     pop.weight[0] = 10.0  # two children each standing for 10 real children: 20 real seats needed
     classes = np.zeros(5)
     classes[0] = 0.15  # 15 real seats at the physical limit of 100 per class
@@ -82,7 +82,7 @@ def test_no_access_no_queue_counted_as_excluded() -> None:
     m = tiny_world()
     pop, health = m.pop, services(m).child_health
     make_migrant(m, [0], months=3)  # status quo: migrants without a residence permit have no profile access
-    pop.kids_0_2[0] = 1
+    pop.set_counts(0, kids_0_2=1)
     health.set_capacity(np.full(5, 100.0))
     run_service(m, "child_health")
     assert health.held[0] == 0 and health.waiting[0] == 0
@@ -92,12 +92,12 @@ def test_no_access_no_queue_counted_as_excluded() -> None:
 def test_released_units_when_need_ends() -> None:
     m = tiny_world()
     pop, school = m.pop, services(m).primary
-    pop.kids_6_11[0] = 1
+    pop.set_counts(0, kids_6_11=1)
     school.set_classes(np.array([1.0, 0, 0, 0, 0]))
     run_service(m, "primary_school")
     assert school.held[0] == 1
-    pop.kids_6_11[0] = 0
-    pop.kids_12_14[0] = 1  # the child moved up to junior middle school
+    pop.set_counts(0, kids_6_11=0)
+    pop.set_counts(0, kids_12_14=1)  # the child moved up to junior middle school
     run_service(m, "primary_school")
     assert school.held[0] == 0 and school.waiting[0] == 0
 

@@ -29,7 +29,7 @@ def test_a_private_school_opens_places_when_30_children_queue() -> None:
     school.set_capacity(0.0)
     pop = m.pop
     rows = _migrants(m, 15)
-    pop.kids_6_11[rows] = 2  # 30 children of primary age, no seat anywhere
+    pop.set_counts(rows, kids_6_11=2)  # 30 children of primary age, no seat anywhere
     school.waiting[rows] = 2
     before = school.capacity.copy()
     school.adjust()
