@@ -108,7 +108,7 @@ def _rural_scheme(s: Snapshot) -> np.ndarray:
     ins = s.pop.insured
     origin = ins == INSURANCE_NCMS
     code = _scheme_code(s)
-    return origin if code == INSURANCE_NCMS else np.where(s.nonlocal_, origin, ins == code)
+    return origin if code == INSURANCE_NCMS else (origin & s.nonlocal_) | ((ins == code) & s.pop.hukou_local)
 
 
 def _outside_other_schemes(s: Snapshot) -> np.ndarray:
