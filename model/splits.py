@@ -27,9 +27,10 @@ local urban hukou becomes an urban resident (model/core.py), as in the indicator
 Cost: weighted ``np.bincount`` calls over 88 cells (4 groups x 2 sexes x 11 bands), a pair per head-level split
 and per (sex, band) of a persons-level one; the splits over every person of the household go through one list of
 each household's non-empty (sex, band) cells (``Rows.persons_cells``). Collected every ``splits`` months
-(``UrbanizationModel(splits=...)``, 0 = never): a collection of the sixteen splits costs about two thirds of a
+(``UrbanizationModel(splits=...)``, 0 = never): a collection of the sixteen splits costs about a third of a
 month's step at 100,000 households (docs/model.md, "The split table"), so ``urbanize run`` and sweeps collect
-yearly; ``UrbanizationModel.run`` adds the last month of the run.
+yearly; ``UrbanizationModel.run`` adds the last month of the run. The splits by age band read only the rows with
+persons of the band (``Rows.band_rows``).
 """
 
 from __future__ import annotations
@@ -84,12 +85,17 @@ class Rows:
             for sex in (0, 1):
                 for band in range(N_BANDS):
                     k = pop.members[sex, band]
-                    row = np.flatnonzero(k)
+                    row = self.band_rows(sex, band)
                     rows.append(row)
                     cells.append(pop.htype[row].astype(np.intp) * (2 * N_BANDS) + (sex * N_BANDS + band))
                     persons.append(k[row] * pop.weight[row])
             self._persons = (np.concatenate(rows), np.concatenate(cells), np.concatenate(persons))
         return self._persons
+
+    def band_rows(self, sex: int, band: int) -> np.ndarray:
+        """Rows with persons of ``sex`` in age ``band`` (nonzero of a bool mask: three times faster than of the
+        int16 counts)."""
+        return self.get(f"rows{sex}{band}", lambda: np.flatnonzero(self.pop.members[sex, band] != 0))
 
     def enrolled_share(self) -> np.ndarray:
         pop = self.pop
@@ -275,11 +281,16 @@ class SplitCollector:
                 count, den = np.zeros(N_CELLS), np.zeros(N_CELLS)
                 for sex in (0, 1):
                     for band in spec.bands:
-                        persons = r.get(f"p{sex}{band}", partial(_weighted, members[sex, band], weight))
+                        # the rows with such persons only (a few percent for the children's bands): the others
+                        # add zeros, and np.bincount adds in row order, so the sums are the same to the bit
+                        rows = r.band_rows(sex, band)
+                        persons = r.get(f"p{sex}{band}", partial(_weighted, members[sex, band][rows], weight[rows]))
+                        group = r.get(f"g{sex}{band}", partial(np.take, htype, rows))
                         cells = by_group + sex * N_BANDS + band
-                        pb = persons if base is None else persons * base
-                        den[cells] = np.bincount(htype, weights=pb, minlength=len(GROUPS))
-                        count[cells] = np.bincount(htype, weights=persons * has, minlength=len(GROUPS))
+                        pb = persons if base is None else persons * np.asarray(base)[rows]
+                        den[cells] = np.bincount(group, weights=pb, minlength=len(GROUPS))
+                        has_rows = np.asarray(has)[rows]
+                        count[cells] = np.bincount(group, weights=persons * has_rows, minlength=len(GROUPS))
             keep = np.flatnonzero(den > 0)
             self.chunks.append((model.month, k, keep, count[keep], den[keep]))
 

@@ -35,6 +35,6 @@ for _name in ACCESS_SERVICES[:INDEX_SERVICES]:
     "migrant_access_index", "Mean access index of migrants (share of 11 household services open)", "share"
 )
 def migrant_access_index(s: Snapshot) -> float:
-    pop = s.pop
-    among = s.migrant_pw
-    return ratio(float((among * pop.access_count.astype(float)).sum()) / 11.0, float(among.sum()))
+    # the int8 counts promote to float64 in the product itself; the migrants' persons come from the persons table
+    open_services = float((s.migrant_pw * s.pop.access_count).sum())
+    return ratio(open_services / 11.0, s.persons_with("nonlocal"))

@@ -11,22 +11,26 @@ from urbanize.model.indicators.base import Snapshot
 from urbanize.model.indicators.service_base import NAN, cached, service_indicator, services_of
 
 
-def _recipients(s: Snapshot) -> np.ndarray:
+def recipients(s: Snapshot, kind: str = "any") -> np.ndarray:
+    """Rows receiving ``kind`` this month, once a month: "interim" (one-off hardship aid) or "any" (dibao or
+    one-off aid; also the recipients of ``assistance_split``)."""
+
     def compute() -> np.ndarray:
         pop = s.pop
-        return np.flatnonzero((pop.dibao > 0) | (pop.aid_month == s.model.month))
+        interim = pop.aid_month == s.model.month
+        return np.flatnonzero(interim if kind == "interim" else interim | (pop.dibao > 0))
 
-    return cached(s, "recipients", compute)
+    return cached(s, f"recipients_{kind}", compute)
 
 
 def _recipients_where(mask: Callable[[Snapshot, np.ndarray], np.ndarray]) -> Callable[[Snapshot], float]:
     """Households receiving dibao or one-off aid this month among those where ``mask(s, rows)`` holds."""
 
-    def recipients(s: Snapshot) -> float:
-        rows = _recipients(s)
+    def households(s: Snapshot) -> float:
+        rows = recipients(s)
         return float(s.pop.weight[rows][mask(s, rows)].sum())
 
-    return recipients
+    return households
 
 
 #: (indicator name, description, mask of the recipient rows), in column order
@@ -38,7 +42,7 @@ _BY_GROUP: tuple[tuple[str, str, Callable[[Snapshot, np.ndarray], np.ndarray]], 
     ("assistance_recipients_migrant", "Migrant households receiving dibao or one-off aid this month",
      lambda s, rows: ~s.pop.hukou_local[rows]),
     ("assistance_recipients_local_farmer", "Local-farmer households receiving dibao or one-off aid this month",
-     lambda s, rows: s.pop.htype[rows] == HouseholdType.LOCAL_FARMER),
+     lambda s, rows: s.pop.htype[rows] == int(HouseholdType.LOCAL_FARMER)),
 )
 for _name, _doc, _mask in _BY_GROUP:
     service_indicator(_name, _doc, "households")(_recipients_where(_mask))

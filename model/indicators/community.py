@@ -5,6 +5,7 @@ from __future__ import annotations
 from urbanize.model.enums import DistrictKind
 from urbanize.model.indicators.base import Snapshot, ratio
 from urbanize.model.indicators.service_base import NAN, service_indicator, services_of
+from urbanize.model.indicators.tables import HOUSEHOLDS
 
 
 @service_indicator("training_participants", "Persons in subsidised vocational training this month", "persons")
@@ -28,7 +29,7 @@ def community_centre_coverage(s: Snapshot) -> float:
     svc = services_of(s)
     if svc is None:
         return NAN
-    return ratio(float(svc.community.used_after.sum()), float(s.pop.weight.sum()))
+    return ratio(float(svc.community.used_after.sum()), HOUSEHOLDS.total(s))
 
 
 @service_indicator(

@@ -12,7 +12,7 @@ from urbanize.model.indicators.base import Snapshot, indicator
     "per 1,000/year",
 )
 def crude_birth_rate(s: Snapshot) -> float:
-    residents = float(s.pw.sum())
+    residents = s.residents
     return 12_000.0 * s.model.flows["births"] / residents if residents > 0 else float("nan")
 
 
@@ -22,8 +22,5 @@ def crude_birth_rate(s: Snapshot) -> float:
     "share",
 )
 def share_aged_60_plus(s: Snapshot) -> float:
-    pop = s.pop
-    residents = float(s.pw.sum())
-    # elementwise products, not np.dot: a threaded BLAS dot stalls on a loaded machine (7 ms a month at 100,000
-    # households with 2 cores busy), as in Snapshot.share
-    return float((pop.elders * pop.weight).sum()) / residents if residents > 0 else float("nan")
+    residents = s.residents
+    return s.weighted_total("elders") / residents if residents > 0 else float("nan")

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from urbanize.model.indicators.base import Snapshot, ratio
-from urbanize.model.indicators.service_base import NAN, cached, service_indicator, services_of, wsum
+from urbanize.model.indicators.service_base import (
+    NAN,
+    cached,
+    service_indicator,
+    services_of,
+    wsum,
+    wsum_of,
+)
 from urbanize.model.services.costs import COSTS
 
 
@@ -122,8 +129,7 @@ def _allowances(s: Snapshot) -> tuple[float, float, float]:
         schools = (svc.primary, svc.junior)
         waived = sum(max(standard - sch.fee_nonlocal, 0.0) * sch.nonlocal_pupils for sch in schools)
         private = svc.private.cost_by_hukou()[1]
-        pop = s.pop
-        in_private = float((svc.private.held * pop.weight * ~pop.hukou_local).sum())
+        in_private = wsum_of(s, svc.private.held_col, False)
         pupils = sum(sch.nonlocal_pupils for sch in schools) + in_private
         return waived, private, pupils
 

@@ -34,7 +34,7 @@ for _sector in SECTORS:
 
 @indicator("fiscal_spend_per_resident", "Public spending on the modelled services per resident", "yuan/month")
 def fiscal_spend_per_resident(s: Snapshot) -> float:
-    return ratio(s.model.ledger.spend(), float(s.pw.sum()))
+    return ratio(s.model.ledger.spend(), s.residents)
 
 
 @indicator(

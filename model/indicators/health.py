@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from urbanize.model.indicators.base import Snapshot, ratio
-from urbanize.model.indicators.service_base import cached, service_indicator, wsum
+from urbanize.model.indicators.service_base import service_indicator, wsum_of
 from urbanize.model.services.costs import COSTS
 
 
@@ -13,8 +13,7 @@ from urbanize.model.services.costs import COSTS
     "share",
 )
 def health_profile_coverage_migrant_children(s: Snapshot) -> float:
-    profiles = cached(s, "child_profiles_nonlocal", lambda: wsum(s, s.pop.use_child_health, False))
-    return ratio(profiles, wsum(s, s.pop.kids_0_2, False))
+    return ratio(wsum_of(s, "use_child_health", False), wsum_of(s, "kids_0_2", False))
 
 
 @service_indicator(
@@ -23,7 +22,7 @@ def health_profile_coverage_migrant_children(s: Snapshot) -> float:
     "share",
 )
 def health_profile_coverage_local_children(s: Snapshot) -> float:
-    return ratio(wsum(s, s.pop.use_child_health, True), wsum(s, s.pop.kids_0_2, True))
+    return ratio(wsum_of(s, "use_child_health", True), wsum_of(s, "kids_0_2", True))
 
 
 @service_indicator(
@@ -32,7 +31,7 @@ def health_profile_coverage_local_children(s: Snapshot) -> float:
     "person-times/month",
 )
 def immunisation_person_times_migrant(s: Snapshot) -> float:
-    profiles = cached(s, "child_profiles_nonlocal", lambda: wsum(s, s.pop.use_child_health, False))
+    profiles = wsum_of(s, "use_child_health", False)
     return COSTS["immunisation_per_child_month"][0] * profiles
 
 
@@ -42,7 +41,7 @@ def immunisation_person_times_migrant(s: Snapshot) -> float:
     "persons",
 )
 def maternal_health_profiles_migrant(s: Snapshot) -> float:
-    return cached(s, "maternal_profiles_nonlocal", lambda: wsum(s, s.pop.use_maternal_health, False))
+    return wsum_of(s, "use_maternal_health", False)
 
 
 @service_indicator(
@@ -51,5 +50,4 @@ def maternal_health_profiles_migrant(s: Snapshot) -> float:
     "share",
 )
 def maternal_health_coverage_migrant(s: Snapshot) -> float:
-    profiles = cached(s, "maternal_profiles_nonlocal", lambda: wsum(s, s.pop.use_maternal_health, False))
-    return ratio(profiles, wsum(s, s.pop.pregnant > 0, False))
+    return ratio(wsum_of(s, "use_maternal_health", False), wsum_of(s, "pregnant>0", False))

@@ -10,7 +10,7 @@ from urbanize.model.indicators.base import Snapshot, indicator
 
 @indicator("residents", "Resident population", "persons")
 def residents(s: Snapshot) -> float:
-    return float(s.pw.sum())
+    return s.residents
 
 
 def _residents_of(t: HouseholdType) -> Callable[[Snapshot], float]:

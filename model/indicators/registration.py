@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from urbanize.model.enums import Registration
 from urbanize.model.indicators.base import Snapshot, indicator, split_by_head
+from urbanize.model.indicators.tables import PERSONS
 
 
 @indicator(
@@ -18,9 +18,7 @@ split_by_head("registration_rate", "Registration rate", "registered", "nonlocal"
 
 @indicator("residence_permit_holders", "Residents holding a residence permit (permit or applying)", "persons")
 def residence_permit_holders(s: Snapshot) -> float:
-    return float(
-        s.by_registration[Registration.RESIDENCE_PERMIT] + s.by_registration[Registration.HUKOU_APPLICANT]
-    )
+    return PERSONS.total(s, "permit")
 
 
 @indicator("residence_permits", "Residence permits issued since the start, cumulative", "persons")
@@ -30,7 +28,7 @@ def residence_permits(s: Snapshot) -> float:
 
 @indicator("hukou_applicants", "Residents in households waiting for a hukou decision", "persons")
 def hukou_applicants(s: Snapshot) -> float:
-    return float(s.by_registration[Registration.HUKOU_APPLICANT])
+    return PERSONS.total(s, "applicant")
 
 
 @indicator(

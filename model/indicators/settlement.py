@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from urbanize.model.enums import HouseholdType, Job, Skill
+from urbanize.model.enums import HouseholdType
 from urbanize.model.indicators.base import Snapshot, indicator, ratio, split_by_head
-
-
-def _migrant_type(s: Snapshot) -> np.ndarray:
-    """Rows of migrant-type households without local hukou (four indicators ask; computed once a month)."""
-    cache = s.__dict__.setdefault("_settlement_cache", {})
-    if "migrant_type" not in cache:
-        cache["migrant_type"] = (s.htype == HouseholdType.MIGRANT) & s.nonlocal_
-    return cache["migrant_type"]
+from urbanize.model.indicators.tables import HOUSEHOLDS, PERSONS
 
 
 @indicator(
@@ -28,9 +19,6 @@ def settlement_intention(s: Snapshot) -> float:
 split_by_head("settlement_intention", "Settlement intention", "intends_settle", "type_migrant", "nonlocal")
 
 
-STAY_MONTHS = 36  # "more than 3 years" in the NHFPC's report on the 2014 CMDS (model/targets.toml)
-
-
 @indicator(
     "migrant_stay_3y_share",
     "Share of migrants (non-local hukou, in the city a month or more) who have lived here 3 years or more "
@@ -39,8 +27,7 @@ STAY_MONTHS = 36  # "more than 3 years" in the NHFPC's report on the 2014 CMDS (
 )
 def migrant_stay_3y_share(s: Snapshot) -> float:
     # the CMDS samples migrants who have lived in the city for more than a month: arrivals of this month are out
-    months = s.pop.months_resident
-    return s.share(months >= STAY_MONTHS, _migrant_type(s) & (months >= 1))
+    return PERSONS.share(s, "stay_3y", "migrant_type", "nonlocal", "resident_1m")
 
 
 @indicator(
@@ -59,29 +46,24 @@ def hukou_transfer_willingness(s: Snapshot) -> float:
     "share",
 )
 def hukou_share_high_skill_migrants(s: Snapshot) -> float:
-    pop = s.pop
-    among = s.pw * ((pop.skill == Skill.HIGH) & (_migrant_type(s) | pop.former_migrant))
-    return ratio(float((among * pop.hukou_local).sum()), float(among.sum()))
+    return PERSONS.share(s, "not nonlocal", "high_skill", "migrant_origin")
 
 
 @indicator("unemployment_rate_migrant", "Share of migrant heads of working age without a job", "share")
 def unemployment_rate_migrant(s: Snapshot) -> float:
-    return s.model.labour.unemployment(HouseholdType.MIGRANT)
+    # as ``labour.unemployment(HouseholdType.MIGRANT)``: heads under 60 of migrant-type households, 0 when none
+    among = ("head_under_60", "migrant_type")
+    return HOUSEHOLDS.total(s, "not employed", *among) / max(HOUSEHOLDS.total(s, *among), 1e-12)
 
 
 @indicator("unemployment_rate_local", "Share of local heads of working age without a job", "share")
 def unemployment_rate_local(s: Snapshot) -> float:
-    pop = s.pop
-    mask = (pop.head_age < 60) & pop.hukou_local
-    w = pop.weight[mask]  # gathered once for both sums
-    return ratio(float((w * (pop.job[mask] == Job.NONE)).sum()), float(w.sum()))
+    return HOUSEHOLDS.share(s, "not employed", "head_under_60", "not nonlocal")
 
 
 @indicator("formal_job_share_migrant", "Share of employed migrant heads with a formal contract", "share")
 def formal_job_share_migrant(s: Snapshot) -> float:
-    pop = s.pop
-    employed = pop.weight * (_migrant_type(s) & (pop.job != Job.NONE))
-    return ratio(float((employed * (pop.job == Job.FORMAL)).sum()), float(employed.sum()))
+    return HOUSEHOLDS.share(s, "formal", "employed", "migrant_type", "nonlocal")
 
 
 @indicator(
@@ -89,10 +71,8 @@ def formal_job_share_migrant(s: Snapshot) -> float:
 )
 def income_ratio_migrant_local(s: Snapshot) -> float:
     pop = s.pop
-    w = pop.weight
-    mig = _migrant_type(s)
-    loc = pop.hukou_local
-    income = pop.income * w
-    per_mig = ratio(float((income * mig).sum()), float((s.pw * mig).sum()))
-    per_loc = ratio(float((income * loc).sum()), float((s.pw * loc).sum()))
+    income = pop.income * pop.weight
+    migrant = (s.htype == int(HouseholdType.MIGRANT)) & s.nonlocal_
+    per_mig = ratio(float((income * migrant).sum()), s.persons_with("type_migrant", "nonlocal"))
+    per_loc = ratio(float((income * pop.hukou_local).sum()), s.persons_with("not nonlocal"))
     return ratio(per_mig, per_loc)

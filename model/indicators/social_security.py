@@ -4,31 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from urbanize.model.enums import HouseholdType
 from urbanize.model.indicators.base import Snapshot, ratio
 from urbanize.model.indicators.service_base import cached, service_indicator
-from urbanize.model.services.social_security import (
-    INSURANCE_EMPLOYEE,
-    INSURANCE_NCMS,
-    INSURANCE_NONE,
-    INSURANCE_RESIDENT,
-    PENSION_EMPLOYEE,
-    PENSION_RESIDENT,
-)
+from urbanize.model.indicators.tables import HOUSEHOLDS, PERSONS
 
 
-def _coverage(col: str, codes: tuple[int, int], group: int) -> Callable:
-    """Weighted share of households of ``group`` (1 migrants, 2 local farmers) whose ``col`` is in ``codes``."""
+def _coverage(covered: str, group: str) -> Callable:
+    """Weighted share of households of ``group`` (``nonlocal``: migrants, or ``local_farmer``) with trait
+    ``covered`` (``pension_urban``: employee or resident pension; ``insured_urban``: employee or resident
+    medical insurance; ``tables.HOUSEHOLDS``)."""
 
     def coverage(s: Snapshot) -> float:
-        pop = s.pop
-        among = cached(
-            s, f"group_{group}", lambda: s.nonlocal_ if group == 1 else s.htype == HouseholdType.LOCAL_FARMER
-        )
-        w = cached(s, f"group_weight_{group}", lambda: pop.weight * among)
-        v = pop.col(col)
-        covered = (v == codes[0]) | (v == codes[1])
-        return ratio(float((w * covered).sum()), float(w.sum()))
+        return HOUSEHOLDS.share(s, covered, group)
 
     return coverage
 
@@ -37,22 +24,22 @@ service_indicator(
     "pension_coverage_migrant",
     "Share of migrant households enrolled in an urban pension scheme (employee or urban-rural resident)",
     "share",
-)(_coverage("pension", (PENSION_EMPLOYEE, PENSION_RESIDENT), 1))
+)(_coverage("pension_urban", "nonlocal"))
 service_indicator(
     "pension_coverage_local_farmer",
     "Share of local-farmer households enrolled in an urban pension scheme (employee or urban-rural resident)",
     "share",
-)(_coverage("pension", (PENSION_EMPLOYEE, PENSION_RESIDENT), 2))
+)(_coverage("pension_urban", "local_farmer"))
 service_indicator(
     "urban_medical_insurance_coverage_migrant",
     "Share of migrant households in urban medical insurance (employee or urban resident)",
     "share",
-)(_coverage("insured", (INSURANCE_EMPLOYEE, INSURANCE_RESIDENT), 1))
+)(_coverage("insured_urban", "nonlocal"))
 service_indicator(
     "urban_medical_insurance_coverage_local_farmer",
     "Share of local-farmer households in urban medical insurance (employee or urban resident)",
     "share",
-)(_coverage("insured", (INSURANCE_EMPLOYEE, INSURANCE_RESIDENT), 2))
+)(_coverage("insured_urban", "local_farmer"))
 
 
 # --- the new rural cooperative medical scheme (Changshu; model.services.ncms) ------------------------------------
@@ -61,11 +48,8 @@ def _ncms_persons(s: Snapshot) -> tuple[float, float]:
     integrated: ``ncms.code``), and those outside the other schemes."""
 
     def count() -> tuple[float, float]:
-        pop = s.pop
-        ins = pop.insured
-        rural = pop.hukou_local & ~pop.hukou_urban
-        member = rural & (ins == s.model.services.ncms.code)
-        return float((s.pw * member).sum()), float((s.pw * (member | (rural & (ins == INSURANCE_NONE)))).sum())
+        rural = ("not nonlocal", "not hukou_urban")
+        return PERSONS.total(s, "rural_scheme", *rural), PERSONS.total(s, "outside_other_schemes", *rural)
 
     return cached(s, "ncms_persons", count)
 
@@ -133,5 +117,4 @@ def ncms_new_members(s: Snapshot) -> float:
     "share",
 )
 def ncms_coverage_migrant_origin(s: Snapshot) -> float:
-    rural_migrant = s.nonlocal_ & ~s.pop.hukou_urban
-    return s.share(s.pop.insured == INSURANCE_NCMS, rural_migrant)
+    return PERSONS.share(s, "rural_scheme", "nonlocal", "not hukou_urban")

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
-
-from urbanize.model.enums import Residence
-from urbanize.model.indicators.base import Snapshot, ratio
-from urbanize.model.indicators.service_base import NAN, cached, service_indicator, services_of, wsum
+from urbanize.model.indicators.base import Snapshot
+from urbanize.model.indicators.service_base import NAN, service_indicator, services_of, wsum_of
+from urbanize.model.indicators.tables import PERSONS
 
 
 @service_indicator("public_rental_households", "Households living in public rental flats", "households")
@@ -21,30 +19,22 @@ def public_rental_households(s: Snapshot) -> float:
     "public_rental_migrant_households", "Migrant households in public rental flats", "households"
 )
 def public_rental_migrant_households(s: Snapshot) -> float:
-    return wsum(s, s.pop.use_public_rental, False)
+    return wsum_of(s, "use_public_rental", False)
 
 
-def _tenure_share(res: Residence) -> Callable[[Snapshot], float]:
+def _tenure_share(tenure: str) -> Callable[[Snapshot], float]:
     def share(s: Snapshot) -> float:
-        # migrants' persons by tenure, one pass for all the tenure shares
-        by_tenure = cached(
-            s,
-            "migrant_persons_by_tenure",
-            lambda: np.bincount(
-                s.pop.residence.view(np.uint8), weights=s.migrant_pw, minlength=len(Residence)
-            ),
-        )
-        return ratio(float(by_tenure[int(res)]), float(by_tenure.sum()))
+        return PERSONS.share(s, tenure, "nonlocal")
 
     return share
 
 
 service_indicator("private_rental_share_migrant", "Share of migrants (persons) renting privately", "share")(
-    _tenure_share(Residence.PRIVATE_RENTAL)
+    _tenure_share("private_rental")
 )
 service_indicator("dormitory_share_migrant", "Share of migrants (persons) living in dormitories", "share")(
-    _tenure_share(Residence.DORMITORY)
+    _tenure_share("dormitory")
 )
 service_indicator(
     "urban_village_rental_share_migrant", "Share of migrants (persons) renting in urban villages", "share"
-)(_tenure_share(Residence.URBAN_VILLAGE_RENTAL))
+)(_tenure_share("urban_village_rental"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from urbanize.model.enums import HouseholdType, Job, Residence
+from urbanize.model.enums import Job, Residence
 from urbanize.model.indicators.base import Snapshot, ratio
 from urbanize.model.indicators.service_base import NAN, cached, service_indicator, services_of
+from urbanize.model.indicators.tables import HOUSEHOLDS
 
 
 def _heads(s: Snapshot) -> np.ndarray:
@@ -15,7 +16,9 @@ def _heads(s: Snapshot) -> np.ndarray:
 
     def compute() -> np.ndarray:
         pop = s.pop
-        return np.flatnonzero((pop.residence == Residence.RESETTLEMENT) & ~pop.homestead & (pop.head_age < 60))
+        # a plain int: numpy compares the int8 column with an IntEnum ten times slower
+        resettled = pop.residence == int(Residence.RESETTLEMENT)
+        return np.flatnonzero(resettled & ~pop.homestead & (pop.head_age < 60))
 
     return cached(s, "exchanged_heads", compute)
 
@@ -59,18 +62,14 @@ def exchanged_heads_placed(s: Snapshot) -> float:
     "share",
 )
 def pension_coverage_local_farmer_any(s: Snapshot) -> float:
-    pop = s.pop
-    farmer = pop.htype == HouseholdType.LOCAL_FARMER
-    return ratio(float(pop.weight[farmer & (pop.pension > 0)].sum()), float(pop.weight[farmer].sum()))
+    return HOUSEHOLDS.share(s, "pension_any", "local_farmer")
 
 
 @service_indicator(
     "community_reached_share", "Share of households the community reaches (centres' desks, organizations)", "share"
 )
 def community_reached_share(s: Snapshot) -> float:
-    pop = s.pop
-    reached = pop.community_reached | (pop.use_community_centre > 0) | (pop.org_member >= 0)
-    return ratio(float(pop.weight[reached].sum()), float(pop.weight.sum()))
+    return HOUSEHOLDS.share(s, "reached")
 
 
 @service_indicator(
@@ -110,7 +109,7 @@ def community_organizations_count(s: Snapshot) -> float:
 
 @service_indicator("disabled_persons", "Persons with disability", "persons")
 def disabled_persons(s: Snapshot) -> float:
-    return float((s.pop.disabled * s.pop.weight).sum())
+    return s.weighted_total("disabled")
 
 
 @service_indicator(
@@ -118,7 +117,10 @@ def disabled_persons(s: Snapshot) -> float:
 )
 def disabled_assisted(s: Snapshot) -> float:
     svc = services_of(s)
-    return NAN if svc is None else float((svc.disability.assisted() * s.pop.weight).sum())
+    if svc is None:
+        return NAN
+    # once a month: disabled_assisted_share asks again
+    return cached(s, "disabled_assisted", lambda: float((svc.disability.assisted() * s.pop.weight).sum()))
 
 
 @service_indicator(
