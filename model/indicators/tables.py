@@ -6,7 +6,8 @@ every row; :class:`TraitTable` instead codes each row's traits in the bits of on
 weights by code with one ``np.bincount``, after which any group's total is the sum of a few of its cells (the
 ``Snapshot`` persons table, ``base.TRAITS``, does the same for the population and registration shares). The
 tables' totals add the same weights as the sums they replace, in another order: they may differ in the last
-bits (nothing in the dynamics reads these indicators; ``docs/model.md``, section 8).
+bits. The dynamics read no indicator except the one ``overload_suspension`` monitors (by default
+``avg_class_size_primary``, not computed here), and a threshold could flip only on a tie within about 1e-14.
 """
 
 from __future__ import annotations
