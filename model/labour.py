@@ -54,7 +54,8 @@ class LabourMarket:
     def in_labour_force(self) -> np.ndarray:
         """Heads who seek urban jobs: working age, except local farmers who still farm their land."""
         pop = self.model.pop
-        farming = (pop.reg == Registration.LOCAL_RURAL_HUKOU) & pop.land
+        # plain ints: numpy compares an array with an IntEnum member some twenty times slower
+        farming = (pop.reg == int(Registration.LOCAL_RURAL_HUKOU)) & pop.land
         return (pop.head_age < 60) & ~farming
 
     def labour_force(self, in_force: np.ndarray | None = None) -> float:
@@ -91,7 +92,8 @@ class LabourMarket:
         """Jobs not held by employed heads of the labour force (real jobs); ``in_force``: the labour-force mask
         when the caller has it already."""
         pop = self.model.pop
-        employed = (self.in_labour_force() if in_force is None else in_force) & (pop.job != Job.NONE)
+        # int: see in_labour_force
+        employed = (self.in_labour_force() if in_force is None else in_force) & (pop.job != int(Job.NONE))
         return max(self.jobs() - float(pop.weight[employed].sum()), 0.0)
 
     def hiring_factor(self, seeking: np.ndarray, chance: np.ndarray) -> float:
@@ -121,7 +123,7 @@ class LabourMarket:
         if htype is not None:
             mask &= pop.htype == htype
         w = pop.weight[mask]
-        return float((w * (pop.job[mask] == Job.NONE)).sum() / max(w.sum(), 1e-12))
+        return float((w * (pop.job[mask] == int(Job.NONE))).sum() / max(w.sum(), 1e-12))
 
     def expected_urban_income(self) -> float:
         """A migrant's expected income here: the mean wage employed migrants earn (job, skill, hukou penalty)
@@ -129,7 +131,7 @@ class LabourMarket:
         pop = self.model.pop
         mig = (~pop.hukou_local) & (pop.head_age < 60)
         # the employed migrants' rows once (the same values, in the same order, as compressing twice)
-        employed = np.flatnonzero(mig & (pop.job != Job.NONE))
+        employed = np.flatnonzero(mig & (pop.job != int(Job.NONE)))  # int: see in_labour_force
         if employed.size == 0:
             return 0.0
         earned = self.wages()[pop.job[employed]] * SKILL_WAGE[pop.skill[employed]]

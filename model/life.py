@@ -238,22 +238,26 @@ def jobs(model: UrbanizationModel) -> None:
     age = pop.head_age
     # only heads aged 50 and over can be past a retirement age (cheaper than the rule over every row)
     older = np.flatnonzero(age >= 50.0)
-    farming_older = pop.land[older] & (pop.reg[older] == Registration.LOCAL_RURAL_HUKOU)
+    # enum members as plain ints: numpy compares an array with an IntEnum member some twenty times slower
+    none, informal, formal = int(Job.NONE), int(Job.INFORMAL), int(Job.FORMAL)
+    farming_older = pop.land[older] & (pop.reg[older] == int(Registration.LOCAL_RURAL_HUKOU))
     seeking_age = age < 60
     seeking_age[older] |= farming_older & (age[older] < FARMING_STOP)
-    working_age = np.ones(n, dtype=bool)
-    working_age[older] = age[older] < retirement_age(pop, older)
-    u = rng.random(n)
     job = pop.job
+    # whether past the retirement age matters only to heads with a job (who lose or leave it): asked there
+    working_age = np.ones(n, dtype=bool)
+    older_working = older.compress(job[older] != none)
+    working_age[older_working] = age[older_working] < retirement_age(pop, older_working)
+    u = rng.random(n)
     # the chance is needed at the unemployed seekers only: looked up there (a lookup of the same products)
-    seekers = np.flatnonzero(seeking_age & (job == Job.NONE))
+    seekers = np.flatnonzero(seeking_age & (job == none))
     chance = (b.job_finding * SKILL_JOB_FINDING)[pop.skill[seekers]]
     chance = chance * model.labour.hiring_factor(seekers, chance)
     informal_loss = 1.5 * b.job_loss
     lose = working_age & (
-        ((job == Job.FORMAL) & (u < b.job_loss)) | ((job == Job.INFORMAL) & (u < informal_loss))
+        ((job == formal) & (u < b.job_loss)) | ((job == informal) & (u < informal_loss))
     )
-    retire = ~working_age & (job != Job.NONE)
+    retire = ~working_age & (job != none)
     model.flows["retirements"] += float(pop.weight[retire].sum())
     lose |= retire
     # the draw is over every row (the stream stays that of one draw per row); the chance is needed where a job is
@@ -267,9 +271,8 @@ def jobs(model: UrbanizationModel) -> None:
     formal_chance = np.where(age[found] < 60, formal_chance, 0.0)
     job[found] = np.where(u_formal[found] < formal_chance, Job.FORMAL, Job.INFORMAL)
     job[lose] = Job.NONE
-    formal = job == Job.FORMAL
     months = pop.contrib_months
-    months[:] = (months + 1) * formal  # one more month in a formal job, back to 0 out of one
+    months[:] = (months + 1) * (job == formal)  # one more month in a formal job, back to 0 out of one
     update_income(model)
 
 
@@ -299,7 +302,8 @@ def update_income(model: UrbanizationModel, rows: np.ndarray | None = None) -> N
     income = head + second + pension
     # x 0.4 in hardship, then x 0.55 for the urban poor (only where they apply: a factor of 1 changes nothing)
     np.multiply(income, 0.4, out=income, where=pop.hardship[at] > 0)
-    np.multiply(income, 0.55, out=income, where=pop.htype[at] == HouseholdType.URBAN_POOR)
+    # int: as in jobs
+    np.multiply(income, 0.55, out=income, where=pop.htype[at] == int(HouseholdType.URBAN_POOR))
     pop.income[at] = income
 
 
@@ -315,7 +319,7 @@ def land_requisition(model: UrbanizationModel) -> None:
     """Urban expansion requisitions farmers' land; half of those hit are resettled into new-town apartments."""
     pop, rng = model.pop, model.rng
     rate = model.behaviour.land_requisition_rate / 12.0
-    farming = (pop.reg == Registration.LOCAL_RURAL_HUKOU) & pop.land
+    farming = (pop.reg == int(Registration.LOCAL_RURAL_HUKOU)) & pop.land  # int: as in jobs
     hit = np.flatnonzero(farming & (rng.random(pop.n) < rate))
     if hit.size == 0:
         return
