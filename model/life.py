@@ -58,11 +58,12 @@ def age(model: UrbanizationModel) -> None:
         sex = pop.head_female[moved].astype(np.int64)
         m[sex, b_old[b_old != b_new], moved] -= 1
         m[sex, b_new[b_old != b_new], moved] += 1
-    tops = m.max(axis=2)  # the largest count of each cell, once for all draws
+    # a bound on every cell's count (the largest household): what slot_hits needs, without a pass over members
+    top = int(pop.size.max(initial=0))
     for band in range(N_BANDS - 2, -1, -1):
         p = 1.0 / (12.0 * BAND_YEARS[band])
         for sex in (MALE, FEMALE):
-            rows, slot = slot_hits(rng, m[sex, band], p, tops[sex, band])
+            rows, slot = slot_hits(rng, m[sex, band], p, top)
             if band >= 5 and rows.size:  # the head (slot 0 of the head's cell) moves with head_age instead
                 is_head = (slot == 0) & (pop.head_female[rows] == bool(sex)) & (band_of(new[rows]) == band)
                 rows = rows[~is_head]
@@ -76,7 +77,9 @@ def age(model: UrbanizationModel) -> None:
     pop.months_resident[:] += 1
     pop.reg_months[:] += 1
     pop.residence_months[:] += 1
-    pop.hardship[:] = np.maximum(pop.hardship - 1, 0)
+    # one month less of a hardship where one runs (months left are never negative): a masked subtract, several
+    # times faster than np.maximum, which numpy does not vectorise for int8
+    np.subtract(pop.hardship, 1, out=pop.hardship, where=pop.hardship > 0)
 
 
 def births(model: UrbanizationModel) -> None:

@@ -133,7 +133,7 @@ def bernoulli_hits(rng: np.random.Generator, trials: int, p: float) -> np.ndarra
 def block_sums(counts: np.ndarray, top: int | None = None) -> np.ndarray:
     """Persons in each block of ``_BLOCK`` rows (the last one shorter) of every cell of ``counts`` (shape
     ``(..., n)``): int64, shape ``(..., blocks)``; for :func:`slot_hits` of several cells, summed in one pass.
-    ``top``: the largest count, if known (blocks then add in 16 bits when they cannot overflow)."""
+    ``top``: a bound on the counts, if known (blocks then add in 16 bits when they cannot overflow)."""
     n = counts.shape[-1]
     full = n // _BLOCK
     lead = counts.shape[:-1]
@@ -156,7 +156,8 @@ def slot_hits(
     of the persons hit, rows in increasing order (slot = the person's place 0..count-1 in the row's cell; slot 0
     of the head's cell is the head). The persons of all rows are numbered in row order (a cumulative sum); the
     hits among them are Bernoulli successes (``bernoulli_hits``) and find their row by a sorted search.
-    ``top`` (the largest count) lets a cell with nobody in it skip the sum; ``sums``: the cell's
+    ``top`` (a bound on the counts: the largest household will do) picks 32-bit running sums where they cannot
+    overflow, and at 0 skips a cell with nobody in it; ``sums``: the cell's
     :func:`block_sums`, when summed already."""
     if top is not None and top <= 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)

@@ -53,14 +53,15 @@ def deaths(model: UrbanizationModel) -> np.ndarray:
     pop, rng = model.pop, model.rng
     q = monthly_death(model.behaviour.mortality_scale)
     m = pop.members
-    tops = m.max(axis=2)
-    # persons by blocks of rows of every cell in one pass: a cell changes only after its own draw
-    sums = block_sums(m, int(tops.max(initial=0)))
+    # a bound on every cell's count (the largest household; see life.age), and the persons by blocks of rows of
+    # every cell in one pass: a cell changes only after its own draw
+    top = int(pop.size.max(initial=0))
+    sums = block_sums(m, top)
     hit_rows: list[np.ndarray] = []
     head_dead: list[np.ndarray] = []
     for sex in (MALE, FEMALE):
         for band in range(N_BANDS):
-            rows, slot = slot_hits(rng, m[sex, band], float(q[sex, band]), tops[sex, band], sums[sex, band])
+            rows, slot = slot_hits(rng, m[sex, band], float(q[sex, band]), top, sums[sex, band])
             if rows.size == 0:
                 continue
             hit_rows.append(rows)
