@@ -64,7 +64,8 @@ class LabourMarket:
         month, n = self.model.month, self.model.pop.n
         if self._cache[:2] != (month, n):
             pop = self.model.pop
-            lf = float(pop.weight[self.in_labour_force() if in_force is None else in_force].sum())
+            # compress: the same rows, in order, as a boolean index, several times faster on a scattered mask
+            lf = float(pop.weight.compress(self.in_labour_force() if in_force is None else in_force).sum())
             self._cache = (month, n, lf)
         return self._cache[2]
 
@@ -134,12 +135,18 @@ class LabourMarket:
         employed = np.flatnonzero(mig & (pop.job != int(Job.NONE)))  # int: see in_labour_force
         if employed.size == 0:
             return 0.0
-        earned = self.wages()[pop.job[employed]] * SKILL_WAGE[pop.skill[employed]]
+        # one lookup in a table of wage x skill factor by job and skill: each entry the same product as the two
+        # lookups and the multiply over the rows it replaces
+        table = self.wages()[:, None] * SKILL_WAGE[None, :]
+        code = pop.job[employed] * np.int8(SKILL_WAGE.size)
+        code += pop.skill[employed]
+        earned = table.ravel()[code]
         earned = earned * (1.0 - self.model.behaviour.hukou_wage_penalty)
         w_employed = pop.weight[employed]
         employed_sum = w_employed.sum()
         mean_wage = float((w_employed * earned).sum() / employed_sum)
-        employment = float(employed_sum / max(pop.weight[mig].sum(), 1e-12))
+        # compress: see labour_force
+        employment = float(employed_sum / max(pop.weight.compress(mig).sum(), 1e-12))
         return mean_wage * employment
 
     def income_ratio(self) -> float:
