@@ -296,10 +296,10 @@ def update_income(model: UrbanizationModel, rows: np.ndarray | None = None) -> N
     code = pop.job[at] * np.int8(2 * SKILL_WAGE.size)
     code += pop.skill[at] * np.int8(2)
     code += pop.hukou_local[at].view(np.int8)
-    head = table.ravel()[code]
+    head = np.take(table.ravel(), code)  # np.take: the same values as indexing, twice as fast with int8 codes
     second = (pop.adults[at] >= 2) * (0.6 * wages[1])
     if "pension" in pop.columns:
-        pension = pensioners(pop, rows) * PENSION_AMOUNT[pop.col("pension")[at]]
+        pension = pensioners(pop, rows) * np.take(PENSION_AMOUNT, pop.col("pension")[at])
     else:
         pension = np.zeros(head.size)
     income = head + second + pension

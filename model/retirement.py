@@ -65,20 +65,19 @@ def pensioners(pop: Population, rows: np.ndarray | None = None) -> np.ndarray:
     """Pension recipients per household (of every row or of ``rows`` only: arriving households): members aged 60
     and over, and a head under 60 retired from a formal job at the statutory age (a woman of 50-59 in the
     employee scheme)."""
-    if rows is None:
-        out = pop.elders.astype(np.int64)
-        age = pop.head_age
-    else:
-        out = pop.elders[rows].astype(np.int64)
-        age = pop.head_age[rows]
+    idx = slice(None) if rows is None else rows
+    out = pop.elders[idx].astype(np.int64)
     if "pension" not in pop.columns:
         return out
-    near = np.flatnonzero((age >= RETIRE_WOMEN_WORKER) & (age < PENSION_AGE))
-    at = near if rows is None else rows[near]
-    retired = (
-        (pop.job[at] == int(Job.NONE))  # int: see retirement_age_of
-        & (age[near] >= statutory_age(pop, at))
-        & (pop.col("pension")[at] == PENSION_EMPLOYEE)
+    age = pop.head_age[idx]
+    # heads of 50-59 without a job in the employee scheme, by masks over the rows (cheap) before the statutory age
+    # at the few rows they leave; int: see retirement_age_of
+    near = np.flatnonzero(
+        (age >= RETIRE_WOMEN_WORKER)
+        & (age < PENSION_AGE)
+        & (pop.job[idx] == int(Job.NONE))
+        & (pop.col("pension")[idx] == PENSION_EMPLOYEE)
     )
-    out[near] += retired
+    at = near if rows is None else rows[near]
+    out[near] += age[near] >= statutory_age(pop, at)
     return out
