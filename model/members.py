@@ -205,6 +205,41 @@ def _slot_hits_all(
     return rows, hits - (ends[rows] - counts[rows]).astype(np.int64)
 
 
+def slot_hits_cells(
+    rng: np.random.Generator, counts: np.ndarray, p: np.ndarray, sums: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`slot_hits` of every cell of ``counts`` (shape ``(2, N_BANDS, n)``), with chance ``p[sex, band]``, the
+    cells taken in order (``MALE`` first, bands up) and each drawn by the same ``bernoulli_hits`` as there: the
+    same draws and the same persons hit. ``sums``: the cells' :func:`block_sums`. Returns ``(cell, rows, slot)``,
+    ``cell = sex * N_BANDS + band``, by cell and then row (the order of the per-cell results one after another).
+
+    For rare hits (deaths): the draws first, then every cell's rows found at once, the persons of all cells
+    numbered one after another; a few dozen numpy calls a month fewer than a :func:`slot_hits` per cell."""
+    n = counts.shape[-1]
+    cells = counts.shape[0] * counts.shape[1]
+    flat_sums = sums.reshape(cells, -1)
+    totals = flat_sums.sum(axis=1)
+    hits = [bernoulli_hits(rng, int(totals[c]), float(p.flat[c])) for c in range(cells)]
+    cell = np.repeat(np.arange(cells), [h.size for h in hits])
+    if cell.size == 0:
+        return cell, cell.copy(), cell.copy()
+    # the persons of the cells one after another: a hit of cell c is offset by the persons of the cells before it
+    hit = np.concatenate(hits) + (np.cumsum(totals) - totals)[cell]
+    block_ends = np.cumsum(flat_sums.ravel())
+    hit_blocks = np.unique(np.searchsorted(block_ends, hit, side="right"))
+    block_cell, block = np.divmod(hit_blocks, flat_sums.shape[1])
+    # running sums of the hit blocks only, each from the persons before its block (see slot_hits); the last block
+    # of a cell may be shorter: its columns past the rows count nobody
+    col = block[:, None] * _BLOCK + np.arange(_BLOCK)
+    part = counts.reshape(cells, n)[block_cell[:, None], np.minimum(col, n - 1)].astype(np.int64)
+    part[col >= n] = 0
+    ends = np.cumsum(part, axis=1)
+    ends += (block_ends[hit_blocks] - flat_sums.ravel()[hit_blocks])[:, None]
+    at = np.searchsorted(ends.ravel(), hit, side="right")
+    rows = col.ravel()[at]
+    return cell, rows, hit - (ends.ravel()[at] - part.ravel()[at])
+
+
 #: rows per block of :func:`slot_hits`
 _BLOCK = 256
 
