@@ -60,19 +60,30 @@ def age(model: UrbanizationModel) -> None:
         m[sex, b_new[b_old != b_new], moved] += 1
     # a bound on every cell's count (the largest household): what slot_hits needs, without a pass over members
     top = int(pop.size.max(initial=0))
+    # every cell's draws first, oldest band first: a cell loses persons only by its own draw and gains them only by
+    # that of the band below, drawn after it, so each is drawn as it stands after the heads' moves, as when each
+    # draw's moves were made before the next; the moves of all cells are then made at once
+    drawn: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for band in range(N_BANDS - 2, -1, -1):
         p = 1.0 / (12.0 * BAND_YEARS[band])
         for sex in (MALE, FEMALE):
-            rows, slot = slot_hits(rng, m[sex, band], p, top)
-            if band >= 5 and rows.size:  # the head (slot 0 of the head's cell) moves with head_age instead
-                is_head = (slot == 0) & (pop.head_female[rows] == bool(sex)) & (band_of(new[rows]) == band)
-                rows = rows[~is_head]
-            if rows.size == 0:
-                continue
-            rows, count = sorted_counts(rows)
-            m[sex, band][rows] -= count.astype(np.int16)  # the cell's row (a view), then the rows: cheaper
-            m[sex, band + 1][rows] += count.astype(np.int16)
-            touched[rows] = True
+            drawn[sex * N_BANDS + band] = slot_hits(rng, m[sex, band], p, top)
+    order = sorted(drawn)  # by cell, rows increasing within each: sorted keys below
+    cell = np.repeat(np.array(order), [drawn[c][0].size for c in order])
+    rows = np.concatenate([drawn[c][0] for c in order])
+    slot = np.concatenate([drawn[c][1] for c in order])
+    sex, band = np.divmod(cell, N_BANDS)
+    # the head (slot 0 of the head's cell, an adult or elder band) moves with head_age instead
+    is_head = (band >= 5) & (slot == 0)
+    is_head &= pop.head_female[rows] == (sex == FEMALE)
+    is_head &= band_of(new[rows]) == band
+    keep = ~is_head
+    key, count = sorted_counts((cell * pop.n + rows).compress(keep))
+    at_cell, at_row = np.divmod(key, pop.n)
+    at_sex, at_band = np.divmod(at_cell, N_BANDS)
+    m[at_sex, at_band, at_row] -= count.astype(np.int16)  # distinct (sex, band, row): plain indexed adds
+    m[at_sex, at_band + 1, at_row] += count.astype(np.int16)
+    touched[at_row] = True
     pop.sync_members(np.flatnonzero(touched))
     pop.months_resident[:] += 1
     pop.reg_months[:] += 1
