@@ -95,7 +95,8 @@ class LabourMarket:
         pop = self.model.pop
         # int: see in_labour_force
         employed = (self.in_labour_force() if in_force is None else in_force) & (pop.job != int(Job.NONE))
-        return max(self.jobs() - float(pop.weight[employed].sum()), 0.0)
+        # compress: see labour_force
+        return max(self.jobs() - float(pop.weight.compress(employed).sum()), 0.0)
 
     def hiring_factor(self, seeking: np.ndarray, chance: np.ndarray) -> float:
         """Scale of every seeker's job-finding chance this month: 1 while the expected hires fit in the vacancies,
