@@ -35,8 +35,7 @@ if TYPE_CHECKING:
 SKILL_JOB_FINDING = np.array([0.7, 1.0, 1.3])  # relative job-finding chance by skill (assumed)
 SKILL_FORMAL = np.array([0.35, 0.65, 1.0])  # relative chance a new job is formal, by skill (assumed)
 #: integer ages at which a head enters a new band (18 and up: heads are adults)
-_HEAD_EDGES = np.zeros(200, dtype=bool)
-_HEAD_EDGES[BAND_LOW[5:].astype(int)] = True
+_HEAD_EDGES = tuple(int(e) for e in BAND_LOW[5:])
 
 
 def age(model: UrbanizationModel) -> None:
@@ -47,8 +46,13 @@ def age(model: UrbanizationModel) -> None:
     old = pop.head_age.astype(np.int16)  # whole years: bands start at whole years, so they give the old band
     pop.head_age[:] += np.float32(1.0 / 12.0)
     new = pop.head_age
-    turned = np.flatnonzero(old != new.astype(np.int16))
-    turned = turned[_HEAD_EDGES[np.minimum(new[turned].astype(np.int64), 199)]]
+    # heads entering a whole year that is a band's lower bound: 16-bit compares over the rows, then the nonzero of
+    # a sparse mask (that of the twelfth of the heads with a birthday is several times dearer)
+    years = new.astype(np.int16)
+    edge = years == _HEAD_EDGES[0]
+    for e in _HEAD_EDGES[1:]:
+        edge |= years == e
+    turned = np.flatnonzero(edge & (old != years))
     b_old, b_new = band_of(old[turned]), band_of(new[turned])
     moved = turned[b_old != b_new]
     m = pop.members
