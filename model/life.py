@@ -68,10 +68,10 @@ def age(model: UrbanizationModel) -> None:
     # that of the band below, drawn after it, so each is drawn as it stands after the heads' moves, as when each
     # draw's moves were made before the next; the moves of all cells are then made at once
     drawn: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for band in range(N_BANDS - 2, -1, -1):
-        p = 1.0 / (12.0 * BAND_YEARS[band])
-        for sex in (MALE, FEMALE):
-            drawn[sex * N_BANDS + band] = slot_hits(rng, m[sex, band], p, top)
+    for b in range(N_BANDS - 2, -1, -1):
+        p = 1.0 / (12.0 * BAND_YEARS[b])
+        for s in (MALE, FEMALE):
+            drawn[s * N_BANDS + b] = slot_hits(rng, m[s, b], p, top)
     order = sorted(drawn)  # by cell, rows increasing within each: sorted keys below
     cell = np.repeat(np.array(order), [drawn[c][0].size for c in order])
     rows = np.concatenate([drawn[c][0] for c in order])
