@@ -243,7 +243,7 @@ class SocialNetwork:
         space = pop.uid_space
         code = np.zeros(space)
         code[pop.uid] = first if second is None else first + _PAIR_BASE * second
-        return self._sums.sums(code, self.src_uid, self.dst_uid)[pop.uid]
+        return np.take(self._sums.sums(code, self.src_uid, self.dst_uid), pop.uid)  # take: faster than [ ]
 
     def _keep(self, alive: np.ndarray, keep: int) -> None:
         """Keep only the ties where ``alive`` holds (``keep`` of them), in order."""
