@@ -328,7 +328,8 @@ def update_income(model: UrbanizationModel, rows: np.ndarray | None = None) -> N
 def shocks(model: UrbanizationModel) -> None:
     """Hardship shocks (illness, accident, disaster) lasting about six months (seed ch.2 III: one-off aid)."""
     pop = model.pop
-    hit = (pop.hardship == 0) & (model.rng.random(pop.n) < model.behaviour.hardship_rate)
+    # the rows hit once (a sparse mask read twice costs two passes over the rows)
+    hit = np.flatnonzero((pop.hardship == 0) & (model.rng.random(pop.n) < model.behaviour.hardship_rate))
     pop.hardship[hit] = 6
     model.flows["hardship_shocks"] += float(pop.weight[hit].sum())
 
