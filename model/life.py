@@ -272,9 +272,7 @@ def jobs(model: UrbanizationModel) -> None:
     chance = (b.job_finding * SKILL_JOB_FINDING)[pop.skill[seekers]]
     chance = chance * model.labour.hiring_factor(seekers, chance)
     informal_loss = 1.5 * b.job_loss
-    lose = working_age & (
-        ((job == formal) & (u < b.job_loss)) | ((job == informal) & (u < informal_loss))
-    )
+    lose = working_age & (((job == formal) & (u < b.job_loss)) | ((job == informal) & (u < informal_loss)))
     retire = ~working_age & (job != none)
     model.flows["retirements"] += float(pop.weight[retire].sum())
     lose |= retire
