@@ -87,13 +87,18 @@ def conception_chance(model: UrbanizationModel, rows: np.ndarray) -> np.ndarray:
     group = _age_group(age)
     fertile = (age >= 18.0) & (age < 50.0)
     m = pop.members
-    # a cell's row first (a view), then the rows: a third cheaper than indexing sex, band and rows at once
-    men = m[MALE, 5][rows] + m[MALE, 6][rows] + m[MALE, 7][rows]
-    women = m[FEMALE, 5][rows] + m[FEMALE, 6][rows] + m[FEMALE, 7][rows]
+    if 8 * rows.size >= pop.n:  # many rows (each month's candidates): whole-column 16-bit adds, one gather
+        couple = (m[MALE, 5] + m[MALE, 6] + m[MALE, 7] > 0) & (m[FEMALE, 5] + m[FEMALE, 6] + m[FEMALE, 7] > 0)
+        couple = couple[rows]
+    else:  # a cell's row first (a view), then the rows: a third cheaper than indexing sex, band and rows at once
+        men = m[MALE, 5][rows] + m[MALE, 6][rows] + m[MALE, 7][rows]
+        women = m[FEMALE, 5][rows] + m[FEMALE, 6][rows] + m[FEMALE, 7][rows]
+        couple = (men > 0) & (women > 0)
     parity = pop.parity[rows]
-    ok = fertile & (men > 0) & (women > 0) & allowed(parity, pop.hukou_urban[rows], pop.first_girl[rows], model.month)
+    ok = fertile & couple & allowed(parity, pop.hukou_urban[rows], pop.first_girl[rows], model.month)
     parity = np.minimum(parity, PARITY_SHAPE.size - 1)
-    return ok * model.behaviour.fertility * AGE_SHAPE[group] * PARITY_SHAPE[parity]
+    # np.take: the same values as indexing by the int8 groups, twice as fast
+    return ok * model.behaviour.fertility * np.take(AGE_SHAPE, group) * np.take(PARITY_SHAPE, parity)
 
 
 def _candidates(model: UrbanizationModel) -> np.ndarray:
@@ -109,7 +114,7 @@ def pregnancies(model: UrbanizationModel) -> None:
     """Deliveries of the pregnancies that end this month, then this month's conceptions."""
     pop, rng = model.pop, model.rng
     preg = pop.pregnant
-    on = np.flatnonzero(preg)
+    on = np.flatnonzero(preg != 0)  # of a bool mask: several times faster than of the int8 column itself
     due = on[preg[on] == 1]
     preg[on] -= 1
     if due.size:

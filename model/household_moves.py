@@ -66,7 +66,7 @@ class HouseholdMoves:
             return
         pop = self.pop
         pw = pop.persons(rows) * pop.weight[rows]
-        farmer = pop.reg[rows] == Registration.LOCAL_RURAL_HUKOU
+        farmer = pop.reg[rows] == int(Registration.LOCAL_RURAL_HUKOU)  # an IntEnum compares slowly
         self.cumulative["hukou_conversions_local_farmer"] += float(pw[farmer].sum())
         self.cumulative["hukou_conversions_migrant"] += float(pw[~farmer].sum())
         pop.reg[rows] = Registration.LOCAL_URBAN_HUKOU
@@ -76,7 +76,7 @@ class HouseholdMoves:
         pop.intends_settle[rows] = True
         # a migrant household granted local urban hukou is a local urban resident from now on: it leaves the migrant
         # base of arrivals, the hukou quota's count and the migrant indicators (its conversion stays counted)
-        became_local = rows[~farmer & (pop.htype[rows] == HouseholdType.MIGRANT)]
+        became_local = rows[~farmer & (pop.htype[rows] == int(HouseholdType.MIGRANT))]
         pop.htype[became_local] = HouseholdType.URBAN_RESIDENT
         pop.former_migrant[became_local] = True
         for uid in pop.uid[became_local].tolist():

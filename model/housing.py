@@ -115,9 +115,10 @@ class HousingStock:
         district = np.asarray(district, dtype=np.int16).copy()
         tenure = np.asarray(tenure, dtype=np.int8).copy()
         weight = np.asarray(weight, dtype=float)
-        tenure[tenure == Residence.PUBLIC_RENTAL] = Residence.PRIVATE_RENTAL
+        # plain ints: numpy compares an array with an IntEnum member some twenty times slower
+        tenure[tenure == int(Residence.PUBLIC_RENTAL)] = Residence.PRIVATE_RENTAL
         free = self.vacant()
-        self_built = (tenure == Residence.OWNED) & (np.asarray(htype) == HouseholdType.LOCAL_FARMER)
+        self_built = (tenure == int(Residence.OWNED)) & (np.asarray(htype) == int(HouseholdType.LOCAL_FARMER))
         market = np.isin(tenure, [int(t) for t in MARKET]) & ~self_built
         if self_built.any():  # a farmer couple builds its house on a homestead plot
             np.add.at(

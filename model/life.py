@@ -35,8 +35,7 @@ if TYPE_CHECKING:
 SKILL_JOB_FINDING = np.array([0.7, 1.0, 1.3])  # relative job-finding chance by skill (assumed)
 SKILL_FORMAL = np.array([0.35, 0.65, 1.0])  # relative chance a new job is formal, by skill (assumed)
 #: integer ages at which a head enters a new band (18 and up: heads are adults)
-_HEAD_EDGES = np.zeros(200, dtype=bool)
-_HEAD_EDGES[BAND_LOW[5:].astype(int)] = True
+_HEAD_EDGES = tuple(int(e) for e in BAND_LOW[5:])
 
 
 def age(model: UrbanizationModel) -> None:
@@ -47,8 +46,13 @@ def age(model: UrbanizationModel) -> None:
     old = pop.head_age.astype(np.int16)  # whole years: bands start at whole years, so they give the old band
     pop.head_age[:] += np.float32(1.0 / 12.0)
     new = pop.head_age
-    turned = np.flatnonzero(old != new.astype(np.int16))
-    turned = turned[_HEAD_EDGES[np.minimum(new[turned].astype(np.int64), 199)]]
+    # heads entering a whole year that is a band's lower bound: 16-bit compares over the rows, then the nonzero of
+    # a sparse mask (that of the twelfth of the heads with a birthday is several times dearer)
+    years = new.astype(np.int16)
+    edge = years == _HEAD_EDGES[0]
+    for e in _HEAD_EDGES[1:]:
+        edge |= years == e
+    turned = np.flatnonzero(edge & (old != years))
     b_old, b_new = band_of(old[turned]), band_of(new[turned])
     moved = turned[b_old != b_new]
     m = pop.members
@@ -58,25 +62,39 @@ def age(model: UrbanizationModel) -> None:
         sex = pop.head_female[moved].astype(np.int64)
         m[sex, b_old[b_old != b_new], moved] -= 1
         m[sex, b_new[b_old != b_new], moved] += 1
-    tops = m.max(axis=2)  # the largest count of each cell, once for all draws
-    for band in range(N_BANDS - 2, -1, -1):
-        p = 1.0 / (12.0 * BAND_YEARS[band])
-        for sex in (MALE, FEMALE):
-            rows, slot = slot_hits(rng, m[sex, band], p, tops[sex, band])
-            if band >= 5 and rows.size:  # the head (slot 0 of the head's cell) moves with head_age instead
-                is_head = (slot == 0) & (pop.head_female[rows] == bool(sex)) & (band_of(new[rows]) == band)
-                rows = rows[~is_head]
-            if rows.size == 0:
-                continue
-            rows, count = sorted_counts(rows)
-            m[sex, band][rows] -= count.astype(np.int16)  # the cell's row (a view), then the rows: cheaper
-            m[sex, band + 1][rows] += count.astype(np.int16)
-            touched[rows] = True
+    # a bound on every cell's count (the largest household): what slot_hits needs, without a pass over members
+    top = int(pop.size.max(initial=0))
+    # every cell's draws first, oldest band first: a cell loses persons only by its own draw and gains them only by
+    # that of the band below, drawn after it, so each is drawn as it stands after the heads' moves, as when each
+    # draw's moves were made before the next; the moves of all cells are then made at once
+    drawn: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for b in range(N_BANDS - 2, -1, -1):
+        p = 1.0 / (12.0 * BAND_YEARS[b])
+        for s in (MALE, FEMALE):
+            drawn[s * N_BANDS + b] = slot_hits(rng, m[s, b], p, top)
+    order = sorted(drawn)  # by cell, rows increasing within each: sorted keys below
+    cell = np.repeat(np.array(order), [drawn[c][0].size for c in order])
+    rows = np.concatenate([drawn[c][0] for c in order])
+    slot = np.concatenate([drawn[c][1] for c in order])
+    sex, band = np.divmod(cell, N_BANDS)
+    # the head (slot 0 of the head's cell, an adult or elder band) moves with head_age instead
+    is_head = (band >= 5) & (slot == 0)
+    is_head &= pop.head_female[rows] == (sex == FEMALE)
+    is_head &= band_of(new[rows]) == band
+    keep = ~is_head
+    key, count = sorted_counts((cell * pop.n + rows).compress(keep))
+    at_cell, at_row = np.divmod(key, pop.n)
+    at_sex, at_band = np.divmod(at_cell, N_BANDS)
+    m[at_sex, at_band, at_row] -= count.astype(np.int16)  # distinct (sex, band, row): plain indexed adds
+    m[at_sex, at_band + 1, at_row] += count.astype(np.int16)
+    touched[at_row] = True
     pop.sync_members(np.flatnonzero(touched))
     pop.months_resident[:] += 1
     pop.reg_months[:] += 1
     pop.residence_months[:] += 1
-    pop.hardship[:] = np.maximum(pop.hardship - 1, 0)
+    # one month less of a hardship where one runs (months left are never negative): a masked subtract, several
+    # times faster than np.maximum, which numpy does not vectorise for int8
+    np.subtract(pop.hardship, 1, out=pop.hardship, where=pop.hardship > 0)
 
 
 def births(model: UrbanizationModel) -> None:
@@ -238,22 +256,24 @@ def jobs(model: UrbanizationModel) -> None:
     age = pop.head_age
     # only heads aged 50 and over can be past a retirement age (cheaper than the rule over every row)
     older = np.flatnonzero(age >= 50.0)
-    farming_older = pop.land[older] & (pop.reg[older] == Registration.LOCAL_RURAL_HUKOU)
+    # enum members as plain ints: numpy compares an array with an IntEnum member some twenty times slower
+    none, informal, formal = int(Job.NONE), int(Job.INFORMAL), int(Job.FORMAL)
+    farming_older = pop.land[older] & (pop.reg[older] == int(Registration.LOCAL_RURAL_HUKOU))
     seeking_age = age < 60
     seeking_age[older] |= farming_older & (age[older] < FARMING_STOP)
-    working_age = np.ones(n, dtype=bool)
-    working_age[older] = age[older] < retirement_age(pop, older)
-    u = rng.random(n)
     job = pop.job
+    # whether past the retirement age matters only to heads with a job (who lose or leave it): asked there
+    working_age = np.ones(n, dtype=bool)
+    older_working = older.compress(job[older] != none)
+    working_age[older_working] = age[older_working] < retirement_age(pop, older_working)
+    u = rng.random(n)
     # the chance is needed at the unemployed seekers only: looked up there (a lookup of the same products)
-    seekers = np.flatnonzero(seeking_age & (job == Job.NONE))
+    seekers = np.flatnonzero(seeking_age & (job == none))
     chance = (b.job_finding * SKILL_JOB_FINDING)[pop.skill[seekers]]
     chance = chance * model.labour.hiring_factor(seekers, chance)
     informal_loss = 1.5 * b.job_loss
-    lose = working_age & (
-        ((job == Job.FORMAL) & (u < b.job_loss)) | ((job == Job.INFORMAL) & (u < informal_loss))
-    )
-    retire = ~working_age & (job != Job.NONE)
+    lose = working_age & (((job == formal) & (u < b.job_loss)) | ((job == informal) & (u < informal_loss)))
+    retire = ~working_age & (job != none)
     model.flows["retirements"] += float(pop.weight[retire].sum())
     lose |= retire
     # the draw is over every row (the stream stays that of one draw per row); the chance is needed where a job is
@@ -267,9 +287,8 @@ def jobs(model: UrbanizationModel) -> None:
     formal_chance = np.where(age[found] < 60, formal_chance, 0.0)
     job[found] = np.where(u_formal[found] < formal_chance, Job.FORMAL, Job.INFORMAL)
     job[lose] = Job.NONE
-    formal = job == Job.FORMAL
     months = pop.contrib_months
-    months[:] = (months + 1) * formal  # one more month in a formal job, back to 0 out of one
+    months[:] = (months + 1) * (job == formal)  # one more month in a formal job, back to 0 out of one
     update_income(model)
 
 
@@ -290,23 +309,25 @@ def update_income(model: UrbanizationModel, rows: np.ndarray | None = None) -> N
     code = pop.job[at] * np.int8(2 * SKILL_WAGE.size)
     code += pop.skill[at] * np.int8(2)
     code += pop.hukou_local[at].view(np.int8)
-    head = table.ravel()[code]
+    head = np.take(table.ravel(), code)  # np.take: the same values as indexing, twice as fast with int8 codes
     second = (pop.adults[at] >= 2) * (0.6 * wages[1])
     if "pension" in pop.columns:
-        pension = pensioners(pop, rows) * PENSION_AMOUNT[pop.col("pension")[at]]
+        pension = pensioners(pop, rows) * np.take(PENSION_AMOUNT, pop.col("pension")[at])
     else:
         pension = np.zeros(head.size)
     income = head + second + pension
     # x 0.4 in hardship, then x 0.55 for the urban poor (only where they apply: a factor of 1 changes nothing)
     np.multiply(income, 0.4, out=income, where=pop.hardship[at] > 0)
-    np.multiply(income, 0.55, out=income, where=pop.htype[at] == HouseholdType.URBAN_POOR)
+    # int: as in jobs
+    np.multiply(income, 0.55, out=income, where=pop.htype[at] == int(HouseholdType.URBAN_POOR))
     pop.income[at] = income
 
 
 def shocks(model: UrbanizationModel) -> None:
     """Hardship shocks (illness, accident, disaster) lasting about six months (seed ch.2 III: one-off aid)."""
     pop = model.pop
-    hit = (pop.hardship == 0) & (model.rng.random(pop.n) < model.behaviour.hardship_rate)
+    # the rows hit once (a sparse mask read twice costs two passes over the rows)
+    hit = np.flatnonzero((pop.hardship == 0) & (model.rng.random(pop.n) < model.behaviour.hardship_rate))
     pop.hardship[hit] = 6
     model.flows["hardship_shocks"] += float(pop.weight[hit].sum())
 
@@ -315,7 +336,7 @@ def land_requisition(model: UrbanizationModel) -> None:
     """Urban expansion requisitions farmers' land; half of those hit are resettled into new-town apartments."""
     pop, rng = model.pop, model.rng
     rate = model.behaviour.land_requisition_rate / 12.0
-    farming = (pop.reg == Registration.LOCAL_RURAL_HUKOU) & pop.land
+    farming = (pop.reg == int(Registration.LOCAL_RURAL_HUKOU)) & pop.land  # int: as in jobs
     hit = np.flatnonzero(farming & (rng.random(pop.n) < rate))
     if hit.size == 0:
         return

@@ -22,11 +22,10 @@ from urbanize.model.members import (
     BAND_LOW,
     BAND_YEARS,
     FEMALE,
-    MALE,
     N_BANDS,
     band_of,
     block_sums,
-    slot_hits,
+    slot_hits_cells,
     sorted_counts,
 )
 
@@ -53,32 +52,26 @@ def deaths(model: UrbanizationModel) -> np.ndarray:
     pop, rng = model.pop, model.rng
     q = monthly_death(model.behaviour.mortality_scale)
     m = pop.members
-    tops = m.max(axis=2)
-    # persons by blocks of rows of every cell in one pass: a cell changes only after its own draw
-    sums = block_sums(m, int(tops.max(initial=0)))
-    hit_rows: list[np.ndarray] = []
-    head_dead: list[np.ndarray] = []
-    for sex in (MALE, FEMALE):
-        for band in range(N_BANDS):
-            rows, slot = slot_hits(rng, m[sex, band], float(q[sex, band]), tops[sex, band], sums[sex, band])
-            if rows.size == 0:
-                continue
-            hit_rows.append(rows)
-            if band >= 5:
-                head = slot == 0
-                head &= pop.head_female[rows] == bool(sex)
-                head &= band_of(pop.head_age[rows]) == band
-                head_dead.append(rows[head])
-            rows, count = sorted_counts(rows)
-            m[sex, band][rows] -= count.astype(np.int16)  # the cell's row (a view), then the rows: cheaper
-    if not hit_rows:
+    # a bound on every cell's count (the largest household; see life.age), and the persons by blocks of rows of
+    # every cell in one pass: a cell changes only after its own draw, so every cell's draw can come first
+    sums = block_sums(m, int(pop.size.max(initial=0)))
+    cell, rows, slot = slot_hits_cells(rng, m, q, sums)
+    if rows.size == 0:
         return np.empty(0, dtype=np.int64)
-    rows = np.concatenate(hit_rows)
+    sex, band = np.divmod(cell, N_BANDS)
     model.flows["deaths"] += float(pop.weight[rows].sum())
+    # heads who died: slot 0 of the head's cell (adult and elder bands)
+    head = (band >= 5) & (slot == 0)
+    head &= pop.head_female[rows] == (sex == FEMALE)
+    head &= band_of(pop.head_age[rows]) == band
+    dead_heads = rows[head]
+    # the deaths of each cell and row (rows sorted within a cell: the keys are sorted)
+    key, count = sorted_counts(cell * m.shape[-1] + rows)
+    at_cell, at_row = np.divmod(key, m.shape[-1])
+    m[at_cell // N_BANDS, at_cell % N_BANDS, at_row] -= count.astype(np.int16)
     touched = np.unique(rows)
     pop.sync_members(touched)
     gone = touched[(pop.adults[touched] == 0) & (pop.elders[touched] == 0)]
-    dead_heads = np.concatenate(head_dead) if head_dead else np.empty(0, dtype=np.int64)
     succeed(model, np.setdiff1d(dead_heads, gone))
     return gone
 

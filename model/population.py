@@ -332,14 +332,16 @@ class Population:
         removed_uids = self._cols["uid"][rows].copy()
         new_n = self.n - rows.size
         holes = rows[rows < new_n]
-        tail = np.arange(new_n, self.n)
-        tail_keep = tail[~np.isin(tail, rows, assume_unique=True)]
+        # the tail rows not removed, by a mask over the tail (rows are sorted and unique: cheaper than np.isin)
+        gone = np.zeros(rows.size, dtype=bool)
+        gone[rows[holes.size :] - new_n] = True
+        tail_keep = np.flatnonzero(~gone) + new_n
         # holes and tail_keep have the same length: each surviving tail row fills one hole
         for arr in self._cols.values():
             arr[holes] = arr[tail_keep]
         for mat in self._matrices.values():
             mat[holes] = mat[tail_keep]
-        self._members[:, :, holes] = self._members[:, :, tail_keep]
+        self._members[:, :, holes] = np.take(self._members, tail_keep, axis=2)  # np.take: faster, same values
         for listener in self._listeners:
             listener(rows, tail_keep, holes)
         self._row_of[removed_uids] = -1

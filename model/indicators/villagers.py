@@ -43,7 +43,7 @@ def exchanged_heads_trained_share(s: Snapshot) -> float:
 )
 def exchanged_heads_employed_share(s: Snapshot) -> float:
     rows, pop = _heads(s), s.pop
-    return ratio(float(pop.weight[rows][pop.job[rows] != Job.NONE].sum()), float(pop.weight[rows].sum()))
+    return ratio(float(pop.weight[rows][pop.job[rows] != int(Job.NONE)].sum()), float(pop.weight[rows].sum()))
 
 
 @service_indicator(

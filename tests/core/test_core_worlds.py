@@ -288,6 +288,27 @@ def test_slot_hits_by_blocks_find_the_same_persons_as_one_running_sum() -> None:
             assert rows.dtype == rows_all.dtype == np.int64 and slot.dtype == slot_all.dtype == np.int64
 
 
+def test_slot_hits_of_all_cells_find_the_same_persons_as_one_cell_at_a_time() -> None:
+    """Deaths draw every cell first and find the rows of all at once: the same draws and persons as slot_hits
+    cell by cell (including a shorter last block, empty cells and a chance high enough for many blocks)."""
+    from urbanize.model.members import N_BANDS, block_sums, slot_hits, slot_hits_cells
+
+    gen = np.random.default_rng(12)
+    for n in (1, 255, 257, 10_000):
+        buf = gen.poisson(0.3, (2, N_BANDS, n + 50)).astype(np.int16)  # rows past n count nobody here
+        counts = buf[:, :, :n]
+        counts[1, 3] = 0
+        p = gen.choice([1e-5, 3e-4, 1.9e-3, 0.05], size=(2, N_BANDS))
+        cell, rows, slot = slot_hits_cells(np.random.default_rng(n), counts, p, block_sums(counts))
+        rng = np.random.default_rng(n)
+        sums = block_sums(counts)
+        for c in range(2 * N_BANDS):
+            sex, band = divmod(c, N_BANDS)
+            want_rows, want_slot = slot_hits(rng, counts[sex, band], float(p[sex, band]), 8, sums[sex, band])
+            assert np.array_equal(rows[cell == c], want_rows) and np.array_equal(slot[cell == c], want_slot)
+        assert np.array_equal(cell, np.sort(cell, kind="stable"))
+
+
 def test_households_take_vacant_dwellings_and_the_rest_fall_back_to_informal_housing() -> None:
     from urbanize.model.enums import DistrictKind
 
