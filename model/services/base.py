@@ -146,11 +146,17 @@ class Service:
             self.groups(rows), weights=h[rows] * pop.weight[rows], minlength=self.capacity.size
         ).astype(float)
 
-    def queued(self) -> np.ndarray:
-        """Units waited for per group: the weighted sum of units queued."""
+    def queue_rows(self) -> np.ndarray:
+        """Rows waiting for units, in row order."""
+        return np.flatnonzero(self.waiting > 0)
+
+    def queued(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Units waited for per group: the weighted sum of units queued (``rows``: :meth:`queue_rows`, when the
+        caller has just found them)."""
         pop = self.model.pop
         w = self.waiting
-        rows = np.flatnonzero(w > 0)
+        if rows is None:
+            rows = self.queue_rows()
         return np.bincount(self.groups(rows), weights=w[rows] * pop.weight[rows], minlength=self.capacity.size)
 
     def mark_held_here(self) -> None:
@@ -256,13 +262,16 @@ class Service:
         used = self.used()
         return np.maximum(self.capacity - used, 0.0), np.maximum(self.open_capacity - used, 0.0)
 
-    def allocate(self) -> np.ndarray:
-        """Admit queued units by priority within capacity; returns the rows admitted (any units)."""
+    def allocate(self, used: np.ndarray | None = None, queue: np.ndarray | None = None) -> np.ndarray:
+        """Admit queued units by priority within capacity; returns the rows admitted (any units).
+
+        ``used`` and ``queue`` (:meth:`used`, :meth:`queue_rows`) when the caller has just computed them and no
+        holding or queue has changed since (``CityServices.allocate`` after a capacity adjustment)."""
         self.admitted = 0.0
-        wait = self.waiting
-        used = self.used()
+        if used is None:
+            used = self.used()
         self.used_after = used
-        rows = np.flatnonzero(wait > 0)
+        rows = self.queue_rows() if queue is None else queue
         try:
             return self._admit(rows, used)
         finally:

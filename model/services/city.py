@@ -277,12 +277,15 @@ class CityServices(ServiceSet):
     def allocate(self) -> None:
         """Allocation phase: each service admits by its priority rule (public schools before private)."""
         for svc in self.services:
-            if svc is self.private:
-                self.private.reconcile()
-                self.private.adjust()
-            elif svc is self.kindergarten:
-                self.kindergarten.adjust()
-            svc.allocate()
+            if svc is self.private or svc is self.kindergarten:
+                # capacity follows demand first; it changes no holding or queue, so the allocation takes the used
+                # capacity and the queue the adjustment found (two passes over the rows fewer each)
+                queue = self.private.reconcile() if svc is self.private else svc.queue_rows()
+                used = svc.used()
+                svc.adjust(used, svc.queued(queue))
+                svc.allocate(used, queue)
+            else:
+                svc.allocate()
         self.update_unschooled()
         self.elderly.allocate()
 
