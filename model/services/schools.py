@@ -90,7 +90,8 @@ class PublicSchool(Service):
         h = self.held
         rows = np.flatnonzero(h > 0)
         hw = h[rows] * pop.weight[rows]
-        self.nonlocal_pupils = float(hw[~pop.hukou_local[rows]].sum())
+        # compress: the same elements as boolean indexing, faster on the scattered non-hukou pupils
+        self.nonlocal_pupils = float(hw.compress(~pop.hukou_local[rows]).sum())
         return np.bincount(self.groups(rows), weights=hw, minlength=self.capacity.size).astype(float)
 
     def on_admit(self, rows: np.ndarray, units: np.ndarray) -> None:
