@@ -141,14 +141,13 @@ class Service:
         """Capacity used per group: the weighted sum of units held."""
         pop = self.model.pop
         h = self.held
-        rows = np.flatnonzero(h > 0)
-        return np.bincount(
-            self.groups(rows), weights=h[rows] * pop.weight[rows], minlength=self.capacity.size
-        ).astype(float)
+        rows = (h > 0).nonzero()[0]  # the method: np.flatnonzero adds a Python-level wrapper and a ravel
+        # a weighted bincount is already float64 (the copy astype(float) made is not needed)
+        return np.bincount(self.groups(rows), weights=h[rows] * pop.weight[rows], minlength=self.capacity.size)
 
     def queue_rows(self) -> np.ndarray:
         """Rows waiting for units, in row order."""
-        return np.flatnonzero(self.waiting > 0)
+        return (self.waiting > 0).nonzero()[0]
 
     def queued(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Units waited for per group: the weighted sum of units queued (``rows``: :meth:`queue_rows`, when the
@@ -234,7 +233,7 @@ class Service:
         if self.per_district:
             moved = (held > 0) & (pop.col(self.at_col) != pop.district)
             changed |= moved
-        rows = np.flatnonzero(changed)
+        rows = changed.nonzero()[0]
         if rows.size == 0:
             self.applied = 0.0
             return
@@ -243,7 +242,7 @@ class Service:
         h = held[idx]
         keep = np.minimum(h, need)
         if moved is not None:
-            keep = np.where(moved[idx], 0, keep).astype(h.dtype)
+            keep = keep * ~moved[idx]  # 0 where moved: np.where's values, 16-bit ints without a cast
         if (h > keep).any():
             released = h - keep
             held[idx] = keep
@@ -254,7 +253,7 @@ class Service:
         w = lack * acc
         wait[idx] = w
         waitm[idx] = (waitm[idx] + 1) * (w > 0)
-        self.applied = float((w.astype(float) * pop.weight[idx]).sum())
+        self.applied = float((w * pop.weight[idx]).sum())  # 16-bit ints times floats: the float products
 
     # --- phase 6: act ------------------------------------------------------------------------------------
     def free(self) -> tuple[np.ndarray, np.ndarray]:
@@ -284,7 +283,7 @@ class Service:
         ww = w * pop.weight[queued]
         self.unmet_after = float(ww.sum())
         self.mean_wait_after = (
-            float((self.waiting_months[queued].astype(float) * ww).sum() / self.unmet_after)
+            float((self.waiting_months[queued] * ww).sum() / self.unmet_after)
             if self.unmet_after > 0
             else 0.0
         )

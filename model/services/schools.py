@@ -88,11 +88,11 @@ class PublicSchool(Service):
     def used(self) -> np.ndarray:
         pop = self.model.pop
         h = self.held
-        rows = np.flatnonzero(h > 0)
+        rows = (h > 0).nonzero()[0]  # as Service.used
         hw = h[rows] * pop.weight[rows]
         # compress: the same elements as boolean indexing, faster on the scattered non-hukou pupils
         self.nonlocal_pupils = float(hw.compress(~pop.hukou_local[rows]).sum())
-        return np.bincount(self.groups(rows), weights=hw, minlength=self.capacity.size).astype(float)
+        return np.bincount(self.groups(rows), weights=hw, minlength=self.capacity.size)
 
     def on_admit(self, rows: np.ndarray, units: np.ndarray) -> None:
         pop = self.model.pop
