@@ -141,16 +141,19 @@ def school_choice(services: CityServices) -> None:
 
 
 def send_home(model: UrbanizationModel, rows: np.ndarray) -> None:
-    """The children of compulsory age of ``rows`` leave the city to live at the origin (left-behind children);
-    their queue places go with them, and they count among the month's departures of persons."""
+    """The children of compulsory age of ``rows`` (distinct rows) leave the city to live at the origin (left-behind
+    children); their queue places go with them, and they count among the month's departures of persons."""
     pop = model.pop
     members = pop.members
     sent = 0.0
     for band in COMPULSORY_BANDS:
         for sex in (MALE, FEMALE):
-            count = members[sex, band, rows].copy()
+            count = members[sex, band, rows]
             sent += float((count.astype(np.float64) * pop.weight[rows]).sum())
-            pop.add_persons(rows, sex, band, -count)
+            # every child of the cell leaves: the cell is emptied (what add_persons(rows, sex, band, -count) leaves
+            # at distinct rows), and the derived columns are synced once for the four cells, not once per cell
+            members[sex, band, rows] = 0
+    pop.sync_members(rows)
     services = model.services
     for name in ("primary_school", "junior_school", "private_migrant_school"):
         svc = services[name]
