@@ -207,7 +207,8 @@ class CityServices(ServiceSet):
         code = high.astype(np.uint16)
         code <<= 8
         code |= low
-        persons = np.bincount(code, weights=pop.persons() * pop.weight, minlength=1 << (_GROUP_BIT + 2))
+        # the 16-bit persons column times the weights: the products of pop.persons() (64-bit), a widening fewer
+        persons = np.bincount(code, weights=pop.size * pop.weight, minlength=1 << (_GROUP_BIT + 2))
         # rows of the table: code >> _GROUP_BIT = local urban + 2 x non-local (the groups are disjoint)
         table = persons.reshape(4, 1 << _GROUP_BIT)
         rates: dict[str, tuple[float, float]] = {}
