@@ -294,13 +294,16 @@ class CityServices(ServiceSet):
         """Book the month's costs by sector and payer (real-population terms)."""
         ledger = self.model.ledger
         self.education_by_hukou = self.education_split()
+        central = 0.0
         for svc in [*self.services, *self.entitlements, self.ncms]:
-            c, fee = svc.cost_and_fees()
+            if svc is self.pension:  # its central part from the same pass (booked below, in the same order)
+                c, fee, central = self.pension.booking()
+            else:
+                c, fee = svc.cost_and_fees()
             if c > 0:
                 ledger.charge(svc.sector, c, svc.payer)
             if fee > 0:
                 ledger.charge(svc.sector, fee, "households")
-        central = self.pension.central_cost()
         if central > 0:
             ledger.charge("social_security", central, "central")
         for sector, amount, payer in self.extra_costs:

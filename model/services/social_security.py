@@ -112,15 +112,24 @@ class Pension(Entitlement):
     def cost_and_fees(self) -> tuple[float, float]:
         """(contribution subsidies and basic urban-resident pensions, individual contributions): both count the
         adults of the resident and new rural schemes, once."""
+        return self.booking()[:2]
+
+    def booking(self) -> tuple[float, float, float]:
+        """(:meth:`cost`, :meth:`fees`, :meth:`central_cost`) from one pass over the two schemes' rows: the new rural
+        scheme's rows are those of the two that are not resident, in the same order, so its elders' products and
+        their sum are those of :meth:`central_cost`."""
         pop = self.model.pop
-        rows = np.flatnonzero((pop.pension == PENSION_RESIDENT) | (pop.pension == PENSION_NEW_RURAL))
+        pension = pop.pension
+        rows = ((pension == PENSION_RESIDENT) | (pension == PENSION_NEW_RURAL)).nonzero()[0]
         w = pop.weight[rows]
-        resident = pop.pension[rows] == PENSION_RESIDENT
+        resident = pension[rows] == PENSION_RESIDENT
         adults = float((pop.adults[rows].astype(float) * w).sum())
         subsidy = COSTS["pension_contribution_subsidy"][0] * adults
         elders = pop.elders[rows].astype(float) * w
-        cost = subsidy + COSTS["pension_basic_urban_resident"][0] * float(elders[resident].sum())
-        return cost, COSTS["pension_individual_contribution"][0] * adults
+        # compress: the same elements as boolean indexing (the schemes are scattered over the rows)
+        cost = subsidy + COSTS["pension_basic_urban_resident"][0] * float(elders.compress(resident).sum())
+        central = COSTS["pension_basic_new_rural"][0] * float(elders.compress(~resident).sum())
+        return cost, COSTS["pension_individual_contribution"][0] * adults, central
 
     def central_cost(self) -> float:
         """Basic new rural pensions, paid by the central government."""
