@@ -158,7 +158,8 @@ class Migrant(Household):
         services "so that migrants be mobilized to register").
         """
         pop, b = model.pop, model.behaviour
-        cand = rows.compress(pop.reg[rows] == int(Registration.UNREGISTERED))  # compress: see lapse_registration
+        # compress: see lapse_registration
+        cand = rows.compress(pop.reg[rows] == int(Registration.UNREGISTERED))
         cand = cand[model.policy_set.eligible(Transition.REGISTER, cand)]
         if cand.size == 0:
             return
@@ -173,7 +174,8 @@ class Migrant(Household):
     def decide_residence_permit(cls, model: UrbanizationModel, rows: np.ndarray) -> None:
         """Registered -> residence permit, for those the policies make eligible (logit ``permit_const``)."""
         pop, b = model.pop, model.behaviour
-        cand = rows.compress(pop.reg[rows] == int(Registration.REGISTERED))  # compress: see lapse_registration
+        # compress: see lapse_registration
+        cand = rows.compress(pop.reg[rows] == int(Registration.REGISTERED))
         cand = cand.compress(model.policy_set.eligible(Transition.RESIDENCE_PERMIT, cand))
         if cand.size == 0:
             return
@@ -204,7 +206,8 @@ class Migrant(Household):
         eligible under the active policies apply with monthly chance ``expit(hukou_const)`` (gathering the papers
         takes time)."""
         pop, b = model.pop, model.behaviour
-        cand = rows.compress(pop.reg[rows] == int(Registration.RESIDENCE_PERMIT))  # compress: see lapse_registration
+        # compress: see lapse_registration
+        cand = rows.compress(pop.reg[rows] == int(Registration.RESIDENCE_PERMIT))
         cand = cand.compress(pop.wants_hukou[cand])
         cand = cand.compress(model.awareness.of("hukou")[cand])
         cand = cand.compress(model.policy_set.eligible(Transition.APPLY_HUKOU, cand))

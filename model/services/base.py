@@ -143,7 +143,9 @@ class Service:
         h = self.held
         rows = (h > 0).nonzero()[0]  # the method: np.flatnonzero adds a Python-level wrapper and a ravel
         # a weighted bincount is already float64 (the copy astype(float) made is not needed)
-        return np.bincount(self.groups(rows), weights=h[rows] * pop.weight[rows], minlength=self.capacity.size)
+        return np.bincount(
+            self.groups(rows), weights=h[rows] * pop.weight[rows], minlength=self.capacity.size
+        )
 
     def queue_rows(self) -> np.ndarray:
         """Rows waiting for units, in row order."""
@@ -327,7 +329,8 @@ class Service:
         whole = bool((score == np.rint(score)).all())
         if span * (float(np.maximum.reduce(first, initial=0)) + 1) < 2.0**52 and whole:
             key = first * span - score
-            if -(2.0**15) <= np.minimum.reduce(key, initial=0.0) and np.maximum.reduce(key, initial=0.0) < 2.0**15:
+            low, high = np.minimum.reduce(key, initial=0.0), np.maximum.reduce(key, initial=0.0)
+            if -(2.0**15) <= low and high < 2.0**15:
                 key = key.astype(np.int16)  # a stable sort of 16-bit keys is a radix sort
             order = shuffled[key.argsort(kind="stable")]
         else:
