@@ -30,8 +30,9 @@ class HukouOffice:
     def grant(self) -> None:
         """Grant hukou to applicants who have waited long enough, longest-waiting first, within the quota."""
         pop = self.model.pop
+        # a plain int: numpy compares the int8 column with an IntEnum member ten times slower
         ready = np.flatnonzero(
-            (pop.reg == Registration.HUKOU_APPLICANT) & (pop.reg_months >= self.processing_months)
+            (pop.reg == int(Registration.HUKOU_APPLICANT)) & (pop.reg_months >= self.processing_months)
         )
         if ready.size == 0:
             return

@@ -36,21 +36,12 @@ class PolicySet:
 
     def eligible(self, transition: Transition, rows: np.ndarray) -> np.ndarray:
         """Mask over ``rows``: True where any active policy opens ``transition``."""
-        out = np.zeros(rows.size, dtype=bool)
-        for p in self.policies:
-            ans = p.eligible(self.model, transition, rows)
-            if ans is not None:
-                out |= ans
-        return out
+        return _any(rows.size, [p.eligible(self.model, transition, rows) for p in self.policies], None)
 
-    def service_access(self, service: str, rows: np.ndarray) -> np.ndarray:
-        """Mask over ``rows``: True where any active policy lets the household use ``service``."""
-        out = np.zeros(rows.size, dtype=bool)
-        for p in self.policies:
-            ans = p.service_access(self.model, service, rows)
-            if ans is not None:
-                out |= ans
-        return out
+    def service_access(self, service: str, rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Mask over ``rows``: True where any active policy lets the household use ``service`` (written into
+        ``out``, a bool array of ``rows.size``, when given: every policy answers before it is written)."""
+        return _any(rows.size, [p.service_access(self.model, service, rows) for p in self.policies], out)
 
     def priority(self, service: str, rows: np.ndarray) -> np.ndarray | None:
         """Priority scores of the last policy that sets a rule for ``service`` (None: the service's own)."""
@@ -63,6 +54,22 @@ class PolicySet:
 
     def registration_incentive(self) -> float:
         return float(sum(p.registration_incentive(self.model) for p in self.policies))
+
+
+def _any(size: int, answers: list[np.ndarray | None], out: np.ndarray | None) -> np.ndarray:
+    """The OR of the masks among ``answers`` (None: no answer) in a fresh array or ``out``. The first is copied in
+    and the others ORed onto it: with one answering policy (the usual case) one pass over the rows instead of
+    zeros and an OR."""
+    masks = [a for a in answers if a is not None]
+    if out is None:
+        out = np.empty(size, dtype=bool)
+    if not masks:
+        out[...] = False
+        return out
+    out[...] = masks[0]
+    for mask in masks[1:]:
+        out |= mask
+    return out
 
 
 def split_policy_keywords(

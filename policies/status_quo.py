@@ -81,17 +81,19 @@ class StatusQuo(Policy):
         self, model: UrbanizationModel, transition: Transition, rows: np.ndarray
     ) -> np.ndarray | None:
         pop = model.pop
+        # plain ints (``int(Job.NONE)``, ...) here and in ``service_access``: numpy compares an int8 column with an
+        # IntEnum member ten times slower
         match transition:
             case Transition.REGISTER:
                 return np.ones(rows.size, dtype=bool)
             case Transition.RESIDENCE_PERMIT:
                 return (pop.reg_months[rows] >= self.params.permit_registered_months) & (
-                    pop.job[rows] != Job.NONE
+                    pop.job[rows] != int(Job.NONE)
                 )
             case Transition.APPLY_HUKOU:
-                return (pop.residence[rows] == Residence.OWNED) & (pop.job[rows] == Job.FORMAL)
+                return (pop.residence[rows] == int(Residence.OWNED)) & (pop.job[rows] == int(Job.FORMAL))
             case Transition.FARMER_CONVERSION:
-                return ~pop.land[rows] & (pop.reg[rows] == Registration.LOCAL_RURAL_HUKOU)
+                return ~pop.land[rows] & (pop.reg[rows] == int(Registration.LOCAL_RURAL_HUKOU))
             case _:
                 raise ValueError(f"unknown transition {transition!r}")
 
@@ -109,15 +111,16 @@ class StatusQuo(Policy):
                 return local | (take(pop.months_resident, rows) >= MIGRANT_SCHOOL_MONTHS)
             case "child_health" | "maternal_health":
                 reg = take(pop.reg, rows)
-                return local | (reg == Registration.RESIDENCE_PERMIT) | (reg == Registration.HUKOU_APPLICANT)
+                permit, applicant = int(Registration.RESIDENCE_PERMIT), int(Registration.HUKOU_APPLICANT)
+                return local | (reg == permit) | (reg == applicant)
             case "community_centre" | "hardship_aid" | "training":
                 return local.copy()
             case "public_rental":
-                return take(pop.htype, rows) == HouseholdType.URBAN_POOR
+                return take(pop.htype, rows) == int(HouseholdType.URBAN_POOR)
             case "dibao":
                 return local & take(pop.hukou_urban, rows)
             case "pension" | "medical_insurance":
-                return (local & take(pop.hukou_urban, rows)) | (take(pop.job, rows) == Job.FORMAL)
+                return (local & take(pop.hukou_urban, rows)) | (take(pop.job, rows) == int(Job.FORMAL))
             case "elder_care_home":
                 return np.ones(rows.size, dtype=bool)
             case "elder_home_support" | "elder_day_care":

@@ -44,10 +44,11 @@ class Dibao(Entitlement):
     def apply(self, access: np.ndarray) -> None:
         pop, model = self.model.pop, self.model
         receiving = pop.dibao
-        persons_all = pop.persons()
-        ipp_all = pop.income / np.maximum(persons_all, 1)
+        # income per person in 64-bit floats from the 16-bit persons column: the quotients of pop.persons() (64-bit
+        # ints), without widening the persons first
+        ipp_all = np.divide(pop.income, np.maximum(pop.size, 1), dtype=np.float64)
         cand = np.flatnonzero((ipp_all < max(self.line_urban, self.line_rural)) | (receiving > 0))
-        persons = persons_all[cand]
+        persons = pop.persons(cand)
         ipp = ipp_all[cand]
         acc = access[cand] > 0
         rural_local = pop.hukou_local[cand] & ~pop.hukou_urban[cand] & ~acc

@@ -141,16 +141,23 @@ class Service:
         """Capacity used per group: the weighted sum of units held."""
         pop = self.model.pop
         h = self.held
-        rows = np.flatnonzero(h > 0)
+        rows = (h > 0).nonzero()[0]  # the method: np.flatnonzero adds a Python-level wrapper and a ravel
+        # a weighted bincount is already float64 (the copy astype(float) made is not needed)
         return np.bincount(
             self.groups(rows), weights=h[rows] * pop.weight[rows], minlength=self.capacity.size
-        ).astype(float)
+        )
 
-    def queued(self) -> np.ndarray:
-        """Units waited for per group: the weighted sum of units queued."""
+    def queue_rows(self) -> np.ndarray:
+        """Rows waiting for units, in row order."""
+        return (self.waiting > 0).nonzero()[0]
+
+    def queued(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Units waited for per group: the weighted sum of units queued (``rows``: :meth:`queue_rows`, when the
+        caller has just found them)."""
         pop = self.model.pop
         w = self.waiting
-        rows = np.flatnonzero(w > 0)
+        if rows is None:
+            rows = self.queue_rows()
         return np.bincount(self.groups(rows), weights=w[rows] * pop.weight[rows], minlength=self.capacity.size)
 
     def mark_held_here(self) -> None:
@@ -228,7 +235,7 @@ class Service:
         if self.per_district:
             moved = (held > 0) & (pop.col(self.at_col) != pop.district)
             changed |= moved
-        rows = np.flatnonzero(changed)
+        rows = changed.nonzero()[0]
         if rows.size == 0:
             self.applied = 0.0
             return
@@ -237,7 +244,7 @@ class Service:
         h = held[idx]
         keep = np.minimum(h, need)
         if moved is not None:
-            keep = np.where(moved[idx], 0, keep).astype(h.dtype)
+            keep = keep * ~moved[idx]  # 0 where moved: np.where's values, 16-bit ints without a cast
         if (h > keep).any():
             released = h - keep
             held[idx] = keep
@@ -248,7 +255,7 @@ class Service:
         w = lack * acc
         wait[idx] = w
         waitm[idx] = (waitm[idx] + 1) * (w > 0)
-        self.applied = float((w.astype(float) * pop.weight[idx]).sum())
+        self.applied = float((w * pop.weight[idx]).sum())  # 16-bit ints times floats: the float products
 
     # --- phase 6: act ------------------------------------------------------------------------------------
     def free(self) -> tuple[np.ndarray, np.ndarray]:
@@ -256,13 +263,16 @@ class Service:
         used = self.used()
         return np.maximum(self.capacity - used, 0.0), np.maximum(self.open_capacity - used, 0.0)
 
-    def allocate(self) -> np.ndarray:
-        """Admit queued units by priority within capacity; returns the rows admitted (any units)."""
+    def allocate(self, used: np.ndarray | None = None, queue: np.ndarray | None = None) -> np.ndarray:
+        """Admit queued units by priority within capacity; returns the rows admitted (any units).
+
+        ``used`` and ``queue`` (:meth:`used`, :meth:`queue_rows`) when the caller has just computed them and no
+        holding or queue has changed since (``CityServices.allocate`` after a capacity adjustment)."""
         self.admitted = 0.0
-        wait = self.waiting
-        used = self.used()
+        if used is None:
+            used = self.used()
         self.used_after = used
-        rows = np.flatnonzero(wait > 0)
+        rows = self.queue_rows() if queue is None else queue
         try:
             return self._admit(rows, used)
         finally:
@@ -275,12 +285,15 @@ class Service:
         ww = w * pop.weight[queued]
         self.unmet_after = float(ww.sum())
         self.mean_wait_after = (
-            float((self.waiting_months[queued].astype(float) * ww).sum() / self.unmet_after)
+            float((self.waiting_months[queued] * ww).sum() / self.unmet_after)
             if self.unmet_after > 0
             else 0.0
         )
 
     def _admit(self, rows: np.ndarray, used: np.ndarray) -> np.ndarray:
+        # some sixty numpy calls on a few hundred rows, so written for cheap calls: array methods and ufuncs
+        # (``a.cumsum()``, ``np.rint``, ``np.maximum.reduce``), not the Python-level wrappers ``np.cumsum``,
+        # ``np.round``, ``np.clip``, ``a.max`` (the same C loops, several microseconds a call fewer)
         pop, model = self.model.pop, self.model
         wait = self.waiting
         if rows.size == 0:
@@ -295,11 +308,15 @@ class Service:
             g = np.zeros(rows.size, dtype=bool)
         for rule in self.guarantees:
             g = g | rule(rows)
+        limit = np.where(g, hard_free.take(groups), open_free.take(groups))
+        weight = pop.weight[rows]
         # rows that could take at least one unit (a nearly full district does not sort its whole queue)
-        room = np.where(g, hard_free[groups], open_free[groups]) >= pop.weight[rows] - _EPS
-        if not room.any():
-            return rows[:0]
-        rows, groups, g = rows[room], groups[room], g[room]
+        room = limit >= weight - _EPS
+        if not room.all():
+            if not room.any():
+                return rows[:0]
+            # compress: the same elements as boolean indexing, faster where the rows with room are scattered
+            rows, groups, g, limit, weight = (a.compress(room) for a in (rows, groups, g, limit, weight))
         score = model.policy_set.priority(self.name, rows)
         if score is None:
             score = self.default_priority(rows)
@@ -308,43 +325,47 @@ class Service:
         shuffled = self.rng.permutation(rows.size)
         first = (groups * 2 + ~g)[shuffled]
         score = np.asarray(score, dtype=float)[shuffled]
-        span = float(np.abs(score).max(initial=0.0)) * 2 + 1
-        if span * (float(first.max(initial=0)) + 1) < 2.0**52 and np.array_equal(score, np.round(score)):
+        span = float(np.maximum.reduce(np.abs(score), initial=0.0)) * 2 + 1
+        whole = bool((score == np.rint(score)).all())
+        if span * (float(np.maximum.reduce(first, initial=0)) + 1) < 2.0**52 and whole:
             key = first * span - score
-            if -(2.0**15) <= key.min(initial=0.0) and key.max(initial=0.0) < 2.0**15:
+            low, high = np.minimum.reduce(key, initial=0.0), np.maximum.reduce(key, initial=0.0)
+            if -(2.0**15) <= low and high < 2.0**15:
                 key = key.astype(np.int16)  # a stable sort of 16-bit keys is a radix sort
-            order = shuffled[np.argsort(key, kind="stable")]
+            order = shuffled[key.argsort(kind="stable")]
         else:
             order = shuffled[np.lexsort((-score, first))]
-        rows, groups, g = rows[order], groups[order], g[order]
+        # the limits and weights of the room check, put in the same order (not gathered again)
+        rows, groups, limit, weight = rows[order], groups[order], limit[order], weight[order]
         units = wait[rows].astype(np.int64)
-        weight = pop.weight[rows]
         demand = units * weight
-        cum = np.cumsum(demand)
-        start = np.ones(rows.size, dtype=bool)
-        start[1:] = groups[1:] != groups[:-1]
-        before_group = (cum - demand)[start]
-        cum_in = cum - np.repeat(before_group, np.diff(np.append(np.flatnonzero(start), rows.size)))
-        limit = np.where(g, hard_free[groups], open_free[groups])
+        cum = demand.cumsum()
+        start = np.empty(rows.size, dtype=bool)
+        start[0] = True
+        np.not_equal(groups[1:], groups[:-1], out=start[1:])
+        # units admitted before each row within its group: less the cumulated demand before the group's first row
+        # (its index carried along the group by a running maximum)
+        head = np.maximum.accumulate(np.arange(rows.size) * start)
+        cum_in = cum - (cum - demand)[head]
         full = cum_in <= limit * (1 + 1e-12) + _EPS
-        prev_full = np.empty_like(full)
-        prev_full[0] = True
-        prev_full[1:] = full[:-1]
-        first_fail = ~full & (start | prev_full)
+        # the first row that does not fit in its group takes what is left (the row before it fitted, or it starts)
+        first_fail = ~full & (start | np.concatenate(([True], full[:-1])))
         room_left = limit - (cum_in - demand)
-        partial = np.clip(np.floor((room_left - _EPS) / weight), 0, units - 1).astype(np.int64)
-        adm = np.where(full, units, np.where(first_fail, partial, 0))
+        # np.clip(x, 0, units - 1) as its maximum, then minimum
+        partial = np.minimum(np.maximum(np.floor((room_left - _EPS) / weight), 0), units - 1).astype(np.int64)
+        adm = np.where(full, units, partial * first_fail)
         got = adm > 0
-        rows, adm, groups = rows[got], adm[got], groups[got]
+        rows, adm, groups, weight = (a.compress(got) for a in (rows, adm, groups, weight))
         if rows.size == 0:
             return rows
-        self.held[rows] += adm.astype(np.int16)
+        adm16 = adm.astype(np.int16)
+        self.held[rows] += adm16
         if self.per_district:
             pop.col(self.at_col)[rows] = pop.district[rows]
-        left = wait[rows] - adm.astype(np.int16)
+        left = wait[rows] - adm16
         wait[rows] = left
         self.waiting_months[rows] = np.where(left > 0, self.waiting_months[rows], 0)
-        aw = adm * pop.weight[rows]
+        aw = adm * weight
         self.admitted = float(aw.sum())
         self.used_after = used + np.bincount(groups, weights=aw, minlength=used.size)
         self.on_admit(rows, adm)

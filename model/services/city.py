@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from urbanize.model.enums import Skill
-from urbanize.model.population import set_bit
 from urbanize.model.services import levels
 from urbanize.model.services.assistance import Dibao, HardshipAid
 from urbanize.model.services.base import Entitlement, Service, ServiceSet, all_rows
@@ -173,41 +172,55 @@ class CityServices(ServiceSet):
         """Ask the policies who may use each service (all rows, or ``rows``)."""
         pop = self.model.pop
         ps = self.model.policy_set
-        idx: np.ndarray | slice
-        if rows is None:
-            rows, idx = all_rows(pop.n), slice(None)
-            self._access_ready = True
-        else:
-            idx = rows
-        full = isinstance(idx, slice)
-        count = np.zeros(rows.size, dtype=np.int8)
-        # for the access-gap indicators: each household's answers as the bits of one code, so the persons of every
-        # combination are summed in one weighted count (one pass, float64)
-        code = np.zeros(rows.size, dtype=np.uint16) if full else None
-        for j, name in enumerate(ACCESS_SERVICES):
-            ans = np.asarray(ps.service_access(name, rows), dtype=bool)
-            pop.col(f"acc_{name}")[idx] = ans
-            if j < INDEX_SERVICES:
-                count += ans
-            if code is not None:
-                set_bit(code, ans, j)
-        pop.access_count[idx] = count
-        if code is not None:
-            set_bit(code, pop.hukou_local & pop.hukou_urban, _GROUP_BIT)
-            set_bit(code, ~pop.hukou_local, _GROUP_BIT + 1)
-            persons = np.bincount(code, weights=pop.persons() * pop.weight, minlength=1 << (_GROUP_BIT + 2))
-            # rows of the table: code >> _GROUP_BIT = local urban + 2 x non-local (the groups are disjoint)
-            table = persons.reshape(4, 1 << _GROUP_BIT)
-            rates: dict[str, tuple[float, float]] = {}
-            totals = [float(table[1].sum()), float(table[2].sum())]
+        if rows is not None:
+            count = np.zeros(rows.size, dtype=np.int8)
             for j, name in enumerate(ACCESS_SERVICES):
-                pair = []
-                for row, total in zip((table[1], table[2]), totals, strict=True):
-                    # from those without access (bit j clear): a group with access everywhere gets exactly 1
-                    without = float(row.reshape(-1, 2, 1 << j)[:, 0, :].sum())
-                    pair.append(1.0 - without / total if total > 0 else float("nan"))
-                rates[name] = (pair[0], pair[1])
-            self.access_rates = rates
+                ans = ps.service_access(name, rows)
+                pop.col(f"acc_{name}")[rows] = ans
+                if j < INDEX_SERVICES:
+                    count += ans
+            pop.access_count[rows] = count
+            return
+        n = pop.n
+        rows = all_rows(n)
+        self._access_ready = True
+        count = np.zeros(n, dtype=np.int8)
+        # for the access-gap indicators: each household's answers as the bits of one 16-bit code, so the persons of
+        # every combination are summed in one weighted count (one pass, float64). The code is built as two bytes
+        # (bits 0-7, 8-15), a multiply and an OR of 8-bit arrays in place per service, instead of widening every
+        # mask to 16 bits (set_bit: three passes and two temporaries of twice the size); the answers are written
+        # straight into their columns and counted through their bytes (an add of equal types, no cast)
+        low, high, bit = np.zeros(n, dtype=np.uint8), np.zeros(n, dtype=np.uint8), np.empty(n, dtype=np.uint8)
+
+        def set_bit(mask: np.ndarray, j: int) -> None:
+            np.multiply(mask.view(np.uint8), np.uint8(1 << (j % 8)), out=bit)
+            np.bitwise_or(low if j < 8 else high, bit, out=low if j < 8 else high)
+
+        for j, name in enumerate(ACCESS_SERVICES):
+            ans = ps.service_access(name, rows, out=pop.col(f"acc_{name}"))
+            if j < INDEX_SERVICES:
+                np.add(count, ans.view(np.int8), out=count)
+            set_bit(ans, j)
+        pop.access_count[:] = count
+        set_bit(pop.hukou_local & pop.hukou_urban, _GROUP_BIT)
+        set_bit(~pop.hukou_local, _GROUP_BIT + 1)
+        code = high.astype(np.uint16)
+        code <<= 8
+        code |= low
+        # the 16-bit persons column times the weights: the products of pop.persons() (64-bit), a widening fewer
+        persons = np.bincount(code, weights=pop.size * pop.weight, minlength=1 << (_GROUP_BIT + 2))
+        # rows of the table: code >> _GROUP_BIT = local urban + 2 x non-local (the groups are disjoint)
+        table = persons.reshape(4, 1 << _GROUP_BIT)
+        rates: dict[str, tuple[float, float]] = {}
+        totals = [float(table[1].sum()), float(table[2].sum())]
+        for j, name in enumerate(ACCESS_SERVICES):
+            pair = []
+            for row, total in zip((table[1], table[2]), totals, strict=True):
+                # from those without access (bit j clear): a group with access everywhere gets exactly 1
+                without = float(row.reshape(-1, 2, 1 << j)[:, 0, :].sum())
+                pair.append(1.0 - without / total if total > 0 else float("nan"))
+            rates[name] = (pair[0], pair[1])
+        self.access_rates = rates
 
     def access(self, name: str) -> np.ndarray:
         """Access mask of service ``name`` over all rows (as of the last refresh)."""
@@ -265,12 +278,15 @@ class CityServices(ServiceSet):
     def allocate(self) -> None:
         """Allocation phase: each service admits by its priority rule (public schools before private)."""
         for svc in self.services:
-            if svc is self.private:
-                self.private.reconcile()
-                self.private.adjust()
-            elif svc is self.kindergarten:
-                self.kindergarten.adjust()
-            svc.allocate()
+            if svc is self.private or svc is self.kindergarten:
+                # capacity follows demand first; it changes no holding or queue, so the allocation takes the used
+                # capacity and the queue the adjustment found (two passes over the rows fewer each)
+                queue = self.private.reconcile() if svc is self.private else svc.queue_rows()
+                used = svc.used()
+                svc.adjust(used, svc.queued(queue))
+                svc.allocate(used, queue)
+            else:
+                svc.allocate()
         self.update_unschooled()
         self.elderly.allocate()
 
@@ -278,13 +294,16 @@ class CityServices(ServiceSet):
         """Book the month's costs by sector and payer (real-population terms)."""
         ledger = self.model.ledger
         self.education_by_hukou = self.education_split()
+        central = 0.0
         for svc in [*self.services, *self.entitlements, self.ncms]:
-            c, fee = svc.cost_and_fees()
+            if svc is self.pension:  # its central part from the same pass (booked below, in the same order)
+                c, fee, central = self.pension.booking()
+            else:
+                c, fee = svc.cost_and_fees()
             if c > 0:
                 ledger.charge(svc.sector, c, svc.payer)
             if fee > 0:
                 ledger.charge(svc.sector, fee, "households")
-        central = self.pension.central_cost()
         if central > 0:
             ledger.charge("social_security", central, "central")
         for sector, amount, payer in self.extra_costs:

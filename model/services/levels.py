@@ -97,12 +97,15 @@ class Kindergarten(Service):
         self.response = 1.0 / 3.0  # share of the gap to demand private places close a month (assumed, see above)
         self.slack = 0.0  # spare places kept, as a share of demand (the city file's ``preschool_slack``)
 
-    def adjust(self) -> None:
+    def adjust(self, used: np.ndarray | None = None, queued: np.ndarray | None = None) -> None:
         """Private kindergartens open or close places: per district, private places move ``response`` of the way
         to the paying demand (children enrolled plus children queued) that the public places do not meet, plus
-        ``slack`` spare places; public places (the rest of the capacity) stay as they are."""
+        ``slack`` spare places; public places (the rest of the capacity) stay as they are (``used``, ``queued``:
+        :meth:`used`, :meth:`queued` when the caller has them)."""
+        used = self.used() if used is None else used
+        queued = self.queued() if queued is None else queued
         public = np.maximum(self.capacity - self.private, 0.0)
-        target = np.maximum((self.used() + self.queued()) * (1.0 + self.slack) - public, 0.0)
+        target = np.maximum((used + queued) * (1.0 + self.slack) - public, 0.0)
         self.private = np.maximum(self.private + self.response * (target - self.private), 0.0)
         self.set_capacity(public + self.private)
 

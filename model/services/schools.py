@@ -88,10 +88,11 @@ class PublicSchool(Service):
     def used(self) -> np.ndarray:
         pop = self.model.pop
         h = self.held
-        rows = np.flatnonzero(h > 0)
+        rows = (h > 0).nonzero()[0]  # as Service.used
         hw = h[rows] * pop.weight[rows]
-        self.nonlocal_pupils = float(hw[~pop.hukou_local[rows]].sum())
-        return np.bincount(self.groups(rows), weights=hw, minlength=self.capacity.size).astype(float)
+        # compress: the same elements as boolean indexing, faster on the scattered non-hukou pupils
+        self.nonlocal_pupils = float(hw.compress(~pop.hukou_local[rows]).sum())
+        return np.bincount(self.groups(rows), weights=hw, minlength=self.capacity.size)
 
     def on_admit(self, rows: np.ndarray, units: np.ndarray) -> None:
         pop = self.model.pop
@@ -149,10 +150,13 @@ class PrivateMigrantSchool(Service):
         self.response = float(response)  # share of the gap to demand closed a month
         self.slack = float(slack)  # spare seats kept, as a share of demand
 
-    def adjust(self) -> None:
+    def adjust(self, used: np.ndarray | None = None, queued: np.ndarray | None = None) -> None:
         """Open or close places: capacity moves ``response`` of the way to demand (pupils and queued children)
-        plus ``slack`` spare seats, per district."""
-        target = (self.used() + self.queued()) * (1.0 + self.slack)
+        plus ``slack`` spare seats, per district (``used``, ``queued``: :meth:`used`, :meth:`queued` when the caller
+        has them)."""
+        used = self.used() if used is None else used
+        queued = self.queued() if queued is None else queued
+        target = (used + queued) * (1.0 + self.slack)
         self.set_capacity(self.capacity + self.response * (target - self.capacity))
 
     def need_all(self) -> np.ndarray:
@@ -164,8 +168,9 @@ class PrivateMigrantSchool(Service):
         )
         return kept_or_all(self.held, without, pop.pays_private)
 
-    def reconcile(self) -> None:
-        """Release private seats of children who just got a public seat; shorten their queue."""
+    def reconcile(self) -> np.ndarray:
+        """Release private seats of children who just got a public seat; shorten their queue. Returns the rows
+        still waiting (:meth:`queue_rows`)."""
         need = self.need_all()
         held, wait = self.held, self.waiting
         over = np.flatnonzero(held > need)
@@ -175,6 +180,7 @@ class PrivateMigrantSchool(Service):
         left = np.minimum(wait[w], need[w] - held[w])
         wait[w] = left
         self.waiting_months[w[left == 0]] = 0
+        return w[left > 0]
 
     def cost(self) -> float:
         return self.subsidy * float(self.used_after.sum()) if self.subsidy > 0 else 0.0

@@ -141,16 +141,19 @@ def school_choice(services: CityServices) -> None:
 
 
 def send_home(model: UrbanizationModel, rows: np.ndarray) -> None:
-    """The children of compulsory age of ``rows`` leave the city to live at the origin (left-behind children);
-    their queue places go with them, and they count among the month's departures of persons."""
+    """The children of compulsory age of ``rows`` (distinct rows) leave the city to live at the origin (left-behind
+    children); their queue places go with them, and they count among the month's departures of persons."""
     pop = model.pop
     members = pop.members
     sent = 0.0
     for band in COMPULSORY_BANDS:
         for sex in (MALE, FEMALE):
-            count = members[sex, band, rows].copy()
+            count = members[sex, band, rows]
             sent += float((count.astype(np.float64) * pop.weight[rows]).sum())
-            pop.add_persons(rows, sex, band, -count)
+            # every child of the cell leaves: the cell is emptied (what add_persons(rows, sex, band, -count) leaves
+            # at distinct rows), and the derived columns are synced once for the four cells, not once per cell
+            members[sex, band, rows] = 0
+    pop.sync_members(rows)
     services = model.services
     for name in ("primary_school", "junior_school", "private_migrant_school"):
         svc = services[name]
@@ -163,7 +166,7 @@ def send_home(model: UrbanizationModel, rows: np.ndarray) -> None:
 def health_take_up(model: UrbanizationModel, fee_nonlocal: float, access: np.ndarray) -> np.ndarray:
     """Access mask narrowed to the households that would take up a profile costing non-hukou ones
     ``fee_nonlocal`` yuan a month (the rule of the module docstring); only rows with access are evaluated."""
-    rows = np.flatnonzero(access)
+    rows = access.nonzero()[0]
     if rows.size == 0:
         return access
     pop, b = model.pop, model.behaviour
@@ -174,9 +177,10 @@ def health_take_up(model: UrbanizationModel, fee_nonlocal: float, access: np.nda
     logit = (
         b.health_const + b.health_informed * informed + b.health_years * years - b.health_cost * 100 * share
     )
-    takes = 1.0 / (1.0 + np.exp(-np.clip(logit, -50.0, 50.0))) > pop.health_taste[rows]
-    out = np.zeros_like(access, dtype=bool)
-    out[rows[takes]] = True
+    # np.clip(logit, -50, 50) as a maximum then a minimum (ufuncs: the same values without the Python wrappers)
+    takes = 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(logit, -50.0), 50.0))) > pop.health_taste[rows]
+    out = np.zeros(access.shape, dtype=bool)
+    out[rows.compress(takes)] = True
     return out
 
 
