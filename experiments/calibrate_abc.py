@@ -1,6 +1,7 @@
 """The pyabc driver of ``urbanize calibrate``: ABC-SMC over the fitted columns, one generation at a time.
 
-Algorithm (pyabc's ABCSMC): uniform priors; a multivariate normal perturbation kernel fitted to each population;
+Algorithm (pyabc's ABCSMC): uniform priors; a multivariate normal perturbation kernel fitted to each population,
+with twice the population's weighted covariance (:func:`beaumont_bandwidth`);
 the acceptance threshold of generation t > 0 is the weighted median of generation t-1's distances, and generation
 0 accepts every prior draw (threshold infinity: no separate calibration sample is simulated); a constant
 population size. Each generation is one ``ABCSMC.run(max_nr_populations=1)`` on the history in ``DIR/abc.db``
@@ -205,6 +206,29 @@ def _epsilon() -> Any:
     return FirstAcceptsAll()
 
 
+def beaumont_bandwidth(n_eff: float, dim: int) -> float:
+    """The perturbation kernel's covariance is twice the last population's weighted covariance (Beaumont, Cornuet,
+    Marin and Robert 2009, Biometrika 96: 983-990; Filippi et al. 2013 show it near the best component-wise normal
+    kernel). pyabc's default, Silverman's rule, gives 0.39 of the covariance at 7 parameters and 80 particles: a
+    kernel that narrow made the importance weights degenerate (the effective sample size of the 7-parameter recovery
+    benchmark fell 80 -> 37 -> 27 -> 20 -> 4.4 -> 1.4 over six generations, one particle holding 85 % of the weight,
+    so the weighted intervals collapsed onto it and missed three of seven true values). Returns the factor on the
+    standard deviation (pyabc squares it)."""
+    return math.sqrt(2.0)
+
+
+def _transition() -> Any:
+    from pyabc.transition import MultivariateNormalTransition
+
+    return MultivariateNormalTransition(bandwidth_selector=beaumont_bandwidth)
+
+
+def effective_sample_size(w: np.ndarray) -> float:
+    """Kish's effective sample size of importance weights: (sum w)^2 / sum w^2."""
+    w = np.asarray(w, dtype=float)
+    return float(w.sum() ** 2 / max(float((w * w).sum()), 1e-300))
+
+
 def _distance(objective: Objective) -> Any:
     from pyabc.distance import Distance
 
@@ -260,7 +284,7 @@ def run_generations(
                 return history
         abc = ABCSMC(
             ParticleModel(cfg), _prior(cfg), _distance(objective), population_size=cfg.population,
-            eps=_epsilon(), sampler=sampler,
+            eps=_epsilon(), sampler=sampler, transitions=_transition(),
         )  # fmt: skip
         if fresh:
             abc.new(url, objective.observed(), meta_info=meta or {})
@@ -290,10 +314,11 @@ def run_generations(
             pops = abc.history.get_all_populations()
             row = pops[pops["t"] == t].iloc[0]
             n_sims = int(row["samples"])
+            ess = effective_sample_size(abc.history.get_distribution(m=0, t=t)[1])
             print(
                 f"generation {t + 1}/{cfg.generations}: epsilon {row['epsilon']:.4g}, acceptance "
-                f"{cfg.population / max(n_sims, 1):.0%} ({cfg.population}/{n_sims}), "
-                f"{n_sims / max(seconds, 1e-9):.2f} sims/s, {seconds:.0f} s",
+                f"{cfg.population / max(n_sims, 1):.0%} ({cfg.population}/{n_sims}), effective sample size "
+                f"{ess:.0f}, {n_sims / max(seconds, 1e-9):.2f} sims/s, {seconds:.0f} s",
                 file=sys.stderr,
                 flush=True,
             )
