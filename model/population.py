@@ -86,13 +86,6 @@ COLUMNS: dict[str, Column] = {
 }
 
 
-def set_bit(code: np.ndarray, mask: np.ndarray, bit: int) -> None:
-    """Set ``bit`` of the 16-bit ``code`` of each row where ``mask`` holds (for counting rows by a combination of
-    traits with one ``np.bincount``). Shifts the bool bytes in 16 bits: several times faster than intp arithmetic."""
-    # a multiply by 2**bit: the same values as a shift of the 0/1 bytes, twice as fast (numpy shifts elementwise)
-    code |= np.asarray(mask, dtype=bool).view(np.uint8).astype(np.uint16) * np.uint16(1 << bit)
-
-
 def _sum16(cols: tuple[np.ndarray, ...], rows: np.ndarray | None) -> np.ndarray:
     """Row sums (int64) of int16 count columns (of every row or of ``rows``), added in 16 bits and widened once:
     several times faster than adding into 64 bits. Exact while a household's persons fit in 16 bits, as the

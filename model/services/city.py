@@ -188,7 +188,7 @@ class CityServices(ServiceSet):
         # for the access-gap indicators: each household's answers as the bits of one 16-bit code, so the persons of
         # every combination are summed in one weighted count (one pass, float64). The code is built as two bytes
         # (bits 0-7, 8-15), a multiply and an OR of 8-bit arrays in place per service, instead of widening every
-        # mask to 16 bits (set_bit: three passes and two temporaries of twice the size); the answers are written
+        # mask to 16 bits (three passes and two temporaries of twice the size); the answers are written
         # straight into their columns and counted through their bytes (an add of equal types, no cast)
         low, high, bit = np.zeros(n, dtype=np.uint8), np.zeros(n, dtype=np.uint8), np.empty(n, dtype=np.uint8)
 

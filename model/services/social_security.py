@@ -115,9 +115,9 @@ class Pension(Entitlement):
         return self.booking()[:2]
 
     def booking(self) -> tuple[float, float, float]:
-        """(:meth:`cost`, :meth:`fees`, :meth:`central_cost`) from one pass over the two schemes' rows: the new rural
-        scheme's rows are those of the two that are not resident, in the same order, so its elders' products and
-        their sum are those of :meth:`central_cost`."""
+        """(:meth:`cost`, :meth:`fees`, central cost) from one pass over the resident and new rural schemes' rows.
+        The central cost is the basic new rural pensions of the new rural scheme's elders, paid by the central
+        government (``CityServices.book``)."""
         pop = self.model.pop
         pension = pop.pension
         rows = ((pension == PENSION_RESIDENT) | (pension == PENSION_NEW_RURAL)).nonzero()[0]
@@ -130,14 +130,6 @@ class Pension(Entitlement):
         cost = subsidy + COSTS["pension_basic_urban_resident"][0] * float(elders.compress(resident).sum())
         central = COSTS["pension_basic_new_rural"][0] * float(elders.compress(~resident).sum())
         return cost, COSTS["pension_individual_contribution"][0] * adults, central
-
-    def central_cost(self) -> float:
-        """Basic new rural pensions, paid by the central government."""
-        pop = self.model.pop
-        rows = np.flatnonzero(pop.pension == PENSION_NEW_RURAL)
-        return COSTS["pension_basic_new_rural"][0] * float(
-            (pop.elders[rows].astype(float) * pop.weight[rows]).sum()
-        )
 
 
 class MedicalInsurance(Entitlement):
