@@ -22,8 +22,9 @@ from urbanize.model.members import (
     MALE,
     N_BANDS,
     band_of,
+    cell_row_counts,
+    head_hits,
     slot_hits,
-    sorted_counts,
 )
 from urbanize.model.retirement import FARMING_STOP, PENSION_AMOUNT, pensioners, retirement_age
 from urbanize.model.synth import draw_jobs, place_in_cells
@@ -76,17 +77,11 @@ def age(model: UrbanizationModel) -> None:
     cell = np.repeat(np.array(order), [drawn[c][0].size for c in order])
     rows = np.concatenate([drawn[c][0] for c in order])
     slot = np.concatenate([drawn[c][1] for c in order])
-    sex, band = np.divmod(cell, N_BANDS)
-    # the head (slot 0 of the head's cell, an adult or elder band) moves with head_age instead
-    is_head = (band >= 5) & (slot == 0)
-    is_head &= pop.head_female[rows] == (sex == FEMALE)
-    is_head &= band_of(new[rows]) == band
-    keep = ~is_head
-    key, count = sorted_counts((cell * pop.n + rows).compress(keep))
-    at_cell, at_row = np.divmod(key, pop.n)
-    at_sex, at_band = np.divmod(at_cell, N_BANDS)
-    m[at_sex, at_band, at_row] -= count.astype(np.int16)  # distinct (sex, band, row): plain indexed adds
-    m[at_sex, at_band + 1, at_row] += count.astype(np.int16)
+    # the head moves with head_age instead
+    keep = ~head_hits(pop.head_female, new, cell, rows, slot)
+    at_sex, at_band, at_row, count = cell_row_counts(cell.compress(keep), rows.compress(keep), pop.n)
+    m[at_sex, at_band, at_row] -= count  # distinct (sex, band, row): plain indexed adds
+    m[at_sex, at_band + 1, at_row] += count
     touched[at_row] = True
     pop.sync_members(np.flatnonzero(touched))
     pop.months_resident[:] += 1

@@ -264,3 +264,26 @@ def sorted_counts(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     np.subtract(starts[1:], starts[:-1], out=counts[:-1])
     counts[-1] = rows.size - starts[-1]
     return rows[starts], counts
+
+
+def head_hits(
+    head_female: np.ndarray, head_age: np.ndarray, cell: np.ndarray, rows: np.ndarray, slot: np.ndarray
+) -> np.ndarray:
+    """Which person hits (``cell = sex * N_BANDS + band``, ``rows``, ``slot``, as :func:`slot_hits_cells` gives
+    them) are the head: slot 0 of the head's own cell, its sex and the band of its age (heads are adults or elders,
+    bands 5 and up). The one rule for ageing and deaths, whose heads move and die with ``head_age`` instead."""
+    sex, band = np.divmod(cell, N_BANDS)
+    out = (band >= 5) & (slot == 0)
+    out &= head_female[rows] == (sex == FEMALE)
+    out &= band_of(head_age[rows]) == band
+    return out
+
+
+def cell_row_counts(cell: np.ndarray, rows: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+    """Person hits counted per distinct cell and row, as indices of ``members``: ``(sex, band, row, count)``, so
+    that ``members[sex, band, row] -= count`` is a plain indexed update. The hits must come by cell and, within
+    a cell, by increasing row (``n``: more than any row), so that their keys are sorted."""
+    key, count = sorted_counts(cell * n + rows)
+    at_cell, row = np.divmod(key, n)
+    sex, band = np.divmod(at_cell, N_BANDS)
+    return sex, band, row, count.astype(np.int16)

@@ -23,10 +23,10 @@ from urbanize.model.members import (
     BAND_YEARS,
     FEMALE,
     N_BANDS,
-    band_of,
     block_sums,
+    cell_row_counts,
+    head_hits,
     slot_hits_cells,
-    sorted_counts,
 )
 
 if TYPE_CHECKING:
@@ -58,17 +58,10 @@ def deaths(model: UrbanizationModel) -> np.ndarray:
     cell, rows, slot = slot_hits_cells(rng, m, q, sums)
     if rows.size == 0:
         return np.empty(0, dtype=np.int64)
-    sex, band = np.divmod(cell, N_BANDS)
     model.flows["deaths"] += float(pop.weight[rows].sum())
-    # heads who died: slot 0 of the head's cell (adult and elder bands)
-    head = (band >= 5) & (slot == 0)
-    head &= pop.head_female[rows] == (sex == FEMALE)
-    head &= band_of(pop.head_age[rows]) == band
-    dead_heads = rows[head]
-    # the deaths of each cell and row (rows sorted within a cell: the keys are sorted)
-    key, count = sorted_counts(cell * m.shape[-1] + rows)
-    at_cell, at_row = np.divmod(key, m.shape[-1])
-    m[at_cell // N_BANDS, at_cell % N_BANDS, at_row] -= count.astype(np.int16)
+    dead_heads = rows[head_hits(pop.head_female, pop.head_age, cell, rows, slot)]
+    at_sex, at_band, at_row, count = cell_row_counts(cell, rows, m.shape[-1])
+    m[at_sex, at_band, at_row] -= count
     touched = np.unique(rows)
     pop.sync_members(touched)
     gone = touched[(pop.adults[touched] == 0) & (pop.elders[touched] == 0)]
