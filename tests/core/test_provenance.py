@@ -68,7 +68,7 @@ def test_list_parameters_shows_and_filters_provenance(capsys):
 
     rows = json.loads(capsys.readouterr().out)
     names = {r["name"] for r in rows}
-    assert "fertility" in names and not {"ht_elasticity", "settle_const", "leave_const"} & names
+    assert "mortality_scale" in names and not {"ht_elasticity", "settle_const", "leave_const", "fertility"} & names
     assert all(r["provenance"] == "sourced" and r["provenance_note"] for r in rows)
     assert main(["list", "parameters"]) == 0
     out = capsys.readouterr().out
