@@ -152,8 +152,9 @@ def test_the_new_splits_add_up_to_their_indicators() -> None:
     }
     for name, value in checks.items():
         assert value == pytest.approx(last[name], rel=1e-9), name
-    # no migrant teenager is in a Changshu senior middle school at the start; the others are all above 0
-    assert sorted(name for name, value in checks.items() if not 0 < value < 1) == ["senior_enrolment_rate_migrant"]
+    # the sums are not met trivially: every split but the migrants' senior enrolment (none at the start, a few
+    # by month 8 on some seeds) lies strictly between 0 and 1
+    assert [name for name, value in checks.items() if not 0 < value < 1 and name != "senior_enrolment_rate_migrant"] == []
 
 
 @pytest.mark.parametrize("city", ["changshu", "yanta"])

@@ -18,8 +18,8 @@ SEEDS = (1, 2, 3, 4, 5, 6)  # six: at three the +10-pupil margin sat inside repl
 # +10.7 before the arrival-income fix of issue 9 and +8.8 after it; seeds 1-6, +11.6 and +11.0)
 
 
-def class_sizes(policies: str) -> tuple[float, float, float]:
-    """Mean over seeds of (average class size at 24 months, worst district's, hukou conversions in year 1)."""
+def per_seed(policies: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per seed (in SEEDS order): average class size at 24 months, the worst district's, conversions in year 1."""
     avg, worst, year1 = [], [], []
     for seed in SEEDS:
         df = (
@@ -30,20 +30,28 @@ def class_sizes(policies: str) -> tuple[float, float, float]:
         avg.append(df["avg_class_size_primary"].iloc[-1])
         worst.append(df["max_class_size_primary"].iloc[-1])
         year1.append(df["hukou_conversions_migrant"].iloc[12])
-    return float(np.mean(avg)), float(np.mean(worst)), float(np.mean(year1))
+    return np.array(avg), np.array(worst), np.array(year1)
 
 
 @pytest.fixture(scope="module")
-def sizes() -> dict[str, tuple[float, float, float]]:
-    return {
-        p: class_sizes(p)
-        for p in ("status_quo", "low_threshold_hukou", "low_threshold_hukou,school_construction")
-    }
+def seeds() -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    return {p: per_seed(p) for p in ("status_quo", "low_threshold_hukou", "low_threshold_hukou,school_construction")}
 
 
-def test_low_threshold_hukou_without_schools_overloads_classes(sizes) -> None:
+@pytest.fixture(scope="module")
+def sizes(seeds) -> dict[str, tuple[float, float, float]]:
+    return {p: (float(a.mean()), float(w.mean()), float(y.mean())) for p, (a, w, y) in seeds.items()}
+
+
+def test_low_threshold_hukou_without_schools_overloads_classes(sizes, seeds) -> None:
     avg, worst, year1 = sizes["low_threshold_hukou"]
-    assert avg > 1.3 * NORM, avg  # far above the norm on average
+    # The source reports the worst classes ("above 90 pupils, about double the norm"), not the average; the
+    # average is judged against the status quo on the same seeds, beyond replicate noise. (An unsourced level,
+    # 1.3 x the norm on average, was asserted until the four-city refit of 2026-12-03, whose lower settle_const
+    # leaves fewer migrants wanting hukou: the mean moved from above it to 1.297 x; the paired gain is +11.0.)
+    gain = seeds["low_threshold_hukou"][0] - seeds["status_quo"][0]
+    assert (gain > 0).all(), gain
+    assert gain.mean() > 3 * gain.std(ddof=1) / np.sqrt(gain.size), gain
     assert worst > 1.8 * NORM, worst  # about double the norm where migrants concentrate
     assert year1 > 80_000, year1  # a large wave of hukou grants in the first year (reported +150,000)
     assert avg > sizes["status_quo"][0] + 10
