@@ -60,8 +60,8 @@ class BehaviourParams(TakeUpParams):
         0.0,
         0.1,
         "Monthly inflow of new migrant households, as a share of the households without local hukou, when the "
-        "expected-income ratio equals ht_reference_ratio and access equals access_reference (the posterior median "
-        "of the fit of departures and arrivals: more departures need more arrivals for the 2009-2011 growth)",
+        "expected-income ratio equals ht_reference_ratio and access equals access_reference (fitted with "
+        "leave_const: more departures need more arrivals for the 2009-2011 growth)",
         prov=assumed("the posterior median (0.0225) of " + _FIT + ", shipped with leave_const because the two "
                       "move together; not identified: its 90 % interval [0.0150, 0.0320] is 57 % of the prior's "
                       "width [0.005, 0.035]"),
